@@ -1,0 +1,21 @@
+#pragma once
+
+#include "DiscoveryServer.h"
+
+#include <QCommandLineParser>
+
+// The options both programs share: --bind, --port, --db.
+class ServerOptions
+{
+public:
+    explicit ServerOptions(QCommandLineParser &parser);
+
+    // Reads the options into config (leaving what was not given as it is). Returns an
+    // empty string, or what is wrong with the given values.
+    QString apply(const QCommandLineParser &parser, ServerConfig &config) const;
+
+private:
+    QCommandLineOption m_bind;
+    QCommandLineOption m_port;
+    QCommandLineOption m_db;
+};

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "core/DiscoveryService.h"
+#include "http/AdminApi.h"
+#include "http/HttpServer.h"
+#include "http/RqliteApi.h"
+#include "store/Store.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QUrl>
+
+struct ServerConfig
+{
+    static constexpr quint16 DefaultPort = 4011;
+
+    QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = DefaultPort;  // 0: any free port
+    QString databasePath;        // empty: defaultDatabasePath()
+
+    // discodesk.sqlite under QStandardPaths::AppDataLocation.
+    static QString defaultDatabasePath();
+};
+
+// The whole discovery service: store, rules and HTTP APIs, wired together. Lives on
+// one thread (the main thread headless, a worker thread in the window).
+class DiscoveryServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit DiscoveryServer(QObject *parent = nullptr);
+    ~DiscoveryServer() override;
+
+    // Opens the database, then listens. Returns an empty string on success, else a
+    // one-line reason; nothing is left open after a failure.
+    QString start(const ServerConfig &config);
+    void stop();
+
+    bool isRunning() const { return m_http.isListening(); }
+    // The URL to give clients, e.g. http://127.0.0.1:4011
+    QUrl url() const;
+    QString databasePath() const { return m_store.path(); }
+
+    Store &store() { return m_store; }
+    DiscoveryService &service() { return m_service; }
+
+signals:
+    void requestFinished(const RequestLogEntry &entry);
+    void storeChanged(const StoreChanges &changes);
+
+private:
+    Store m_store;
+    DiscoveryService m_service;
+    AdminApi m_adminApi;
+    RqliteApi m_rqliteApi;
+    HttpServer m_http;
+};

@@ -1,0 +1,296 @@
+#include "ExchangeFormat.h"
+
+#include "core/Validation.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+#include <cmath>
+#include <limits>
+
+namespace ExchangeFormat {
+
+QJsonObject toJson(const DiscoveryId &id)
+{
+    return {
+        {QStringLiteral("id"), id.id},
+        {QStringLiteral("kind"), kindName(id.kind)},
+        {QStringLiteral("label"), id.label},
+        {QStringLiteral("created_at"), id.createdAt.toIso8601()},
+        {QStringLiteral("expected_size"), id.expectedSize ? QJsonValue(*id.expectedSize) : QJsonValue()},
+        {QStringLiteral("last_activity"), id.lastActivity.toIso8601()},
+        {QStringLiteral("node_count"), id.nodeCount},
+    };
+}
+
+QJsonObject toJson(const Node &node)
+{
+    return {
+        {QStringLiteral("addr"), node.address},
+        {QStringLiteral("first_registered"), node.firstRegistered.toIso8601()},
+        {QStringLiteral("last_seen"), node.lastSeen.toIso8601()},
+        {QStringLiteral("registrations"), node.registrations},
+        {QStringLiteral("registered_by"), node.registeredBy},
+    };
+}
+
+QJsonObject toJson(const DiscoveryIdWithNodes &record)
+{
+    QJsonObject object = toJson(record.id);
+    QJsonArray nodes;
+    for (const Node &node : record.nodes)
+        nodes.append(toJson(node));
+    object.insert(QStringLiteral("nodes"), nodes);
+    return object;
+}
+
+QByteArray exportDocument(const QList<DiscoveryIdWithNodes> &records, Timestamp exportedAt)
+{
+    QJsonArray ids;
+    for (const DiscoveryIdWithNodes &record : records)
+        ids.append(toJson(record));
+    const QJsonObject document{
+        {QStringLiteral("format"), QLatin1String(FormatName)},
+        {QStringLiteral("format_version"), FormatVersion},
+        {QStringLiteral("exported_at"), exportedAt.toIso8601()},
+        {QStringLiteral("ids"), ids},
+    };
+    return QJsonDocument(document).toJson(QJsonDocument::Indented);
+}
+
+namespace {
+
+// Reads one object's fields, remembering the path for error messages. The first
+// error wins; later reads then do nothing.
+class Reader
+{
+public:
+    Reader(const QJsonObject &object, QString path, std::optional<ImportError> &error)
+        : m_object(object), m_path(std::move(path)), m_error(error) {}
+
+    bool failed() const { return m_error.has_value(); }
+
+    void fail(const QString &key, const QString &message)
+    {
+        if (!m_error)
+            m_error = ImportError{message, where(key)};
+    }
+
+    QString where(const QString &key) const
+    {
+        return m_path.isEmpty() ? key : m_path + u'.' + key;
+    }
+
+    QString string(const QString &key, bool required, const QString &fallback = {})
+    {
+        const QJsonValue value = m_object.value(key);
+        if (value.isUndefined() || (!required && value.isNull())) {
+            if (required)
+                fail(key, QStringLiteral("is missing"));
+            return fallback;
+        }
+        if (!value.isString()) {
+            fail(key, QStringLiteral("must be a string"));
+            return fallback;
+        }
+        return value.toString();
+    }
+
+    Timestamp timestamp(const QString &key, bool required, Timestamp fallback = {})
+    {
+        const QJsonValue value = m_object.value(key);
+        if (!required && (value.isUndefined() || value.isNull()))
+            return fallback;
+        const QString text = string(key, true);
+        if (failed())
+            return fallback;
+        const auto parsed = Timestamp::fromIso8601(text);
+        if (!parsed) {
+            fail(key, QStringLiteral("\"%1\" is not an ISO 8601 time with a zone, such as "
+                                     "2026-11-23T21:04:05.123456Z").arg(text));
+            return fallback;
+        }
+        return *parsed;
+    }
+
+    std::optional<qint64> integer(const QString &key, bool required, qint64 min, qint64 max)
+    {
+        const QJsonValue value = m_object.value(key);
+        if (value.isUndefined() || value.isNull()) {
+            if (required)
+                fail(key, QStringLiteral("is missing"));
+            return std::nullopt;
+        }
+        const double number = value.toDouble(std::numeric_limits<double>::quiet_NaN());
+        if (!value.isDouble() || std::floor(number) != number || number < double(min) || number > double(max)) {
+            fail(key, QStringLiteral("must be a whole number from %1 to %2").arg(min).arg(max));
+            return std::nullopt;
+        }
+        return qint64(number);
+    }
+
+    QJsonArray array(const QString &key, bool required)
+    {
+        const QJsonValue value = m_object.value(key);
+        if (value.isUndefined() && !required)
+            return {};
+        if (!value.isArray()) {
+            fail(key, value.isUndefined() ? QStringLiteral("is missing") : QStringLiteral("must be an array"));
+            return {};
+        }
+        return value.toArray();
+    }
+
+private:
+    QJsonObject m_object;
+    QString m_path;
+    std::optional<ImportError> &m_error;
+};
+
+std::optional<Node> readNode(const QJsonValue &value, const QString &path, std::optional<ImportError> &error)
+{
+    if (!value.isObject()) {
+        error = ImportError{QStringLiteral("must be an object"), path};
+        return std::nullopt;
+    }
+    Reader reader(value.toObject(), path, error);
+    Node node;
+    node.address = reader.string(QStringLiteral("addr"), true);
+    if (!reader.failed()) {
+        if (const QString problem = Validation::checkAddress(node.address); !problem.isEmpty())
+            reader.fail(QStringLiteral("addr"), problem);
+    }
+    node.firstRegistered = reader.timestamp(QStringLiteral("first_registered"), true);
+    node.lastSeen = reader.timestamp(QStringLiteral("last_seen"), false, node.firstRegistered);
+    if (!reader.failed() && node.lastSeen < node.firstRegistered)
+        reader.fail(QStringLiteral("last_seen"), QStringLiteral("is earlier than first_registered"));
+    node.registrations = reader.integer(QStringLiteral("registrations"), false, 1,
+                                        std::numeric_limits<qint32>::max()).value_or(1);
+    node.registeredBy = reader.string(QStringLiteral("registered_by"), false);
+    if (!reader.failed() && node.registeredBy.size() > Validation::MaxAddressLength)
+        reader.fail(QStringLiteral("registered_by"), QStringLiteral("is too long"));
+    if (reader.failed())
+        return std::nullopt;
+    return node;
+}
+
+std::optional<DiscoveryIdWithNodes> readId(const QJsonValue &value, const QString &path,
+                                           std::optional<ImportError> &error)
+{
+    if (!value.isObject()) {
+        error = ImportError{QStringLiteral("must be an object"), path};
+        return std::nullopt;
+    }
+    Reader reader(value.toObject(), path, error);
+    DiscoveryIdWithNodes record;
+    record.id.id = reader.string(QStringLiteral("id"), true);
+    if (!reader.failed() && !Validation::isWellFormedId(record.id.id))
+        reader.fail(QStringLiteral("id"), QStringLiteral("\"%1\" is not a valid discovery ID (1 to %2 of "
+                                                         "A-Z a-z 0-9 . _ -, not starting with a dot)")
+                                              .arg(record.id.id.left(80)).arg(Validation::MaxIdLength));
+    if (!reader.failed() && Validation::isReservedId(record.id.id))
+        reader.fail(QStringLiteral("id"), QStringLiteral("\"%1\" is reserved by the server").arg(record.id.id));
+
+    const QString kind = reader.string(QStringLiteral("kind"), true);
+    if (!reader.failed()) {
+        if (const auto parsed = kindFromName(kind))
+            record.id.kind = *parsed;
+        else
+            reader.fail(QStringLiteral("kind"), QStringLiteral("\"%1\" is not a kind this DiscoDesk knows (rqlite)").arg(kind.left(40)));
+    }
+    record.id.label = reader.string(QStringLiteral("label"), false);
+    if (!reader.failed()) {
+        if (const QString problem = Validation::checkLabel(record.id.label); !problem.isEmpty())
+            reader.fail(QStringLiteral("label"), problem);
+    }
+    record.id.createdAt = reader.timestamp(QStringLiteral("created_at"), true);
+    if (const auto size = reader.integer(QStringLiteral("expected_size"), false, 1, 1000))
+        record.id.expectedSize = int(*size);
+    record.id.lastActivity = reader.timestamp(QStringLiteral("last_activity"), false, record.id.createdAt);
+
+    const QJsonArray nodes = reader.array(QStringLiteral("nodes"), false);
+    QSet<QString> addresses;
+    for (qsizetype i = 0; i < nodes.size() && !reader.failed(); ++i) {
+        const QString nodePath = reader.where(QStringLiteral("nodes[%1]").arg(i));
+        const auto node = readNode(nodes.at(i), nodePath, error);
+        if (!node)
+            break;
+        if (addresses.contains(node->address)) {
+            error = ImportError{QStringLiteral("\"%1\" appears twice in this ID").arg(node->address),
+                                nodePath + QStringLiteral(".addr")};
+            break;
+        }
+        addresses.insert(node->address);
+        record.nodes.append(*node);
+    }
+    if (reader.failed())
+        return std::nullopt;
+    record.id.nodeCount = int(record.nodes.size());
+    return record;
+}
+
+QString lineAndColumn(const QByteArray &data, int offset)
+{
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < offset && i < data.size(); ++i) {
+        if (data.at(i) == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return QStringLiteral("line %1, column %2").arg(line).arg(column);
+}
+
+} // namespace
+
+ParsedImport parseDocument(const QByteArray &data)
+{
+    ParsedImport result;
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(data, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        result.error = ImportError{QStringLiteral("not valid JSON: %1").arg(parseError.errorString()),
+                                   lineAndColumn(data, parseError.offset)};
+        return result;
+    }
+    if (!document.isObject()) {
+        result.error = ImportError{QStringLiteral("the file must hold a JSON object"), {}};
+        return result;
+    }
+
+    std::optional<ImportError> error;
+    Reader top(document.object(), {}, error);
+    if (top.string(QStringLiteral("format"), true) != QLatin1String(FormatName) && !top.failed())
+        top.fail(QStringLiteral("format"), QStringLiteral("must be \"%1\"").arg(QLatin1String(FormatName)));
+    const auto version = top.integer(QStringLiteral("format_version"), true, 1, std::numeric_limits<qint32>::max());
+    if (version && *version > FormatVersion)
+        top.fail(QStringLiteral("format_version"),
+                 QStringLiteral("%1 is newer than this DiscoDesk reads (%2)").arg(*version).arg(FormatVersion));
+    const QJsonArray ids = top.array(QStringLiteral("ids"), true);
+
+    QSet<QString> seen;
+    for (qsizetype i = 0; i < ids.size() && !error; ++i) {
+        const QString path = QStringLiteral("ids[%1]").arg(i);
+        auto record = readId(ids.at(i), path, error);
+        if (!record)
+            break;
+        if (seen.contains(record->id.id)) {
+            error = ImportError{QStringLiteral("\"%1\" appears twice in the file").arg(record->id.id),
+                                path + QStringLiteral(".id")};
+            break;
+        }
+        seen.insert(record->id.id);
+        result.records.append(std::move(*record));
+    }
+    if (error) {
+        result.records.clear();
+        result.error = error;
+    }
+    return result;
+}
+
+} // namespace ExchangeFormat

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/Records.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+
+// The JSON shapes of discovery IDs and nodes, shared by the admin API and the
+// export file, and the export file itself:
+//
+//   {"format": "discodesk-export", "format_version": 1, "exported_at": "<ISO 8601>",
+//    "ids": [{"id", "kind", "label", "created_at", "expected_size", "last_activity",
+//             "node_count", "nodes": [{"addr", "first_registered", "last_seen",
+//                                       "registrations", "registered_by"}]}]}
+//
+// Times are ISO 8601 UTC with microseconds. README.md documents every field.
+namespace ExchangeFormat {
+
+inline constexpr auto FormatName = "discodesk-export";
+inline constexpr int FormatVersion = 1;
+
+QJsonObject toJson(const DiscoveryId &id);
+QJsonObject toJson(const Node &node);
+QJsonObject toJson(const DiscoveryIdWithNodes &record);
+
+QByteArray exportDocument(const QList<DiscoveryIdWithNodes> &records, Timestamp exportedAt);
+
+// Why a file was refused, and where in it: "ids[2].nodes[0].addr", or "line 3,
+// column 14" for a syntax error.
+struct ImportError
+{
+    QString message;
+    QString where;
+
+    QString toString() const { return where.isEmpty() ? message : where + QStringLiteral(": ") + message; }
+};
+
+struct ParsedImport
+{
+    QList<DiscoveryIdWithNodes> records;
+    std::optional<ImportError> error;
+};
+
+// Reads and fully validates an export file. Nothing is written anywhere: a file
+// with any error gives no records at all.
+ParsedImport parseDocument(const QByteArray &data);
+
+} // namespace ExchangeFormat

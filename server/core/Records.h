@@ -1,0 +1,106 @@
+#pragma once
+
+#include "Timestamp.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// The plain values that move between the store, the discovery rules, the HTTP APIs
+// and the window. No behaviour lives here.
+
+enum class DiscoveryKind {
+    Rqlite, // rqlite's -disco-url protocol at the root of the HTTP port
+};
+
+QString kindName(DiscoveryKind kind);
+std::optional<DiscoveryKind> kindFromName(QStringView name);
+
+// One discovery ID: what a user creates and hands to every node of a cluster.
+struct DiscoveryId
+{
+    QString id;
+    DiscoveryKind kind = DiscoveryKind::Rqlite;
+    Timestamp createdAt;
+    std::optional<int> expectedSize; // how many nodes the cluster should have, if known
+    QString label;                   // the user's own note, may be empty
+    Timestamp lastActivity;          // creation, or the latest registration or removal
+    int nodeCount = 0;
+};
+
+// One address registered under a discovery ID.
+struct Node
+{
+    QString address;
+    Timestamp firstRegistered;
+    Timestamp lastSeen; // the latest registration
+    qint64 registrations = 1;
+    QString registeredBy; // remote address of the client that first registered it
+};
+
+struct DiscoveryIdWithNodes
+{
+    DiscoveryId id;
+    QList<Node> nodes; // in registration order
+};
+
+// Paging and filtering for the list of IDs.
+struct IdListQuery
+{
+    enum class Sort { NewestFirst, RecentActivityFirst };
+
+    QString filter; // case-insensitive substring of the ID or its label; empty: all
+    Sort sort = Sort::NewestFirst;
+    int offset = 0;
+    int limit = 100;
+};
+
+struct IdPage
+{
+    qint64 total = 0; // IDs matching the filter, over all pages
+    QList<DiscoveryId> ids;
+};
+
+// What to prune. Each rule is optional; a prune with no rule removes nothing.
+// Rules are judged independently against the store as it is when the prune runs:
+// an ID matched by createdBefore or noNodes goes with all its nodes, and
+// notSeenSince removes single nodes from the IDs that stay.
+struct PruneRules
+{
+    std::optional<Timestamp> createdBefore; // IDs created before this time
+    bool noNodes = false;                   // IDs that have no nodes
+    std::optional<Timestamp> notSeenSince;  // nodes whose last registration is older
+
+    bool isEmpty() const { return !createdBefore && !noNodes && !notSeenSince; }
+};
+
+struct PrunedNode
+{
+    QString discoveryId;
+    QString address;
+    Timestamp lastSeen;
+};
+
+// Exactly what a prune removed, or would remove in a dry run.
+struct PruneResult
+{
+    QList<DiscoveryId> ids;   // removed IDs, each with the node count it had
+    QList<PrunedNode> nodes;  // nodes removed on their own from IDs that stay
+
+    qint64 removedNodeCount() const; // nodes of removed IDs plus single nodes
+};
+
+// What an import did.
+struct ImportSummary
+{
+    int idsAdded = 0;
+    int idsMerged = 0;   // already present: labels and nodes merged
+    int nodesAdded = 0;
+    int nodesMerged = 0; // already present: times and counts merged
+};
+
+Q_DECLARE_METATYPE(DiscoveryId)
+Q_DECLARE_METATYPE(Node)

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QString>
+
+// The input rules of the discovery service, in one place so the HTTP APIs, the
+// import and the window all accept and refuse the same things.
+namespace Validation {
+
+inline constexpr int MaxIdLength = 64;
+inline constexpr int MaxAddressLength = 1024;
+inline constexpr int MaxLabelLength = 200;
+
+// Whether text could be a discovery ID at all: 1 to 64 of [A-Za-z0-9._-], not
+// starting with a dot. Anything else is answered "does not exist" without a query.
+bool isWellFormedId(QStringView text);
+
+// Names the HTTP server uses for itself at the root, so no ID may take them.
+bool isReservedId(QStringView text);
+
+// Each returns an empty string when the value is acceptable, else why it is not.
+QString checkAddress(QStringView address);
+QString checkLabel(QStringView label);
+
+} // namespace Validation

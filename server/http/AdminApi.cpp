@@ -1,0 +1,348 @@
+#include "AdminApi.h"
+
+#include "core/DiscoveryService.h"
+#include "core/ExchangeFormat.h"
+#include "core/Validation.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+namespace {
+
+HttpReply unavailable(const QString &reason)
+{
+    return HttpReply::error(503, QStringLiteral("the database is unavailable: %1").arg(reason));
+}
+
+HttpReply unknownId(const QString &id)
+{
+    return HttpReply::error(404, QStringLiteral("%1 does not exist").arg(id.left(Validation::MaxIdLength * 2)));
+}
+
+// A JSON object body with only the given fields. An empty body is an empty object
+// when allowEmpty. Unknown fields are refused: a typo in a prune rule must not
+// silently prune something else.
+std::optional<QJsonObject> readObject(const HttpRequest &request, const QStringList &fields,
+                                      bool allowEmpty, HttpReply *error)
+{
+    if (allowEmpty && request.body.trimmed().isEmpty())
+        return QJsonObject();
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = HttpReply::error(400, QStringLiteral("the body is not valid JSON: %1 at byte %2")
+                                           .arg(parseError.errorString()).arg(parseError.offset));
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        *error = HttpReply::error(400, QStringLiteral("the body must be a JSON object"));
+        return std::nullopt;
+    }
+    const QJsonObject object = document.object();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!fields.contains(it.key())) {
+            *error = HttpReply::error(400, QStringLiteral("unknown field \"%1\"; known fields: %2")
+                                               .arg(it.key().left(40), fields.join(QStringLiteral(", "))));
+            return std::nullopt;
+        }
+    }
+    return object;
+}
+
+// Reads an optional string field that must be a valid label.
+std::optional<QString> readLabel(const QJsonObject &object, HttpReply *error)
+{
+    const QJsonValue value = object.value(QStringLiteral("label"));
+    if (value.isUndefined() || value.isNull())
+        return QString();
+    if (!value.isString()) {
+        *error = HttpReply::error(400, QStringLiteral("label must be a string"));
+        return std::nullopt;
+    }
+    if (const QString problem = Validation::checkLabel(value.toString()); !problem.isEmpty()) {
+        *error = HttpReply::error(400, problem);
+        return std::nullopt;
+    }
+    return value.toString();
+}
+
+std::optional<int> readInt(const HttpRequest &request, const QString &key, int fallback, int min, int max,
+                           HttpReply *error)
+{
+    if (!request.query.hasQueryItem(key))
+        return fallback;
+    bool ok = false;
+    const int value = request.query.queryItemValue(key).toInt(&ok);
+    if (!ok || value < min || value > max) {
+        *error = HttpReply::error(400, QStringLiteral("%1 must be a whole number from %2 to %3").arg(key).arg(min).arg(max));
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace
+
+std::optional<HttpReply> AdminApi::handle(const HttpRequest &request)
+{
+    const QStringList &s = request.segments;
+    if (s == QStringList{QStringLiteral("healthz")})
+        return request.method == "GET" ? health() : HttpReply::methodNotAllowed("GET");
+    if (s.isEmpty() || s.constFirst() != u"api")
+        return std::nullopt;
+
+    const HttpReply noEndpoint = HttpReply::error(404, QStringLiteral("no such endpoint: %1").arg(request.rawPath.left(200)));
+    if (s.size() < 3 || s.at(1) != u"v1")
+        return noEndpoint;
+    const QByteArray &method = request.method;
+    const QString &resource = s.at(2);
+
+    if (resource == u"ids" && s.size() == 3) {
+        if (method == "GET")
+            return listIds(request);
+        if (method == "POST")
+            return createId(request);
+        return HttpReply::methodNotAllowed("GET, POST");
+    }
+    if (resource == u"ids" && (s.size() == 4 || (s.size() == 5 && s.at(4) == u"nodes"))) {
+        const QString &id = s.at(3);
+        const bool nodes = s.size() == 5;
+        const QByteArray allowed = nodes ? "DELETE" : "GET, PATCH, DELETE";
+        if (nodes ? method != "DELETE" : (method != "GET" && method != "PATCH" && method != "DELETE"))
+            return HttpReply::methodNotAllowed(allowed);
+        if (!Validation::isWellFormedId(id))
+            return unknownId(id);
+        if (nodes)
+            return deleteNode(request, id);
+        if (method == "GET")
+            return getId(id);
+        if (method == "PATCH")
+            return patchId(request, id);
+        return deleteId(id);
+    }
+    if (resource == u"prune" && s.size() == 3)
+        return method == "POST" ? prune(request) : HttpReply::methodNotAllowed("POST");
+    if (resource == u"export" && s.size() == 3)
+        return method == "GET" ? exportIds(request) : HttpReply::methodNotAllowed("GET");
+    if (resource == u"import" && s.size() == 3)
+        return method == "POST" ? importIds(request) : HttpReply::methodNotAllowed("POST");
+    return noEndpoint;
+}
+
+HttpReply AdminApi::health()
+{
+    const auto ping = m_service.store().ping();
+    if (!ping.ok())
+        return HttpReply::json(503, QJsonObject{{QStringLiteral("status"), QStringLiteral("unavailable")},
+                                                {QStringLiteral("error"), ping.error()}});
+    return HttpReply::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
+}
+
+HttpReply AdminApi::listIds(const HttpRequest &request)
+{
+    HttpReply error;
+    IdListQuery query;
+    query.filter = request.query.queryItemValue(QStringLiteral("filter"), QUrl::FullyDecoded);
+    const auto offset = readInt(request, QStringLiteral("offset"), 0, 0, std::numeric_limits<int>::max(), &error);
+    const auto limit = readInt(request, QStringLiteral("limit"), DefaultPageSize, 1, MaxPageSize, &error);
+    if (!offset || !limit)
+        return error;
+    query.offset = *offset;
+    query.limit = *limit;
+    const QString sort = request.query.queryItemValue(QStringLiteral("sort"));
+    if (sort == u"activity")
+        query.sort = IdListQuery::Sort::RecentActivityFirst;
+    else if (!sort.isEmpty() && sort != u"created")
+        return HttpReply::error(400, QStringLiteral("sort must be \"created\" or \"activity\""));
+
+    const auto page = m_service.store().listIds(query);
+    if (!page.ok())
+        return unavailable(page.error());
+    QJsonArray ids;
+    for (const DiscoveryId &id : page->ids)
+        ids.append(ExchangeFormat::toJson(id));
+    return HttpReply::json(200, QJsonObject{{QStringLiteral("total"), page->total},
+                                            {QStringLiteral("offset"), query.offset},
+                                            {QStringLiteral("limit"), query.limit},
+                                            {QStringLiteral("ids"), ids}});
+}
+
+HttpReply AdminApi::createId(const HttpRequest &request)
+{
+    HttpReply error;
+    const auto body = readObject(request, {QStringLiteral("label"), QStringLiteral("kind")}, true, &error);
+    if (!body)
+        return error;
+    const auto label = readLabel(*body, &error);
+    if (!label)
+        return error;
+    DiscoveryKind kind = DiscoveryKind::Rqlite;
+    if (const QJsonValue value = body->value(QStringLiteral("kind")); !value.isUndefined()) {
+        const auto parsed = kindFromName(value.toString());
+        if (!parsed)
+            return HttpReply::error(400, QStringLiteral("kind must be \"rqlite\""));
+        kind = *parsed;
+    }
+    const auto created = m_service.createId(kind, *label);
+    if (!created.ok())
+        return unavailable(created.error());
+    return HttpReply::json(201, ExchangeFormat::toJson(DiscoveryIdWithNodes{created.value(), {}}));
+}
+
+HttpReply AdminApi::getId(const QString &id)
+{
+    const auto found = m_service.store().findIdWithNodes(id);
+    if (!found.ok())
+        return unavailable(found.error());
+    if (!found.value())
+        return unknownId(id);
+    return HttpReply::json(200, ExchangeFormat::toJson(*found.value()));
+}
+
+HttpReply AdminApi::patchId(const HttpRequest &request, const QString &id)
+{
+    HttpReply error;
+    const auto body = readObject(request, {QStringLiteral("label")}, false, &error);
+    if (!body)
+        return error;
+    if (!body->contains(QStringLiteral("label")))
+        return HttpReply::error(400, QStringLiteral("nothing to change: give a \"label\""));
+    const auto label = readLabel(*body, &error);
+    if (!label)
+        return error;
+    const auto updated = m_service.store().setLabel(id, *label);
+    if (!updated.ok())
+        return unavailable(updated.error());
+    if (!updated.value())
+        return unknownId(id);
+    return getId(id);
+}
+
+HttpReply AdminApi::deleteId(const QString &id)
+{
+    const auto deleted = m_service.store().deleteId(id);
+    if (!deleted.ok())
+        return unavailable(deleted.error());
+    if (!deleted.value())
+        return unknownId(id);
+    return HttpReply::json(200, QJsonObject{{QStringLiteral("deleted"), id}});
+}
+
+HttpReply AdminApi::deleteNode(const HttpRequest &request, const QString &id)
+{
+    const QString address = request.query.queryItemValue(QStringLiteral("addr"), QUrl::FullyDecoded);
+    if (address.isEmpty())
+        return HttpReply::error(400, QStringLiteral("give the node's address as ?addr=ADDRESS"));
+    const auto removed = m_service.removeNode(id, address);
+    if (!removed.ok())
+        return unavailable(removed.error());
+    if (removed.value() == Store::NodeChange::UnknownId)
+        return unknownId(id);
+    if (removed.value() == Store::NodeChange::Absent)
+        return HttpReply::error(404, QStringLiteral("%1 is not registered under %2").arg(address.left(200), id));
+    return getId(id);
+}
+
+HttpReply AdminApi::prune(const HttpRequest &request)
+{
+    HttpReply error;
+    const auto body = readObject(request,
+                                 {QStringLiteral("created_before"), QStringLiteral("no_nodes"),
+                                  QStringLiteral("not_seen_since"), QStringLiteral("dry_run")},
+                                 false, &error);
+    if (!body)
+        return error;
+
+    PruneRules rules;
+    for (const auto &[key, target] : {std::pair{QStringLiteral("created_before"), &rules.createdBefore},
+                                      std::pair{QStringLiteral("not_seen_since"), &rules.notSeenSince}}) {
+        const QJsonValue value = body->value(key);
+        if (value.isUndefined() || value.isNull())
+            continue;
+        const auto time = Timestamp::fromIso8601(value.toString());
+        if (!value.isString() || !time)
+            return HttpReply::error(400, QStringLiteral("%1 must be an ISO 8601 time with a zone, such as "
+                                                        "2026-11-23T21:04:05Z").arg(key));
+        *target = time;
+    }
+    bool dryRun = false;
+    for (const auto &[key, target] : {std::pair{QStringLiteral("no_nodes"), &rules.noNodes},
+                                      std::pair{QStringLiteral("dry_run"), &dryRun}}) {
+        const QJsonValue value = body->value(key);
+        if (value.isUndefined() || value.isNull())
+            continue;
+        if (!value.isBool())
+            return HttpReply::error(400, QStringLiteral("%1 must be true or false").arg(key));
+        *target = value.toBool();
+    }
+    if (rules.isEmpty())
+        return HttpReply::error(400, QStringLiteral("no prune rule given: set created_before, no_nodes "
+                                                    "or not_seen_since"));
+
+    const auto result = m_service.prune(rules, dryRun);
+    if (!result.ok())
+        return unavailable(result.error());
+    QJsonArray ids;
+    for (const DiscoveryId &id : result->ids)
+        ids.append(ExchangeFormat::toJson(id));
+    QJsonArray nodes;
+    for (const PrunedNode &node : result->nodes)
+        nodes.append(QJsonObject{{QStringLiteral("id"), node.discoveryId},
+                                 {QStringLiteral("addr"), node.address},
+                                 {QStringLiteral("last_seen"), node.lastSeen.toIso8601()}});
+    return HttpReply::json(200, QJsonObject{
+        {QStringLiteral("dry_run"), dryRun},
+        {QStringLiteral("removed"), QJsonObject{{QStringLiteral("ids"), result->ids.size()},
+                                                {QStringLiteral("nodes"), result->removedNodeCount()}}},
+        {QStringLiteral("ids"), ids},
+        {QStringLiteral("nodes"), nodes},
+    });
+}
+
+HttpReply AdminApi::exportIds(const HttpRequest &request)
+{
+    QStringList wanted;
+    if (request.query.hasQueryItem(QStringLiteral("ids"))) {
+        wanted = request.query.queryItemValue(QStringLiteral("ids"), QUrl::FullyDecoded)
+                     .split(u',', Qt::SkipEmptyParts);
+        wanted.removeDuplicates();
+        if (wanted.isEmpty())
+            return HttpReply::error(400, QStringLiteral("ids is empty: leave it out to export everything"));
+    }
+    const auto records = m_service.store().exportIds(wanted);
+    if (!records.ok())
+        return unavailable(records.error());
+    if (records->size() != wanted.size() && !wanted.isEmpty()) {
+        QSet<QString> found;
+        for (const DiscoveryIdWithNodes &record : records.value())
+            found.insert(record.id.id);
+        QStringList missing;
+        for (const QString &id : std::as_const(wanted)) {
+            if (!found.contains(id))
+                missing.append(id.left(Validation::MaxIdLength * 2));
+        }
+        return HttpReply::error(404, QStringLiteral("unknown discovery IDs: %1").arg(missing.join(QStringLiteral(", "))));
+    }
+    const Timestamp now = Timestamp::now();
+    HttpReply reply = HttpReply::json(200, ExchangeFormat::exportDocument(records.value(), now));
+    reply.headers.append({QByteArrayLiteral("Content-Disposition"),
+                          QByteArrayLiteral("attachment; filename=\"discodesk-export-")
+                              + now.toDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")).toLatin1()
+                              + QByteArrayLiteral(".json\"")});
+    return reply;
+}
+
+HttpReply AdminApi::importIds(const HttpRequest &request)
+{
+    const ExchangeFormat::ParsedImport parsed = ExchangeFormat::parseDocument(request.body);
+    if (parsed.error)
+        return HttpReply::json(400, QJsonObject{{QStringLiteral("error"), parsed.error->message},
+                                                {QStringLiteral("where"), parsed.error->where}});
+    const auto summary = m_service.importIds(parsed.records);
+    if (!summary.ok())
+        return unavailable(summary.error());
+    return HttpReply::json(200, QJsonObject{{QStringLiteral("ids_added"), summary->idsAdded},
+                                            {QStringLiteral("ids_merged"), summary->idsMerged},
+                                            {QStringLiteral("nodes_added"), summary->nodesAdded},
+                                            {QStringLiteral("nodes_merged"), summary->nodesMerged}});
+}

@@ -1,0 +1,144 @@
+#include "HttpServer.h"
+
+#include <QElapsedTimer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QTcpServer>
+
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+#include <QHttpHeaders>
+#endif
+
+namespace {
+
+void send(QHttpServerResponder &responder, const HttpReply &reply)
+{
+    const auto status = static_cast<QHttpServerResponder::StatusCode>(reply.status);
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    QHttpHeaders headers;
+    headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
+    for (const auto &[name, value] : reply.headers)
+        headers.append(name, value);
+    responder.write(reply.body, headers, status);
+#else
+    // Always name the type: without one, QHttpServer sniffs every body with QMimeDatabase.
+    responder.writeStatusLine(status);
+    responder.writeHeader(QByteArrayLiteral("Content-Type"), reply.contentType);
+    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(reply.body.size()));
+    for (const auto &[name, value] : reply.headers)
+        responder.writeHeader(name, value);
+    responder.writeBody(reply.body);
+#endif
+}
+
+} // namespace
+
+HttpServer::HttpServer(QObject *parent) : QAbstractHttpServer(parent)
+{
+    qRegisterMetaType<RequestLogEntry>();
+}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::addHandler(RequestHandler *handler)
+{
+    m_handlers.append(handler);
+}
+
+QString HttpServer::listen(const QHostAddress &address, quint16 port)
+{
+    close();
+    // Our own QTcpServer: QAbstractHttpServer::listen() is gone in Qt 6.8, and bind()
+    // works from 6.4 on.
+    auto *tcpServer = new QTcpServer(this);
+    if (!tcpServer->listen(address, port)) {
+        const QString reason = QStringLiteral("cannot listen on %1:%2: %3")
+                                   .arg(address.toString()).arg(port).arg(tcpServer->errorString());
+        delete tcpServer;
+        return reason;
+    }
+    bind(tcpServer);
+    m_tcpServer = tcpServer;
+    return {};
+}
+
+void HttpServer::close()
+{
+    if (m_tcpServer) {
+        m_tcpServer->close();
+        delete m_tcpServer;
+    }
+}
+
+bool HttpServer::isListening() const
+{
+    return m_tcpServer && m_tcpServer->isListening();
+}
+
+QHostAddress HttpServer::address() const
+{
+    return m_tcpServer ? m_tcpServer->serverAddress() : QHostAddress();
+}
+
+quint16 HttpServer::port() const
+{
+    return m_tcpServer ? m_tcpServer->serverPort() : 0;
+}
+
+HttpReply HttpServer::dispatch(const HttpRequest &request)
+{
+    for (RequestHandler *handler : std::as_const(m_handlers)) {
+        if (auto reply = handler->handle(request))
+            return *reply;
+    }
+    return HttpReply::error(404, QStringLiteral("no such endpoint: %1").arg(request.rawPath.left(200)));
+}
+
+void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const HttpRequest parsed = HttpRequest::from(request);
+    const HttpReply reply = dispatch(parsed);
+    send(responder, reply);
+
+    RequestLogEntry entry;
+    entry.at = Timestamp::now();
+    entry.method = QString::fromLatin1(parsed.method);
+    entry.path = parsed.rawPath;
+    if (!parsed.query.isEmpty())
+        entry.path += u'?' + parsed.query.toString(QUrl::FullyEncoded);
+    entry.status = reply.status;
+    entry.durationMs = double(timer.nsecsElapsed()) / 1e6;
+    entry.remoteAddress = parsed.remoteAddress;
+    emit requestFinished(entry);
+}
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QHttpServerResponder responder = makeResponder(request, socket);
+    answer(request, responder);
+    return true;
+}
+
+void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    handleRequest(request, socket); // not reached: handleRequest answers everything
+}
+#else
+bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    answer(request, responder);
+    return true;
+}
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
+void HttpServer::missingHandler(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+#else
+void HttpServer::missingHandler(const QHttpServerRequest &request, QHttpServerResponder &responder)
+#endif
+{
+    answer(request, responder); // not reached: handleRequest answers everything
+}
+#endif

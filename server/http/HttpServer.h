@@ -1,0 +1,55 @@
+#pragma once
+
+#include "http/HttpTypes.h"
+
+#include <QAbstractHttpServer>
+#include <QHostAddress>
+#include <QPointer>
+
+class QTcpServer;
+class QHttpServerResponder;
+
+// The HTTP front: accepts connections on one address and port, asks its handlers
+// in order, answers 404 when none claims the request, and reports every request it
+// answered. Lives and works on the thread that owns it.
+class HttpServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    explicit HttpServer(QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    // Handlers are asked in the order they were added; the server does not own them.
+    void addHandler(RequestHandler *handler);
+
+    // Returns an empty string once listening, else a one-line reason such as
+    // "127.0.0.1:4011: The bound address is already in use".
+    QString listen(const QHostAddress &address, quint16 port);
+    void close();
+    bool isListening() const;
+    QHostAddress address() const;
+    quint16 port() const;
+
+signals:
+    void requestFinished(const RequestLogEntry &entry);
+
+protected:
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+#elif QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
+    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override;
+    void missingHandler(const QHttpServerRequest &request, QHttpServerResponder &&responder) override;
+#else
+    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override;
+    void missingHandler(const QHttpServerRequest &request, QHttpServerResponder &responder) override;
+#endif
+
+private:
+    void answer(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    HttpReply dispatch(const HttpRequest &request);
+
+    QList<RequestHandler *> m_handlers;
+    QPointer<QTcpServer> m_tcpServer;
+};

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "core/Timestamp.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+#include <QUrlQuery>
+
+#include <optional>
+
+class QHttpServerRequest;
+
+// A request as the discovery APIs see it: independent of QHttpServer's types, which
+// change between Qt versions, and easy to build in tests.
+struct HttpRequest
+{
+    QByteArray method; // "GET", "POST", ...; "UNKNOWN" for methods Qt does not parse
+    // The path's segments, each percent-decoded: "/api/v1/ids" is {"api", "v1", "ids"};
+    // "/" is empty. Empty segments ("//") are dropped.
+    QStringList segments;
+    // False when Qt could not give a path at all: a target starting with "//" is
+    // read as a host name, so "//id" arrives with no path.
+    bool hasPath = true;
+    QString rawPath;
+    QUrlQuery query;
+    QByteArray body;
+    QString remoteAddress;
+
+    static HttpRequest from(const QHttpServerRequest &request);
+};
+
+struct HttpReply
+{
+    int status = 200;
+    QByteArray contentType;
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers; // beyond Content-Type and Content-Length
+
+    static HttpReply json(int status, const QJsonObject &object);
+    static HttpReply json(int status, const QByteArray &compactJson);
+    // {"error": message}: every error of every API has this shape.
+    static HttpReply error(int status, const QString &message);
+    static HttpReply methodNotAllowed(const QByteArray &allowed);
+};
+
+// What the server logs and shows for every request it answered.
+struct RequestLogEntry
+{
+    Timestamp at;
+    QString method;
+    QString path;
+    int status = 0;
+    double durationMs = 0;
+    QString remoteAddress;
+
+    QString toLogLine() const;
+};
+
+Q_DECLARE_METATYPE(RequestLogEntry)
+
+// A part of the HTTP API. The server asks each handler in turn; the first that
+// returns a reply answers the request.
+class RequestHandler
+{
+public:
+    virtual ~RequestHandler() = default;
+    virtual std::optional<HttpReply> handle(const HttpRequest &request) = 0;
+};

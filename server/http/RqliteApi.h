@@ -1,0 +1,30 @@
+#pragma once
+
+#include "http/HttpTypes.h"
+
+class DiscoveryService;
+
+// rqlite's discovery protocol at the root of the port, exactly as
+// shared/protocols/rqlite-disco.md says:
+//   POST /         create an ID
+//   GET /{id}      the record
+//   POST /{id}     register {"addr": ...}
+//   DELETE /{id}   remove {"addr": ...}
+// The record is {"created_at", "disco_id", "nodes"}; errors are {"error": ...}.
+class RqliteApi : public RequestHandler
+{
+public:
+    explicit RqliteApi(DiscoveryService &service) : m_service(service) {}
+
+    std::optional<HttpReply> handle(const HttpRequest &request) override;
+
+    // The record as rqlite clients expect it, for an ID and its nodes' addresses.
+    static QByteArray recordJson(const QString &id, Timestamp createdAt, const QStringList &addresses);
+
+private:
+    HttpReply create();
+    HttpReply changeNode(const HttpRequest &request, const QString &id);
+    HttpReply record(const QString &id);
+
+    DiscoveryService &m_service;
+};

@@ -1,0 +1,667 @@
+#include "Store.h"
+
+#include "store/Schema.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace {
+
+// Column list shared by every query that reads whole IDs; idFromRow() reads it.
+const QString IdColumns = QStringLiteral(
+    "d.id, d.kind, d.created_at, d.expected_size, d.label, d.last_activity,"
+    " (SELECT COUNT(*) FROM nodes n WHERE n.discovery_id = d.id)");
+
+const QString NodeColumns = QStringLiteral(
+    "address, first_registered, last_seen, registrations, registered_by");
+
+DiscoveryId idFromRow(const QSqlQuery &q, int first = 0)
+{
+    DiscoveryId id;
+    id.id = q.value(first).toString();
+    id.kind = kindFromName(q.value(first + 1).toString()).value_or(DiscoveryKind::Rqlite);
+    id.createdAt = Timestamp::fromMicroseconds(q.value(first + 2).toLongLong());
+    if (!q.value(first + 3).isNull())
+        id.expectedSize = q.value(first + 3).toInt();
+    id.label = q.value(first + 4).toString();
+    id.lastActivity = Timestamp::fromMicroseconds(q.value(first + 5).toLongLong());
+    id.nodeCount = q.value(first + 6).toInt();
+    return id;
+}
+
+Node nodeFromRow(const QSqlQuery &q, int first = 0)
+{
+    Node node;
+    node.address = q.value(first).toString();
+    node.firstRegistered = Timestamp::fromMicroseconds(q.value(first + 1).toLongLong());
+    node.lastSeen = Timestamp::fromMicroseconds(q.value(first + 2).toLongLong());
+    node.registrations = q.value(first + 3).toLongLong();
+    node.registeredBy = q.value(first + 4).toString();
+    return node;
+}
+
+// A null QString binds as SQL NULL; the text columns hold '' instead.
+QVariant text(const QString &value)
+{
+    return value.isNull() ? QVariant(QStringLiteral("")) : QVariant(value);
+}
+
+QVariant optionalInt(const std::optional<int> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<int>());
+}
+
+QString describe(const QSqlError &error)
+{
+    return error.databaseText().isEmpty() ? error.text() : error.databaseText();
+}
+
+// A LIKE pattern that matches text anywhere, with its wildcards escaped.
+QString containsPattern(const QString &text)
+{
+    QString escaped = text.toLower();
+    escaped.replace(u'\\', QStringLiteral("\\\\"));
+    escaped.replace(u'%', QStringLiteral("\\%"));
+    escaped.replace(u'_', QStringLiteral("\\_"));
+    return u'%' + escaped + u'%';
+}
+
+} // namespace
+
+// A prepared statement that has run; releases its result set when it goes out of
+// scope, so readers never hold the database open longer than needed.
+class Store::Statement
+{
+public:
+    explicit Statement(QSqlQuery *query) : m_query(query) {}
+    Statement(Statement &&other) noexcept : m_query(std::exchange(other.m_query, nullptr)) {}
+    ~Statement()
+    {
+        if (m_query)
+            m_query->finish();
+    }
+    explicit operator bool() const { return m_query != nullptr; }
+    QSqlQuery *operator->() const { return m_query; }
+    QSqlQuery &operator*() const { return *m_query; }
+
+private:
+    QSqlQuery *m_query;
+};
+
+// BEGIN IMMEDIATE ... COMMIT. Changes recorded inside are emitted after the commit;
+// a transaction that is not committed rolls back and forgets them.
+class Store::Transaction
+{
+public:
+    explicit Transaction(Store &store, bool write = true) : m_store(store)
+    {
+        QSqlQuery begin(store.m_db);
+        m_active = begin.exec(write ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
+        if (!m_active)
+            store.m_error = describe(begin.lastError());
+    }
+    ~Transaction()
+    {
+        if (m_active) {
+            QSqlQuery(m_store.m_db).exec(QStringLiteral("ROLLBACK"));
+            m_store.m_pending.clear();
+        }
+    }
+    bool isActive() const { return m_active; }
+
+    bool commit()
+    {
+        QSqlQuery commit(m_store.m_db);
+        if (!commit.exec(QStringLiteral("COMMIT"))) {
+            m_store.m_error = describe(commit.lastError());
+            return false;
+        }
+        m_active = false;
+        const StoreChanges changes = std::exchange(m_store.m_pending, {});
+        if (!changes.isEmpty())
+            emit m_store.changed(changes);
+        return true;
+    }
+
+private:
+    Store &m_store;
+    bool m_active = false;
+};
+
+Store::Store(QObject *parent) : QObject(parent)
+{
+    static QAtomicInteger<quint64> counter;
+    m_connectionName = QStringLiteral("discodesk-store-%1").arg(counter.fetchAndAddRelaxed(1));
+    qRegisterMetaType<StoreChanges>();
+}
+
+Store::~Store()
+{
+    close();
+}
+
+QString Store::open(const QString &path)
+{
+    close();
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile())
+        return QStringLiteral("%1 is not a file").arg(path);
+    if (!QDir().mkpath(info.absolutePath()))
+        return QStringLiteral("cannot create the folder %1").arg(info.absolutePath());
+
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(path);
+    // Other connections (the window's reader, a second writer) wait instead of failing.
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    auto fail = [this](const QString &message) {
+        close();
+        return message;
+    };
+    if (!m_db.open())
+        return fail(QStringLiteral("cannot open %1: %2").arg(path, describe(m_db.lastError())));
+
+    int version = 0;
+    if (const QString error = Schema::readVersion(m_db, &version); !error.isEmpty())
+        return fail(QStringLiteral("cannot read %1: %2").arg(path, error));
+    if (version < 0)
+        return fail(QStringLiteral("%1 is a database of another program, not DiscoDesk's; "
+                                   "choose another file").arg(path));
+    if (version > Schema::latestVersion())
+        return fail(QStringLiteral("%1 has schema version %2, newer than this DiscoDesk knows (%3); "
+                                   "use a newer DiscoDesk").arg(path).arg(version).arg(Schema::latestVersion()));
+
+    // WAL: readers never block the writer. synchronous=NORMAL: a commit survives a
+    // killed process; only a power loss can take the last commits back.
+    QSqlQuery pragma(m_db);
+    for (const auto &statement : {QStringLiteral("PRAGMA journal_mode = WAL"),
+                                  QStringLiteral("PRAGMA synchronous = NORMAL"),
+                                  QStringLiteral("PRAGMA foreign_keys = ON")}) {
+        if (!pragma.exec(statement))
+            return fail(QStringLiteral("cannot set up %1: %2").arg(path, describe(pragma.lastError())));
+    }
+    pragma.finish();
+
+    if (const QString error = Schema::migrate(m_db, version); !error.isEmpty())
+        return fail(QStringLiteral("cannot upgrade the schema of %1: %2").arg(path, error));
+
+    m_path = path;
+    return {};
+}
+
+void Store::close()
+{
+    qDeleteAll(m_statements);
+    m_statements.clear();
+    m_pending.clear();
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    m_path.clear();
+}
+
+bool Store::isOpen() const
+{
+    return m_db.isOpen();
+}
+
+Store::Statement Store::run(const QString &sql, const QVariantList &values)
+{
+    if (!m_db.isOpen()) {
+        m_error = QStringLiteral("the database is not open");
+        return Statement(nullptr);
+    }
+    QSqlQuery *query = m_statements.value(sql);
+    if (!query) {
+        query = new QSqlQuery(m_db);
+        if (!query->prepare(sql)) {
+            m_error = describe(query->lastError());
+            delete query;
+            return Statement(nullptr);
+        }
+        m_statements.insert(sql, query);
+    }
+    for (int i = 0; i < values.size(); ++i)
+        query->bindValue(i, values.at(i));
+    if (!query->exec()) {
+        m_error = describe(query->lastError());
+        query->finish();
+        return Statement(nullptr);
+    }
+    return Statement(query);
+}
+
+QString Store::takeError()
+{
+    return std::exchange(m_error, {});
+}
+
+void Store::noteChange(StoreChange change)
+{
+    m_pending.append(std::move(change));
+}
+
+StoreResult<bool> Store::ping()
+{
+    Statement q = run(QStringLiteral("SELECT COUNT(*) FROM discodesk_schema"));
+    if (!q || !q->next())
+        return StoreResult<bool>::failure(takeError());
+    return true;
+}
+
+StoreResult<DiscoveryId> Store::createId(const DiscoveryId &record)
+{
+    DiscoveryId created = record;
+    created.lastActivity = record.createdAt;
+    created.nodeCount = 0;
+
+    Transaction transaction(*this);
+    if (!transaction.isActive())
+        return StoreResult<DiscoveryId>::failure(takeError());
+    if (!run(QStringLiteral("INSERT INTO discovery_ids"
+                            " (id, kind, created_at, expected_size, label, last_activity)"
+                            " VALUES (?, ?, ?, ?, ?, ?)"),
+             {created.id, kindName(created.kind), created.createdAt.microseconds(),
+              optionalInt(created.expectedSize), text(created.label),
+              created.lastActivity.microseconds()}))
+        return StoreResult<DiscoveryId>::failure(takeError());
+    noteChange({StoreChange::Type::IdCreated, created.id, created.createdAt, created, {}});
+    if (!transaction.commit())
+        return StoreResult<DiscoveryId>::failure(takeError());
+    return created;
+}
+
+StoreResult<std::optional<DiscoveryId>> Store::findId(const QString &id)
+{
+    using Result = StoreResult<std::optional<DiscoveryId>>;
+    Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d WHERE d.id = ?").arg(IdColumns), {id});
+    if (!q)
+        return Result::failure(takeError());
+    if (!q->next())
+        return std::optional<DiscoveryId>();
+    return std::optional<DiscoveryId>(idFromRow(*q));
+}
+
+StoreResult<std::optional<DiscoveryIdWithNodes>> Store::findIdWithNodes(const QString &id)
+{
+    using Result = StoreResult<std::optional<DiscoveryIdWithNodes>>;
+    // One read transaction, so the ID and its nodes are the same moment's.
+    Transaction transaction(*this, false);
+    if (!transaction.isActive())
+        return Result::failure(takeError());
+    const auto found = findId(id);
+    if (!found.ok())
+        return Result::failure(found.error());
+    if (!found.value())
+        return std::optional<DiscoveryIdWithNodes>();
+
+    DiscoveryIdWithNodes result{*found.value(), {}};
+    Statement q = run(QStringLiteral("SELECT %1 FROM nodes WHERE discovery_id = ? ORDER BY seq").arg(NodeColumns), {id});
+    if (!q)
+        return Result::failure(takeError());
+    while (q->next())
+        result.nodes.append(nodeFromRow(*q));
+    return std::optional<DiscoveryIdWithNodes>(std::move(result));
+}
+
+StoreResult<IdPage> Store::listIds(const IdListQuery &query)
+{
+    const QString where = query.filter.isEmpty()
+        ? QString()
+        : QStringLiteral(" WHERE lower(d.id) LIKE ? ESCAPE '\\' OR lower(d.label) LIKE ? ESCAPE '\\'");
+    QVariantList filterValues;
+    if (!query.filter.isEmpty()) {
+        const QString pattern = containsPattern(query.filter);
+        filterValues = {pattern, pattern};
+    }
+    const QString order = query.sort == IdListQuery::Sort::RecentActivityFirst
+        ? QStringLiteral("d.last_activity DESC, d.id")
+        : QStringLiteral("d.created_at DESC, d.id");
+
+    Transaction transaction(*this, false);
+    if (!transaction.isActive())
+        return StoreResult<IdPage>::failure(takeError());
+    IdPage page;
+    {
+        Statement count = run(QStringLiteral("SELECT COUNT(*) FROM discovery_ids d") + where, filterValues);
+        if (!count || !count->next())
+            return StoreResult<IdPage>::failure(takeError());
+        page.total = count->value(0).toLongLong();
+    }
+    QVariantList values = filterValues;
+    values << query.limit << query.offset;
+    Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d%2 ORDER BY %3 LIMIT ? OFFSET ?")
+                          .arg(IdColumns, where, order),
+                      values);
+    if (!q)
+        return StoreResult<IdPage>::failure(takeError());
+    while (q->next())
+        page.ids.append(idFromRow(*q));
+    return page;
+}
+
+StoreResult<std::optional<DiscoveryId>> Store::setLabel(const QString &id, const QString &label)
+{
+    using Result = StoreResult<std::optional<DiscoveryId>>;
+    Transaction transaction(*this);
+    if (!transaction.isActive())
+        return Result::failure(takeError());
+    {
+        Statement q = run(QStringLiteral("UPDATE discovery_ids SET label = ? WHERE id = ?"), {text(label), id});
+        if (!q)
+            return Result::failure(takeError());
+        if (q->numRowsAffected() == 0)
+            return std::optional<DiscoveryId>();
+    }
+    const auto updated = findId(id);
+    if (!updated.ok() || !updated.value())
+        return Result::failure(updated.ok() ? QStringLiteral("the ID vanished") : updated.error());
+    noteChange({StoreChange::Type::IdUpdated, id, Timestamp::now(), *updated.value(), {}});
+    if (!transaction.commit())
+        return Result::failure(takeError());
+    return updated.value();
+}
+
+StoreResult<bool> Store::deleteId(const QString &id)
+{
+    Transaction transaction(*this);
+    if (!transaction.isActive())
+        return StoreResult<bool>::failure(takeError());
+    if (!run(QStringLiteral("DELETE FROM nodes WHERE discovery_id = ?"), {id}))
+        return StoreResult<bool>::failure(takeError());
+    Statement q = run(QStringLiteral("DELETE FROM discovery_ids WHERE id = ?"), {id});
+    if (!q)
+        return StoreResult<bool>::failure(takeError());
+    const bool existed = q->numRowsAffected() > 0;
+    if (existed)
+        noteChange({StoreChange::Type::IdDeleted, id, Timestamp::now(), {}, {}});
+    if (!transaction.commit())
+        return StoreResult<bool>::failure(takeError());
+    return existed;
+}
+
+StoreResult<Store::NodeChange> Store::registerNode(const QString &id, const QString &address,
+                                                   const QString &registeredBy, Timestamp at)
+{
+    using Result = StoreResult<NodeChange>;
+    Transaction transaction(*this);
+    if (!transaction.isActive())
+        return Result::failure(takeError());
+    {
+        Statement exists = run(QStringLiteral("SELECT 1 FROM discovery_ids WHERE id = ?"), {id});
+        if (!exists)
+            return Result::failure(takeError());
+        if (!exists->next())
+            return NodeChange::UnknownId;
+    }
+    Node node;
+    {
+        Statement q = run(QStringLiteral(
+            "INSERT INTO nodes (discovery_id, address, first_registered, last_seen, registrations, registered_by)"
+            " VALUES (?, ?, ?, ?, 1, ?)"
+            " ON CONFLICT (discovery_id, address) DO UPDATE"
+            " SET last_seen = excluded.last_seen, registrations = nodes.registrations + 1"
+            " RETURNING %1").arg(NodeColumns),
+            {id, address, at.microseconds(), at.microseconds(), text(registeredBy)});
+        if (!q || !q->next())
+            return Result::failure(takeError());
+        node = nodeFromRow(*q);
+    }
+    if (!run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id = ?"), {at.microseconds(), id}))
+        return Result::failure(takeError());
+
+    const bool added = node.registrations == 1;
+    noteChange({added ? StoreChange::Type::NodeAdded : StoreChange::Type::NodeUpdated, id, at, {}, node});
+    if (!transaction.commit())
+        return Result::failure(takeError());
+    return added ? NodeChange::Added : NodeChange::Updated;
+}
+
+StoreResult<Store::NodeChange> Store::removeNode(const QString &id, const QString &address, Timestamp at)
+{
+    using Result = StoreResult<NodeChange>;
+    Transaction transaction(*this);
+    if (!transaction.isActive())
+        return Result::failure(takeError());
+    {
+        Statement exists = run(QStringLiteral("SELECT 1 FROM discovery_ids WHERE id = ?"), {id});
+        if (!exists)
+            return Result::failure(takeError());
+        if (!exists->next())
+            return NodeChange::UnknownId;
+    }
+    Statement q = run(QStringLiteral("DELETE FROM nodes WHERE discovery_id = ? AND address = ?"), {id, address});
+    if (!q)
+        return Result::failure(takeError());
+    if (q->numRowsAffected() == 0)
+        return NodeChange::Absent;
+    if (!run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id = ?"), {at.microseconds(), id}))
+        return Result::failure(takeError());
+
+    Node removed;
+    removed.address = address;
+    noteChange({StoreChange::Type::NodeRemoved, id, at, {}, removed});
+    if (!transaction.commit())
+        return Result::failure(takeError());
+    return NodeChange::Removed;
+}
+
+StoreResult<PruneResult> Store::prune(const PruneRules &rules, bool dryRun, Timestamp at)
+{
+    using Result = StoreResult<PruneResult>;
+    PruneResult result;
+    if (rules.isEmpty())
+        return result;
+
+    // Dry runs take the same write lock as real ones, so that a dry run reports
+    // exactly what a prune at that moment removes.
+    Transaction transaction(*this);
+    if (!transaction.isActive())
+        return Result::failure(takeError());
+
+    QStringList idConditions;
+    QVariantList idValues;
+    if (rules.createdBefore) {
+        idConditions << QStringLiteral("d.created_at < ?");
+        idValues << rules.createdBefore->microseconds();
+    }
+    if (rules.noNodes)
+        idConditions << QStringLiteral("NOT EXISTS (SELECT 1 FROM nodes n WHERE n.discovery_id = d.id)");
+
+    QSet<QString> removedIds;
+    if (!idConditions.isEmpty()) {
+        Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d WHERE %2 ORDER BY d.created_at, d.id")
+                              .arg(IdColumns, idConditions.join(QStringLiteral(" OR "))),
+                          idValues);
+        if (!q)
+            return Result::failure(takeError());
+        while (q->next()) {
+            result.ids.append(idFromRow(*q));
+            removedIds.insert(result.ids.constLast().id);
+        }
+    }
+    if (rules.notSeenSince) {
+        Statement q = run(QStringLiteral("SELECT discovery_id, address, last_seen FROM nodes"
+                                         " WHERE last_seen < ? ORDER BY discovery_id, seq"),
+                          {rules.notSeenSince->microseconds()});
+        if (!q)
+            return Result::failure(takeError());
+        while (q->next()) {
+            PrunedNode node{q->value(0).toString(), q->value(1).toString(),
+                            Timestamp::fromMicroseconds(q->value(2).toLongLong())};
+            if (!removedIds.contains(node.discoveryId))
+                result.nodes.append(node);
+        }
+    }
+    if (dryRun)
+        return result;
+
+    for (const DiscoveryId &id : std::as_const(result.ids)) {
+        if (!run(QStringLiteral("DELETE FROM nodes WHERE discovery_id = ?"), {id.id})
+            || !run(QStringLiteral("DELETE FROM discovery_ids WHERE id = ?"), {id.id}))
+            return Result::failure(takeError());
+        noteChange({StoreChange::Type::IdDeleted, id.id, at, {}, {}});
+    }
+    for (const PrunedNode &node : std::as_const(result.nodes)) {
+        if (!run(QStringLiteral("DELETE FROM nodes WHERE discovery_id = ? AND address = ?"),
+                 {node.discoveryId, node.address})
+            || !run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id = ?"),
+                    {at.microseconds(), node.discoveryId}))
+            return Result::failure(takeError());
+        Node removed;
+        removed.address = node.address;
+        noteChange({StoreChange::Type::NodeRemoved, node.discoveryId, at, {}, removed});
+    }
+    if (!transaction.commit())
+        return Result::failure(takeError());
+    return result;
+}
+
+StoreResult<QList<DiscoveryIdWithNodes>> Store::exportIds(const QStringList &ids)
+{
+    using Result = StoreResult<QList<DiscoveryIdWithNodes>>;
+    Transaction transaction(*this, false);
+    if (!transaction.isActive())
+        return Result::failure(takeError());
+
+    QList<DiscoveryIdWithNodes> records;
+    if (!ids.isEmpty()) {
+        for (const QString &id : ids) {
+            const auto found = findIdWithNodes(id);
+            if (!found.ok())
+                return Result::failure(found.error());
+            if (found.value())
+                records.append(*found.value());
+        }
+        return records;
+    }
+
+    QHash<QString, qsizetype> indexOf;
+    {
+        Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d ORDER BY d.created_at, d.id").arg(IdColumns));
+        if (!q)
+            return Result::failure(takeError());
+        while (q->next()) {
+            records.append({idFromRow(*q), {}});
+            indexOf.insert(records.constLast().id.id, records.size() - 1);
+        }
+    }
+    Statement q = run(QStringLiteral("SELECT discovery_id, %1 FROM nodes ORDER BY seq").arg(NodeColumns));
+    if (!q)
+        return Result::failure(takeError());
+    while (q->next()) {
+        const auto it = indexOf.constFind(q->value(0).toString());
+        if (it != indexOf.cend())
+            records[*it].nodes.append(nodeFromRow(*q, 1));
+    }
+    return records;
+}
+
+StoreResult<ImportSummary> Store::importIds(const QList<DiscoveryIdWithNodes> &records, Timestamp at)
+{
+    using Result = StoreResult<ImportSummary>;
+    ImportSummary summary;
+    Transaction transaction(*this);
+    if (!transaction.isActive())
+        return Result::failure(takeError());
+
+    for (const DiscoveryIdWithNodes &incoming : records) {
+        const auto existing = findId(incoming.id.id);
+        if (!existing.ok())
+            return Result::failure(existing.error());
+
+        Timestamp lastActivity = incoming.id.lastActivity;
+        for (const Node &node : incoming.nodes)
+            lastActivity = std::max(lastActivity, node.lastSeen);
+
+        bool idChanged = false;
+        if (!existing.value()) {
+            if (!run(QStringLiteral("INSERT INTO discovery_ids"
+                                    " (id, kind, created_at, expected_size, label, last_activity)"
+                                    " VALUES (?, ?, ?, ?, ?, ?)"),
+                     {incoming.id.id, kindName(incoming.id.kind), incoming.id.createdAt.microseconds(),
+                      optionalInt(incoming.id.expectedSize), text(incoming.id.label),
+                      std::max(lastActivity, incoming.id.createdAt).microseconds()}))
+                return Result::failure(takeError());
+            ++summary.idsAdded;
+        } else {
+            // Merge: the earlier creation time, the local label unless it is empty,
+            // the local expected size unless there is none, the later activity.
+            const DiscoveryId &local = *existing.value();
+            if (local.kind != incoming.id.kind)
+                return Result::failure(QStringLiteral("%1 exists already as a %2 ID, the file has it as %3")
+                                           .arg(local.id, kindName(local.kind), kindName(incoming.id.kind)));
+            const Timestamp createdAt = std::min(local.createdAt, incoming.id.createdAt);
+            const QString label = local.label.isEmpty() ? incoming.id.label : local.label;
+            const std::optional<int> size = local.expectedSize ? local.expectedSize : incoming.id.expectedSize;
+            lastActivity = std::max(local.lastActivity, lastActivity);
+            idChanged = createdAt != local.createdAt || label != local.label
+                || size != local.expectedSize || lastActivity != local.lastActivity;
+            if (idChanged
+                && !run(QStringLiteral("UPDATE discovery_ids SET created_at = ?, label = ?,"
+                                       " expected_size = ?, last_activity = ? WHERE id = ?"),
+                        {createdAt.microseconds(), text(label), optionalInt(size),
+                         lastActivity.microseconds(), local.id}))
+                return Result::failure(takeError());
+            ++summary.idsMerged;
+        }
+
+        StoreChanges nodeChanges;
+        for (const Node &node : incoming.nodes) {
+            std::optional<Node> local;
+            {
+                Statement q = run(QStringLiteral("SELECT %1 FROM nodes WHERE discovery_id = ? AND address = ?")
+                                      .arg(NodeColumns), {incoming.id.id, node.address});
+                if (!q)
+                    return Result::failure(takeError());
+                if (q->next())
+                    local = nodeFromRow(*q);
+            }
+            if (!local) {
+                if (!run(QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered,"
+                                        " last_seen, registrations, registered_by) VALUES (?, ?, ?, ?, ?, ?)"),
+                         {incoming.id.id, node.address, node.firstRegistered.microseconds(),
+                          node.lastSeen.microseconds(), node.registrations, text(node.registeredBy)}))
+                    return Result::failure(takeError());
+                ++summary.nodesAdded;
+                nodeChanges.append({StoreChange::Type::NodeAdded, incoming.id.id, at, {}, node});
+                continue;
+            }
+            // Merge: the earliest first registration, the latest sighting, the larger
+            // count (so importing the same file twice changes nothing), the local
+            // registered-by.
+            ++summary.nodesMerged;
+            Node merged = *local;
+            merged.firstRegistered = std::min(local->firstRegistered, node.firstRegistered);
+            merged.lastSeen = std::max(local->lastSeen, node.lastSeen);
+            merged.registrations = std::max(local->registrations, node.registrations);
+            if (merged.firstRegistered == local->firstRegistered && merged.lastSeen == local->lastSeen
+                && merged.registrations == local->registrations)
+                continue;
+            if (!run(QStringLiteral("UPDATE nodes SET first_registered = ?, last_seen = ?, registrations = ?"
+                                    " WHERE discovery_id = ? AND address = ?"),
+                     {merged.firstRegistered.microseconds(), merged.lastSeen.microseconds(),
+                      merged.registrations, incoming.id.id, node.address}))
+                return Result::failure(takeError());
+            nodeChanges.append({StoreChange::Type::NodeUpdated, incoming.id.id, at, {}, merged});
+        }
+
+        const auto now = findId(incoming.id.id);
+        if (!now.ok() || !now.value())
+            return Result::failure(now.ok() ? QStringLiteral("the imported ID vanished") : now.error());
+        if (!existing.value())
+            noteChange({StoreChange::Type::IdCreated, incoming.id.id, at, *now.value(), {}});
+        else if (idChanged)
+            noteChange({StoreChange::Type::IdUpdated, incoming.id.id, at, *now.value(), {}});
+        for (StoreChange &change : nodeChanges)
+            noteChange(std::move(change));
+    }
+    if (!transaction.commit())
+        return Result::failure(takeError());
+    return summary;
+}

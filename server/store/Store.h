@@ -1,0 +1,105 @@
+#pragma once
+
+#include "core/Records.h"
+#include "store/StoreChange.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSqlDatabase>
+
+#include <optional>
+
+class QSqlQuery;
+
+// A store call either gives a value or says why it failed (a database error,
+// such as a full disk). "Not found" is a value, not a failure.
+template <typename T>
+class StoreResult
+{
+public:
+    StoreResult(T value) : m_value(std::move(value)) {}
+    static StoreResult failure(const QString &message)
+    {
+        StoreResult result;
+        result.m_error = message.isEmpty() ? QStringLiteral("unknown database error") : message;
+        return result;
+    }
+
+    bool ok() const { return m_value.has_value(); }
+    const QString &error() const { return m_error; }
+    const T &value() const { return *m_value; }
+    const T *operator->() const { return &*m_value; }
+
+private:
+    StoreResult() = default;
+    std::optional<T> m_value;
+    QString m_error;
+};
+
+// The only place that knows SQL. Owns one database connection, which belongs to the
+// thread that opened it: each thread that needs the store opens a Store of its own.
+// Every change is reported through changed() after its transaction committed.
+class Store : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class NodeChange {
+        UnknownId, // the discovery ID does not exist
+        Added,
+        Updated,   // it was there already: registered again
+        Removed,
+        Absent,    // removing an address that was not registered
+    };
+
+    explicit Store(QObject *parent = nullptr);
+    ~Store() override;
+
+    // Opens the SQLite file at path, creating it and its folder if needed, and
+    // brings its schema up to date. Returns an empty string on success, otherwise a
+    // one-line reason; a database this program cannot use is left untouched.
+    QString open(const QString &path);
+    void close();
+    bool isOpen() const;
+    QString path() const { return m_path; }
+
+    // Whether the database answers a query: the health check.
+    StoreResult<bool> ping();
+
+    StoreResult<DiscoveryId> createId(const DiscoveryId &record);
+    StoreResult<std::optional<DiscoveryId>> findId(const QString &id);
+    StoreResult<std::optional<DiscoveryIdWithNodes>> findIdWithNodes(const QString &id);
+    StoreResult<IdPage> listIds(const IdListQuery &query);
+    StoreResult<std::optional<DiscoveryId>> setLabel(const QString &id, const QString &label);
+    StoreResult<bool> deleteId(const QString &id); // false: there was no such ID
+
+    StoreResult<NodeChange> registerNode(const QString &id, const QString &address,
+                                         const QString &registeredBy, Timestamp at);
+    StoreResult<NodeChange> removeNode(const QString &id, const QString &address, Timestamp at);
+
+    StoreResult<PruneResult> prune(const PruneRules &rules, bool dryRun, Timestamp at);
+
+    // The given IDs (all when ids is empty) with their nodes, oldest first. IDs that
+    // do not exist are left out: compare with what you asked for.
+    StoreResult<QList<DiscoveryIdWithNodes>> exportIds(const QStringList &ids);
+    // Merges validated records in one transaction: all or nothing.
+    StoreResult<ImportSummary> importIds(const QList<DiscoveryIdWithNodes> &records, Timestamp at);
+
+signals:
+    void changed(const StoreChanges &changes);
+
+private:
+    class Statement;
+    class Transaction;
+
+    Statement run(const QString &sql, const QVariantList &values = {});
+    QString takeError();
+    void noteChange(StoreChange change);
+
+    QString m_connectionName;
+    QString m_path;
+    QSqlDatabase m_db;
+    QHash<QString, QSqlQuery *> m_statements; // prepared once, reused
+    QString m_error;
+    StoreChanges m_pending; // changes of the open transaction
+};

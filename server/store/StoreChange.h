@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/Records.h"
+
+#include <QList>
+#include <QMetaType>
+
+// One change the store committed. A window applies these to its rows in place
+// instead of reloading tables. Changes are emitted once per transaction, after it
+// committed, in the order they happened.
+struct StoreChange
+{
+    enum class Type {
+        IdCreated,   // discovery: the new ID
+        IdUpdated,   // discovery: the ID as it is now (label, size or times changed)
+        IdDeleted,   // only discoveryId; its nodes are gone with it (no NodeRemoved each)
+        NodeAdded,   // node: the new node
+        NodeUpdated, // node: the node as it is now (registered again)
+        NodeRemoved, // node.address: the address removed
+    };
+
+    Type type = Type::IdCreated;
+    QString discoveryId;
+    Timestamp at; // when it happened: an ID's last activity moves to it
+    DiscoveryId discovery;
+    Node node;
+};
+
+using StoreChanges = QList<StoreChange>;
+
+Q_DECLARE_METATYPE(StoreChanges)
