@@ -9,7 +9,12 @@ QString ServerConfig::defaultDatabasePath()
 }
 
 DiscoveryServer::DiscoveryServer(QObject *parent)
-    : QObject(parent), m_service(m_store), m_adminApi(m_service), m_rqliteApi(m_service)
+    : QObject(parent),
+      m_store(this), // children, so that moveToThread() takes them along
+      m_service(m_store),
+      m_adminApi(m_service),
+      m_rqliteApi(m_service),
+      m_http(this)
 {
     // Order matters: /healthz and /api/v1 first, rqlite's /{id} takes what is left.
     m_http.addHandler(&m_adminApi);

@@ -11,7 +11,8 @@
 
 namespace {
 
-void send(QHttpServerResponder &responder, const HttpReply &reply)
+// A reply to HEAD says how long the body is but leaves it out.
+void send(QHttpServerResponder &responder, const HttpReply &reply, bool withBody)
 {
     const auto status = static_cast<QHttpServerResponder::StatusCode>(reply.status);
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
@@ -19,7 +20,12 @@ void send(QHttpServerResponder &responder, const HttpReply &reply)
     headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
     for (const auto &[name, value] : reply.headers)
         headers.append(name, value);
-    responder.write(reply.body, headers, status);
+    if (withBody) {
+        responder.write(reply.body, headers, status);
+    } else {
+        headers.append(QHttpHeaders::WellKnownHeader::ContentLength, QByteArray::number(reply.body.size()));
+        responder.write(headers, status);
+    }
 #else
     // Always name the type: without one, QHttpServer sniffs every body with QMimeDatabase.
     responder.writeStatusLine(status);
@@ -27,7 +33,7 @@ void send(QHttpServerResponder &responder, const HttpReply &reply)
     responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(reply.body.size()));
     for (const auto &[name, value] : reply.headers)
         responder.writeHeader(name, value);
-    responder.writeBody(reply.body);
+    responder.writeBody(withBody ? reply.body : QByteArray());
 #endif
 }
 
@@ -100,7 +106,7 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
     timer.start();
     const HttpRequest parsed = HttpRequest::from(request);
     const HttpReply reply = dispatch(parsed);
-    send(responder, reply);
+    send(responder, reply, parsed.method != "HEAD");
 
     RequestLogEntry entry;
     entry.at = Timestamp::now();

@@ -93,34 +93,42 @@ private:
 };
 
 // BEGIN IMMEDIATE ... COMMIT. Changes recorded inside are emitted after the commit;
-// a transaction that is not committed rolls back and forgets them.
+// a transaction that is not committed rolls back and forgets them. A transaction
+// opened inside another joins it: only the outermost one begins and commits.
 class Store::Transaction
 {
 public:
     explicit Transaction(Store &store, bool write = true) : m_store(store)
     {
+        if (store.m_transactionDepth++ > 0) {
+            m_nested = true;
+            return;
+        }
         QSqlQuery begin(store.m_db);
-        m_active = begin.exec(write ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
-        if (!m_active)
+        m_open = begin.exec(write ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
+        if (!m_open)
             store.m_error = describe(begin.lastError());
     }
     ~Transaction()
     {
-        if (m_active) {
+        --m_store.m_transactionDepth;
+        if (m_open) {
             QSqlQuery(m_store.m_db).exec(QStringLiteral("ROLLBACK"));
             m_store.m_pending.clear();
         }
     }
-    bool isActive() const { return m_active; }
+    bool isActive() const { return m_nested || m_open; }
 
     bool commit()
     {
+        if (m_nested)
+            return true;
         QSqlQuery commit(m_store.m_db);
         if (!commit.exec(QStringLiteral("COMMIT"))) {
             m_store.m_error = describe(commit.lastError());
             return false;
         }
-        m_active = false;
+        m_open = false;
         const StoreChanges changes = std::exchange(m_store.m_pending, {});
         if (!changes.isEmpty())
             emit m_store.changed(changes);
@@ -129,7 +137,8 @@ public:
 
 private:
     Store &m_store;
-    bool m_active = false;
+    bool m_nested = false;
+    bool m_open = false;
 };
 
 Store::Store(QObject *parent) : QObject(parent)

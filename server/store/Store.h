@@ -102,4 +102,5 @@ private:
     QHash<QString, QSqlQuery *> m_statements; // prepared once, reused
     QString m_error;
     StoreChanges m_pending; // changes of the open transaction
+    int m_transactionDepth = 0;
 };

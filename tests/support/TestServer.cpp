@@ -1,0 +1,26 @@
+#include "TestServer.h"
+
+#include <QTest>
+
+TestServer::TestServer() = default;
+
+bool TestServer::start()
+{
+    ServerConfig config;
+    config.port = 0;
+    config.databasePath = databasePath();
+    const QString error = m_thread.start(config);
+    if (!error.isEmpty()) {
+        qWarning("server failed to start: %s", qPrintable(error));
+        return false;
+    }
+    return true;
+}
+
+QByteArray TestServer::createId()
+{
+    const HttpResponse response = client().post("/");
+    if (response.status != 200)
+        return {};
+    return response.json().value(QStringLiteral("disco_id")).toString().toUtf8();
+}

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "ServerThread.h"
+#include "support/HttpClient.h"
+
+#include <QTemporaryDir>
+
+// A discovery server on its own worker thread, on a free loopback port and a SQLite
+// file in a temporary folder that is removed afterwards.
+class TestServer
+{
+public:
+    TestServer();
+
+    // Starts (or restarts) the server on the same database file. Fails the test on error.
+    bool start();
+    void stop() { m_thread.stop(); }
+
+    quint16 port() const { return quint16(m_thread.url().port()); }
+    QByteArray url() const { return m_thread.url().toString().toUtf8(); }
+    QString databasePath() const { return m_dir.filePath(QStringLiteral("discodesk.sqlite")); }
+    HttpClient client() const { return HttpClient(port()); }
+    ServerThread &thread() { return m_thread; }
+
+    // Creates an rqlite ID over HTTP and returns it.
+    QByteArray createId();
+
+private:
+    QTemporaryDir m_dir;
+    ServerThread m_thread;
+};

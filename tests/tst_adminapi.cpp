@@ -1,0 +1,303 @@
+// The admin JSON API under /api/v1 and /healthz over real loopback HTTP.
+
+#include "support/TestServer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+#include <QUrl>
+
+namespace {
+
+QStringList idsOf(const QJsonArray &array, const QString &key = QStringLiteral("id"))
+{
+    QStringList list;
+    for (const QJsonValue &value : array)
+        list << value.toObject().value(key).toString();
+    return list;
+}
+
+QString errorOf(const HttpResponse &response)
+{
+    return response.json().value(QStringLiteral("error")).toString();
+}
+
+} // namespace
+
+class TestAdminApi : public QObject
+{
+    Q_OBJECT
+
+private:
+    TestServer *m_server = nullptr;
+    HttpClient client() const { return m_server->client(); }
+
+    QByteArray createLabelled(const QString &label)
+    {
+        const HttpResponse response = client().post(
+            "/api/v1/ids", QJsonDocument(QJsonObject{{QStringLiteral("label"), label}}).toJson());
+        return response.json().value(QStringLiteral("id")).toString().toUtf8();
+    }
+    QByteArray exportAll() { return client().get("/api/v1/export").body; }
+
+private slots:
+    void init()
+    {
+        m_server = new TestServer;
+        QVERIFY(m_server->start());
+    }
+    void cleanup()
+    {
+        delete m_server;
+        m_server = nullptr;
+    }
+
+    void healthz()
+    {
+        const HttpResponse response = client().get("/healthz");
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.json().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+        QCOMPARE(client().post("/healthz").status, 405);
+    }
+
+    void createGetLabelDelete()
+    {
+        const HttpResponse created = client().post("/api/v1/ids", R"({"label":"demo"})");
+        QCOMPARE(created.status, 201);
+        const QJsonObject id = created.json();
+        QCOMPARE(id.value(QStringLiteral("label")).toString(), QStringLiteral("demo"));
+        QCOMPARE(id.value(QStringLiteral("kind")).toString(), QStringLiteral("rqlite"));
+        QCOMPARE(id.value(QStringLiteral("node_count")).toInt(), 0);
+        QVERIFY(id.value(QStringLiteral("nodes")).toArray().isEmpty());
+        QVERIFY(id.value(QStringLiteral("created_at")).toString().endsWith(u'Z'));
+        const QByteArray path = "/api/v1/ids/" + id.value(QStringLiteral("id")).toString().toUtf8();
+
+        // The rqlite protocol sees the same ID.
+        QCOMPARE(client().post("/" + id.value(QStringLiteral("id")).toString().toUtf8(),
+                               R"({"addr":"localhost:4001"})").status, 200);
+        const HttpResponse got = client().get(path);
+        QCOMPARE(got.status, 200);
+        const QJsonObject node = got.jsonArray(QStringLiteral("nodes")).at(0).toObject();
+        QCOMPARE(node.value(QStringLiteral("addr")).toString(), QStringLiteral("localhost:4001"));
+        QCOMPARE(node.value(QStringLiteral("registrations")).toInt(), 1);
+        QCOMPARE(node.value(QStringLiteral("registered_by")).toString(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(got.json().value(QStringLiteral("node_count")).toInt(), 1);
+
+        const HttpResponse patched = client().patch(path, R"({"label":"renamed"})");
+        QCOMPARE(patched.status, 200);
+        QCOMPARE(patched.json().value(QStringLiteral("label")).toString(), QStringLiteral("renamed"));
+        QCOMPARE(client().get(path).json().value(QStringLiteral("label")).toString(), QStringLiteral("renamed"));
+
+        QCOMPARE(client().del(path).status, 200);
+        QCOMPARE(client().get(path).status, 404);
+        QCOMPARE(client().del(path).status, 404);
+    }
+
+    void createWithoutBody()
+    {
+        const HttpResponse created = client().send("POST", "/api/v1/ids", {}, QByteArray());
+        QCOMPARE(created.status, 201);
+        QCOMPARE(created.json().value(QStringLiteral("label")).toString(), QString());
+    }
+
+    void deleteOneNode()
+    {
+        const QByteArray id = m_server->createId();
+        client().post("/" + id, "{\"addr\":\"http://localhost:4001\"}");
+        client().post("/" + id, R"({"addr":"localhost:4003"})");
+        const QByteArray addr = QUrl::toPercentEncoding(QStringLiteral("http://localhost:4001"));
+        const HttpResponse removed = client().del("/api/v1/ids/" + id + "/nodes?addr=" + addr);
+        QCOMPARE(removed.status, 200);
+        QCOMPARE(idsOf(removed.jsonArray(QStringLiteral("nodes")), QStringLiteral("addr")),
+                 QStringList{QStringLiteral("localhost:4003")});
+        const HttpResponse again = client().del("/api/v1/ids/" + id + "/nodes?addr=" + addr);
+        QCOMPARE(again.status, 404);
+        QVERIFY(errorOf(again).contains(QStringLiteral("is not registered")));
+        QCOMPARE(client().del("/api/v1/ids/" + id + "/nodes").status, 400);
+    }
+
+    void listPagesFiltersAndSorts()
+    {
+        QList<QByteArray> ids;
+        for (int i = 0; i < 7; ++i)
+            ids << createLabelled(i < 3 ? QStringLiteral("alpha %1").arg(i) : QStringLiteral("beta %1").arg(i));
+        client().post("/" + ids.at(1), R"({"addr":"localhost:4001"})");
+
+        const HttpResponse all = client().get("/api/v1/ids");
+        QCOMPARE(all.json().value(QStringLiteral("total")).toInt(), 7);
+        QCOMPARE(idsOf(all.jsonArray(QStringLiteral("ids"))).first(), QString::fromUtf8(ids.last())); // newest first
+
+        const HttpResponse page = client().get("/api/v1/ids?limit=3&offset=6");
+        QCOMPARE(page.json().value(QStringLiteral("total")).toInt(), 7);
+        QCOMPARE(idsOf(page.jsonArray(QStringLiteral("ids"))), QStringList{QString::fromUtf8(ids.first())});
+
+        const HttpResponse alpha = client().get("/api/v1/ids?filter=ALPHA");
+        QCOMPARE(alpha.json().value(QStringLiteral("total")).toInt(), 3);
+
+        const HttpResponse active = client().get("/api/v1/ids?sort=activity&limit=1");
+        const QJsonObject first = active.jsonArray(QStringLiteral("ids")).at(0).toObject();
+        QCOMPARE(first.value(QStringLiteral("id")).toString(), QString::fromUtf8(ids.at(1)));
+        QCOMPARE(first.value(QStringLiteral("node_count")).toInt(), 1);
+    }
+
+    void pruneDryRunThenPrune()
+    {
+        const QByteArray empty = createLabelled(QStringLiteral("empty"));
+        const QByteArray used = m_server->createId();
+        client().post("/" + used, R"({"addr":"localhost:4001"})");
+        const QByteArray body = R"({"no_nodes":true,"not_seen_since":"2999-01-01T00:00:00Z","dry_run":true})";
+
+        const HttpResponse preview = client().post("/api/v1/prune", body);
+        QCOMPARE(preview.status, 200);
+        QCOMPARE(preview.json().value(QStringLiteral("dry_run")).toBool(), true);
+        QCOMPARE(idsOf(preview.jsonArray(QStringLiteral("ids"))), QStringList{QString::fromUtf8(empty)});
+        QCOMPARE(idsOf(preview.jsonArray(QStringLiteral("nodes")), QStringLiteral("addr")),
+                 QStringList{QStringLiteral("localhost:4001")});
+        QCOMPARE(client().get("/api/v1/ids").json().value(QStringLiteral("total")).toInt(), 2);
+
+        const HttpResponse pruned = client().post("/api/v1/prune", QByteArray(body).replace("true}", "false}"));
+        QCOMPARE(pruned.status, 200);
+        QCOMPARE(pruned.json().value(QStringLiteral("dry_run")).toBool(), false);
+        QCOMPARE(pruned.json().value(QStringLiteral("removed")), preview.json().value(QStringLiteral("removed")));
+        QCOMPARE(pruned.json().value(QStringLiteral("ids")), preview.json().value(QStringLiteral("ids")));
+        QCOMPARE(pruned.json().value(QStringLiteral("nodes")), preview.json().value(QStringLiteral("nodes")));
+        QCOMPARE(client().get("/" + empty).status, 404);
+        QCOMPARE(client().get("/" + used).json().value(QStringLiteral("nodes")).toArray().size(), 0);
+    }
+
+    void pruneByCreationTime()
+    {
+        const QByteArray old = m_server->createId();
+        const HttpResponse preview = client().post("/api/v1/prune", R"({"created_before":"2999-01-01T00:00:00+01:00","dry_run":true})");
+        QCOMPARE(idsOf(preview.jsonArray(QStringLiteral("ids"))), QStringList{QString::fromUtf8(old)});
+        const HttpResponse none = client().post("/api/v1/prune", R"({"created_before":"2000-01-01T00:00:00Z"})");
+        QCOMPARE(none.json().value(QStringLiteral("removed")).toObject().value(QStringLiteral("ids")).toInt(), 0);
+        QCOMPARE(client().get("/" + old).status, 200);
+    }
+
+    void exportThenImportIntoEmptyServer()
+    {
+        for (int i = 0; i < 3; ++i) {
+            const QByteArray id = createLabelled(QStringLiteral("cluster %1").arg(i));
+            for (int n = 0; n <= i; ++n)
+                client().post("/" + id, QByteArray(R"({"addr":"localhost:)") + QByteArray::number(4001 + 2 * n) + "\"}");
+        }
+        const HttpResponse exported = client().get("/api/v1/export");
+        QCOMPARE(exported.status, 200);
+        QVERIFY(exported.headers.value("content-disposition").contains("discodesk-export-"));
+        const QJsonObject document = exported.json();
+        QCOMPARE(document.value(QStringLiteral("format")).toString(), QStringLiteral("discodesk-export"));
+        QCOMPARE(document.value(QStringLiteral("format_version")).toInt(), 1);
+        QCOMPARE(document.value(QStringLiteral("ids")).toArray().size(), 3);
+
+        TestServer other;
+        QVERIFY(other.start());
+        const HttpResponse imported = other.client().post("/api/v1/import", exported.body);
+        QCOMPARE(imported.status, 200);
+        QCOMPARE(imported.json().value(QStringLiteral("ids_added")).toInt(), 3);
+        QCOMPARE(imported.json().value(QStringLiteral("nodes_added")).toInt(), 6);
+        QCOMPARE(other.client().get("/api/v1/export").json().value(QStringLiteral("ids")),
+                 document.value(QStringLiteral("ids")));
+
+        // Idempotent: the same file again merges and changes nothing.
+        const HttpResponse again = other.client().post("/api/v1/import", exported.body);
+        QCOMPARE(again.json().value(QStringLiteral("ids_added")).toInt(), 0);
+        QCOMPARE(again.json().value(QStringLiteral("ids_merged")).toInt(), 3);
+        QCOMPARE(other.client().get("/api/v1/export").json().value(QStringLiteral("ids")),
+                 document.value(QStringLiteral("ids")));
+    }
+
+    void exportChosenIds()
+    {
+        const QByteArray a = m_server->createId();
+        m_server->createId();
+        const HttpResponse one = client().get("/api/v1/export?ids=" + a);
+        QCOMPARE(idsOf(one.json().value(QStringLiteral("ids")).toArray()), QStringList{QString::fromUtf8(a)});
+        const HttpResponse missing = client().get("/api/v1/export?ids=" + a + ",nope");
+        QCOMPARE(missing.status, 404);
+        QVERIFY(errorOf(missing).contains(QStringLiteral("nope")));
+    }
+
+    void invalidImportChangesNothing()
+    {
+        const QByteArray id = createLabelled(QStringLiteral("keep me"));
+        client().post("/" + id, R"({"addr":"localhost:4001"})");
+        const QJsonValue idsBefore = client().get("/api/v1/export").json().value(QStringLiteral("ids"));
+
+        // The first record is valid and would merge; the second is broken: nothing may be written.
+        const QByteArray file = "{\"format\":\"discodesk-export\",\"format_version\":1,\"ids\":["
+                                "{\"id\":\"" + id + "\",\"kind\":\"rqlite\",\"created_at\":\"2020-01-01T00:00:00Z\","
+                                "\"nodes\":[{\"addr\":\"localhost:4009\",\"first_registered\":\"2020-01-01T00:00:00Z\"}]},"
+                                "{\"id\":\"second\",\"kind\":\"rqlite\",\"created_at\":\"2020-01-01T00:00:00Z\","
+                                "\"nodes\":[{\"addr\":\"localhost:4001\",\"first_registered\":\"not a time\"}]}]}";
+        const HttpResponse response = client().post("/api/v1/import", file);
+        QCOMPARE(response.status, 400);
+        QCOMPARE(response.json().value(QStringLiteral("where")).toString(), QStringLiteral("ids[1].nodes[0].first_registered"));
+        QVERIFY(errorOf(response).contains(QStringLiteral("ISO 8601")));
+        QCOMPARE(client().get("/api/v1/export").json().value(QStringLiteral("ids")), idsBefore);
+
+        const HttpResponse syntax = client().post("/api/v1/import", "{\"format\": \"discodesk-export\",\n \"ids\": [");
+        QCOMPARE(syntax.status, 400);
+        QVERIFY(syntax.json().value(QStringLiteral("where")).toString().startsWith(QStringLiteral("line 2")));
+        QCOMPARE(client().get("/api/v1/export").json().value(QStringLiteral("ids")), idsBefore);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown endpoint") << QByteArray("GET") << QByteArray("/api/v1/nothing") << QByteArray() << 404 << "no such endpoint";
+        QTest::newRow("unknown version") << QByteArray("GET") << QByteArray("/api/v2/ids") << QByteArray() << 404 << "no such endpoint";
+        QTest::newRow("unknown id") << QByteArray("GET") << QByteArray("/api/v1/ids/nope") << QByteArray() << 404 << "nope does not exist";
+        QTest::newRow("malformed id") << QByteArray("GET") << QByteArray("/api/v1/ids/..") << QByteArray() << 404 << "does not exist";
+        QTest::newRow("ids method") << QByteArray("PUT") << QByteArray("/api/v1/ids") << QByteArray() << 405 << "not allowed";
+        QTest::newRow("id method") << QByteArray("POST") << QByteArray("/api/v1/ids/x") << QByteArray() << 405 << "not allowed";
+        QTest::newRow("prune method") << QByteArray("GET") << QByteArray("/api/v1/prune") << QByteArray() << 405 << "not allowed";
+        QTest::newRow("export method") << QByteArray("POST") << QByteArray("/api/v1/export") << QByteArray() << 405 << "not allowed";
+        QTest::newRow("import method") << QByteArray("GET") << QByteArray("/api/v1/import") << QByteArray() << 405 << "not allowed";
+        QTest::newRow("create bad json") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray("{label") << 400 << "not valid JSON";
+        QTest::newRow("create array") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray("[]") << 400 << "JSON object";
+        QTest::newRow("create unknown field") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray(R"({"lable":"x"})") << 400 << "unknown field \"lable\"";
+        QTest::newRow("create label type") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray(R"({"label":5})") << 400 << "label must be a string";
+        QTest::newRow("create label long") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray(R"({"label":")") + QByteArray(201, 'x') + "\"}" << 400 << "longer than 200";
+        QTest::newRow("create kind") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray(R"({"kind":"consul"})") << 400 << "kind must be";
+        QTest::newRow("prune no rule") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"dry_run":true})") << 400 << "no prune rule";
+        QTest::newRow("prune empty body") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray() << 400 << "not valid JSON";
+        QTest::newRow("prune typo") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"created_befor":"2020-01-01T00:00:00Z"})") << 400 << "unknown field";
+        QTest::newRow("prune time") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"created_before":"2020-01-01"})") << 400 << "ISO 8601";
+        QTest::newRow("prune bool") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"no_nodes":"yes"})") << 400 << "true or false";
+        QTest::newRow("list limit") << QByteArray("GET") << QByteArray("/api/v1/ids?limit=0") << QByteArray() << 400 << "limit must be";
+        QTest::newRow("list offset") << QByteArray("GET") << QByteArray("/api/v1/ids?offset=-1") << QByteArray() << 400 << "offset must be";
+        QTest::newRow("list sort") << QByteArray("GET") << QByteArray("/api/v1/ids?sort=size") << QByteArray() << 400 << "sort must be";
+        QTest::newRow("export empty ids") << QByteArray("GET") << QByteArray("/api/v1/export?ids=") << QByteArray() << 400 << "ids is empty";
+        QTest::newRow("import empty") << QByteArray("POST") << QByteArray("/api/v1/import") << QByteArray() << 400 << "not valid JSON";
+    }
+    void errors()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, message);
+        const HttpResponse response = client().send(method, path, body);
+        QCOMPARE(response.status, status);
+        QCOMPARE(response.headers.value("content-type"), QByteArray("application/json"));
+        QVERIFY2(errorOf(response).contains(message), qPrintable(errorOf(response)));
+    }
+
+    void patchErrors()
+    {
+        const QByteArray id = createLabelled(QStringLiteral("stays"));
+        const QByteArray path = "/api/v1/ids/" + id;
+        QCOMPARE(client().patch(path, "{}").status, 400);
+        QCOMPARE(client().patch(path, R"({"label":"a\u0007b"})").status, 400);
+        QCOMPARE(client().patch("/api/v1/ids/nope", R"({"label":"x"})").status, 404);
+        QCOMPARE(client().get(path).json().value(QStringLiteral("label")).toString(), QStringLiteral("stays"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAdminApi)
+#include "tst_adminapi.moc"

@@ -1,0 +1,264 @@
+// The headless program as a user runs it: options, the log, signals, and the
+// errors it must explain in one line.
+
+#include "store/Schema.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+namespace {
+
+const QString ServerPath = QStringLiteral(DISCODESK_SERVER_PATH);
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+// Runs curl as a user would, returning what it printed.
+QByteArray curl(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral("curl"), QStringList{QStringLiteral("-s")} + arguments);
+    if (!process.waitForFinished(10000))
+        return "(curl timed out)";
+    return process.readAllStandardOutput();
+}
+
+} // namespace
+
+class TestServerProgram : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString dbPath() const { return m_dir.filePath(QStringLiteral("server.sqlite")); }
+
+    // Starts discodesk-server and waits for its "listening" line.
+    bool startServer(QProcess &process, quint16 port, const QStringList &extra = {})
+    {
+        process.setProcessChannelMode(QProcess::SeparateChannels);
+        process.start(ServerPath, QStringList{QStringLiteral("--port"), QString::number(port),
+                                              QStringLiteral("--db"), dbPath()} + extra);
+        if (!process.waitForStarted(5000))
+            return false;
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 10000) {
+            if (process.canReadLine()) {
+                const QByteArray line = process.readLine();
+                return line.contains("listening on http://127.0.0.1:" + QByteArray::number(port));
+            }
+            process.waitForReadyRead(200);
+            if (process.state() != QProcess::Running)
+                return false;
+        }
+        return false;
+    }
+
+    void stopServer(QProcess &process)
+    {
+        ::kill(pid_t(process.processId()), SIGTERM);
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+    }
+
+private slots:
+    void checkCurlIsInstalled()
+    {
+        // The setup script installs curl; the curl session below needs it.
+        QProcess process;
+        process.start(QStringLiteral("curl"), {QStringLiteral("--version")});
+        QVERIFY2(process.waitForFinished(5000) && process.exitCode() == 0, "curl is missing: run scripts/install-deps");
+    }
+
+    void versionAndHelp()
+    {
+        QProcess version;
+        version.start(ServerPath, {QStringLiteral("--version")});
+        QVERIFY(version.waitForFinished(5000));
+        QCOMPARE(version.exitCode(), 0);
+        QVERIFY2(QRegularExpression(QStringLiteral(R"(^DiscoDesk \d+\.\d+\.\d+\n$)"))
+                     .match(QString::fromUtf8(version.readAllStandardOutput())).hasMatch(), "version line");
+
+        QProcess help;
+        help.start(ServerPath, {QStringLiteral("--help")});
+        QVERIFY(help.waitForFinished(5000));
+        QCOMPARE(help.exitCode(), 0);
+        const QByteArray text = help.readAllStandardOutput();
+        for (const char *option : {"--bind", "--port", "--db", "--version", "--help"})
+            QVERIFY2(text.contains(option), option);
+    }
+
+    void referenceCurlSessionAndRequestLog()
+    {
+        // shared/protocols/rqlite-disco.md's reference session, verbatim.
+        const quint16 port = freePort();
+        QProcess server;
+        QVERIFY(startServer(server, port));
+        const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
+
+        const QByteArray created = curl({QStringLiteral("-XPOST"), QStringLiteral("-w"), QStringLiteral("\n"), base + u'/'});
+        QVERIFY2(created.endsWith("}\n"), created.constData());
+        const QString id = QJsonDocument::fromJson(created).object().value(QStringLiteral("disco_id")).toString();
+        QVERIFY(!id.isEmpty());
+
+        const QByteArray registered = curl({QStringLiteral("-XPOST"), base + u'/' + id,
+                                            QStringLiteral("-d"), QStringLiteral(R"({"addr":"localhost:4001"})")});
+        QCOMPARE(QJsonDocument::fromJson(registered).object().value(QStringLiteral("nodes")).toVariant().toStringList(),
+                 QStringList{QStringLiteral("localhost:4001")});
+
+        const QByteArray removed = curl({QStringLiteral("-XDELETE"), base + u'/' + id,
+                                         QStringLiteral("-H"), QStringLiteral("Content-Type: application/json"),
+                                         QStringLiteral("-d"), QStringLiteral(R"({"addr":"localhost:4001"})")});
+        QCOMPARE(QJsonDocument::fromJson(removed).object().value(QStringLiteral("nodes")).toVariant().toStringList(),
+                 QStringList());
+
+        stopServer(server);
+        // One line per request: time, method, path, status, duration, remote address.
+        const QStringList lines = QString::fromUtf8(server.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
+        const QRegularExpression line(QStringLiteral(
+            R"(^\d{4}-\d{2}-\d{2}T\S+Z (POST|DELETE) /(\S*) (200) \d+\.\d+ ms 127\.0\.0\.1$)"));
+        QCOMPARE(lines.size(), 4); // three requests, then "DiscoDesk stopped"
+        for (int i = 0; i < 3; ++i)
+            QVERIFY2(line.match(lines.at(i)).hasMatch(), qPrintable(lines.at(i)));
+        QVERIFY(lines.at(1).contains(QStringLiteral("POST /") + id));
+        QVERIFY(lines.at(2).contains(QStringLiteral("DELETE /") + id));
+        QCOMPARE(lines.at(3), QStringLiteral("DiscoDesk stopped"));
+    }
+
+    void dataSurvivesARestart()
+    {
+        const quint16 port = freePort();
+        QProcess first;
+        QVERIFY(startServer(first, port));
+        const QString base = QStringLiteral("http://127.0.0.1:%1/").arg(port);
+        const QString id = QJsonDocument::fromJson(curl({QStringLiteral("-XPOST"), base}))
+                               .object().value(QStringLiteral("disco_id")).toString();
+        curl({QStringLiteral("-XPOST"), base + id, QStringLiteral("-d"), QStringLiteral(R"({"addr":"localhost:4001"})")});
+        stopServer(first);
+
+        QProcess second;
+        QVERIFY(startServer(second, port));
+        const QByteArray record = curl({base + id});
+        QCOMPARE(QJsonDocument::fromJson(record).object().value(QStringLiteral("nodes")).toVariant().toStringList(),
+                 QStringList{QStringLiteral("localhost:4001")});
+        ::kill(pid_t(second.processId()), SIGINT); // Ctrl+C stops it cleanly too
+        QVERIFY(second.waitForFinished(10000));
+        QCOMPARE(second.exitCode(), 0);
+    }
+
+    void portInUseIsOneClearLine()
+    {
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+        QProcess server;
+        server.start(ServerPath, {QStringLiteral("--port"), QString::number(squatter.serverPort()),
+                                  QStringLiteral("--db"), dbPath()});
+        QVERIFY(server.waitForFinished(10000));
+        QCOMPARE(server.exitCode(), 1);
+        const QStringList lines = QString::fromUtf8(server.readAllStandardError()).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.first().startsWith(QStringLiteral("discodesk-server: cannot listen on 127.0.0.1:%1")
+                                              .arg(squatter.serverPort())), qPrintable(lines.first()));
+        QVERIFY2(lines.first().contains(QStringLiteral("in use")), qPrintable(lines.first()));
+    }
+
+    void unusableDatabaseIsOneClearLine_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("folder") << "folder";
+        QTest::newRow("newer schema") << "newer";
+        QTest::newRow("not sqlite") << "text";
+    }
+    void unusableDatabaseIsOneClearLine()
+    {
+        QFETCH(QString, kind);
+        const QString path = m_dir.filePath(QStringLiteral("bad-") + kind);
+        if (kind == u"folder") {
+            QVERIFY(QDir().mkpath(path));
+        } else if (kind == u"text") {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QByteArray(4096, 'x'));
+        } else {
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), kind);
+                db.setDatabaseName(path);
+                QVERIFY(db.open());
+                QSqlQuery query(db);
+                QVERIFY(query.exec(QStringLiteral("CREATE TABLE discodesk_schema (version INTEGER NOT NULL)")));
+                QVERIFY(query.exec(QStringLiteral("INSERT INTO discodesk_schema VALUES (%1)").arg(Schema::latestVersion() + 5)));
+            }
+            QSqlDatabase::removeDatabase(kind);
+        }
+        QProcess server;
+        server.start(ServerPath, {QStringLiteral("--port"), QString::number(freePort()), QStringLiteral("--db"), path});
+        QVERIFY(server.waitForFinished(10000));
+        QCOMPARE(server.exitCode(), 1);
+        const QStringList lines = QString::fromUtf8(server.readAllStandardError()).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.first().startsWith(QStringLiteral("discodesk-server: ")), qPrintable(lines.first()));
+        QVERIFY2(lines.first().contains(path), qPrintable(lines.first()));
+    }
+
+    void badOptionsExitWithUsageError_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("port text") << QStringList{QStringLiteral("--port"), QStringLiteral("http")} << "--port";
+        QTest::newRow("port range") << QStringList{QStringLiteral("--port"), QStringLiteral("70000")} << "--port";
+        QTest::newRow("bind") << QStringList{QStringLiteral("--bind"), QStringLiteral("my laptop")} << "--bind";
+        QTest::newRow("db empty") << QStringList{QStringLiteral("--db"), QString()} << "--db";
+    }
+    void badOptionsExitWithUsageError()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        QProcess server;
+        server.start(ServerPath, arguments);
+        QVERIFY(server.waitForFinished(10000));
+        QCOMPARE(server.exitCode(), 2);
+        const QString error = QString::fromUtf8(server.readAllStandardError());
+        QVERIFY2(error.startsWith(QStringLiteral("discodesk-server: ") + message), qPrintable(error));
+    }
+
+    void bindsLoopbackByDefault()
+    {
+        const quint16 port = freePort();
+        QProcess server;
+        QVERIFY(startServer(server, port));
+        // The kernel's own list of listening sockets: only 127.0.0.1 may be there.
+        QStringList addresses;
+        for (const QString &table : {QStringLiteral("/proc/net/tcp"), QStringLiteral("/proc/net/tcp6")}) {
+            QFile file(table);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QString portHex = QStringLiteral(":%1").arg(port, 4, 16, QLatin1Char('0')).toUpper();
+            for (const QByteArray &row : file.readAll().split('\n')) {
+                const QList<QByteArray> fields = row.simplified().split(' ');
+                if (fields.size() > 3 && fields.at(1).endsWith(portHex.toLatin1()) && fields.at(3) == "0A")
+                    addresses << QString::fromLatin1(fields.at(1));
+            }
+        }
+        QCOMPARE(addresses, QStringList{QStringLiteral("0100007F:%1").arg(port, 4, 16, QLatin1Char('0')).toUpper()});
+        stopServer(server);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerProgram)
+#include "tst_serverprogram.moc"

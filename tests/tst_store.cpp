@@ -1,0 +1,459 @@
+// The store on a real SQLite file: schema, rules of registration, change
+// notifications, prune, export and import.
+
+#include "core/DiscoveryService.h"
+#include "core/ExchangeFormat.h"
+#include "store/Schema.h"
+#include "store/Store.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+QByteArray fileHash(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+Timestamp at(qint64 seconds)
+{
+    return Timestamp::fromMicroseconds(seconds * 1'000'000);
+}
+
+QStringList addresses(const DiscoveryIdWithNodes &record)
+{
+    QStringList list;
+    for (const Node &node : record.nodes)
+        list << node.address;
+    return list;
+}
+
+// Runs raw SQL on a database file through a separate connection, for setting up
+// databases the store must refuse.
+void execOn(const QString &path, const QStringList &statements)
+{
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        for (const QString &statement : statements)
+            QVERIFY2(query.exec(statement), qPrintable(statement));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name = QStringLiteral("store.sqlite")) const { return m_dir.filePath(name); }
+
+private slots:
+    void init()
+    {
+        QFile::remove(path());
+        QFile::remove(path() + QStringLiteral("-wal"));
+        QFile::remove(path() + QStringLiteral("-shm"));
+    }
+
+    void createsDatabaseAndFolder()
+    {
+        Store store;
+        const QString nested = m_dir.filePath(QStringLiteral("a/b/discodesk.sqlite"));
+        QCOMPARE(store.open(nested), QString());
+        QVERIFY(QFile::exists(nested));
+        QVERIFY(store.ping().ok());
+    }
+
+    void usesWalMode()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        store.close();
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("wal"));
+        db.setDatabaseName(path());
+        QVERIFY(db.open());
+        {
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA journal_mode")) && query.next());
+            QCOMPARE(query.value(0).toString(), QStringLiteral("wal"));
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("wal"));
+    }
+
+    void refusesNewerSchemaAndLeavesItUntouched()
+    {
+        execOn(path(), {QStringLiteral("CREATE TABLE discodesk_schema (version INTEGER NOT NULL)"),
+                        QStringLiteral("INSERT INTO discodesk_schema VALUES (%1)").arg(Schema::latestVersion() + 1),
+                        QStringLiteral("CREATE TABLE discovery_ids (whatever TEXT)")});
+        const QByteArray before = fileHash(path());
+
+        Store store;
+        const QString error = store.open(path());
+        QVERIFY2(error.contains(QStringLiteral("newer than this DiscoDesk knows")), qPrintable(error));
+        QVERIFY(!store.isOpen());
+        QCOMPARE(fileHash(path()), before);
+        QVERIFY(!QFile::exists(path() + QStringLiteral("-wal")));
+    }
+
+    void refusesAnotherProgramsDatabase()
+    {
+        execOn(path(), {QStringLiteral("CREATE TABLE photos (id INTEGER)")});
+        const QByteArray before = fileHash(path());
+        Store store;
+        const QString error = store.open(path());
+        QVERIFY2(error.contains(QStringLiteral("another program")), qPrintable(error));
+        QCOMPARE(fileHash(path()), before);
+    }
+
+    void refusesFileThatIsNotSqlite()
+    {
+        QFile file(path());
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("this is not a database, it is a shopping list\n").repeated(100));
+        file.close();
+        const QByteArray before = fileHash(path());
+        Store store;
+        const QString error = store.open(path());
+        QVERIFY2(!error.isEmpty(), "a text file must be refused");
+        QVERIFY2(error.contains(path()), qPrintable(error));
+        QCOMPARE(fileHash(path()), before);
+    }
+
+    void createsAndFindsIds()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryService service(store);
+        const auto created = service.createId(DiscoveryKind::Rqlite, QStringLiteral("demo cluster"));
+        QVERIFY(created.ok());
+        // UUID v4: version nibble 4, variant 8-b.
+        QVERIFY2(QRegularExpression(QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"))
+                     .match(created->id).hasMatch(), qPrintable(created->id));
+        const auto found = store.findId(created->id);
+        QVERIFY(found.ok() && found.value());
+        QCOMPARE(found.value()->label, QStringLiteral("demo cluster"));
+        QCOMPARE(found.value()->createdAt, created->createdAt);
+        QCOMPARE(found.value()->kind, DiscoveryKind::Rqlite);
+        QVERIFY(!store.findId(QStringLiteral("no-such-id")).value().has_value());
+        QVERIFY(service.createId(DiscoveryKind::Rqlite, {})->id != created->id);
+    }
+
+    void registrationIsIdempotentAndOrdered()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryService service(store);
+        const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
+
+        QCOMPARE(store.registerNode(id, QStringLiteral("localhost:4005"), QStringLiteral("10.0.0.5"), at(100)).value(),
+                 Store::NodeChange::Added);
+        QCOMPARE(store.registerNode(id, QStringLiteral("localhost:4001"), QStringLiteral("10.0.0.1"), at(101)).value(),
+                 Store::NodeChange::Added);
+        QCOMPARE(store.registerNode(id, QStringLiteral("localhost:4005"), QStringLiteral("10.0.0.9"), at(150)).value(),
+                 Store::NodeChange::Updated);
+
+        const auto record = store.findIdWithNodes(id).value();
+        QVERIFY(record);
+        QCOMPARE(addresses(*record), (QStringList{QStringLiteral("localhost:4005"), QStringLiteral("localhost:4001")}));
+        const Node &again = record->nodes.at(0);
+        QCOMPARE(again.firstRegistered, at(100));
+        QCOMPARE(again.lastSeen, at(150));
+        QCOMPARE(again.registrations, 2);
+        QCOMPARE(again.registeredBy, QStringLiteral("10.0.0.5")); // the first registrant
+        QCOMPARE(record->id.nodeCount, 2);
+        QCOMPARE(record->id.lastActivity, at(150));
+
+        QCOMPARE(store.registerNode(QStringLiteral("unknown"), QStringLiteral("x:1"), {}, at(1)).value(),
+                 Store::NodeChange::UnknownId);
+    }
+
+    void removalIsIdempotent()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        const QString id = DiscoveryService(store).createId(DiscoveryKind::Rqlite, {})->id;
+        store.registerNode(id, QStringLiteral("a:1"), {}, at(1));
+        QCOMPARE(store.removeNode(id, QStringLiteral("a:1"), at(2)).value(), Store::NodeChange::Removed);
+        QCOMPARE(store.removeNode(id, QStringLiteral("a:1"), at(3)).value(), Store::NodeChange::Absent);
+        QCOMPARE(store.removeNode(QStringLiteral("nope"), QStringLiteral("a:1"), at(3)).value(),
+                 Store::NodeChange::UnknownId);
+        QCOMPARE(store.findId(id).value()->nodeCount, 0);
+        QCOMPARE(store.findId(id).value()->lastActivity, at(2));
+    }
+
+    void notifiesWhatChanged()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        QSignalSpy spy(&store, &Store::changed);
+        DiscoveryService service(store);
+        const QString id = service.createId(DiscoveryKind::Rqlite, QStringLiteral("l"))->id;
+        store.registerNode(id, QStringLiteral("a:1"), QStringLiteral("127.0.0.1"), at(10));
+        store.registerNode(id, QStringLiteral("a:1"), QStringLiteral("127.0.0.1"), at(11));
+        store.removeNode(id, QStringLiteral("a:1"), at(12));
+        store.removeNode(id, QStringLiteral("a:1"), at(13)); // nothing changed: no signal
+        store.setLabel(id, QStringLiteral("renamed"));
+        store.deleteId(id);
+        store.deleteId(id); // nothing changed: no signal
+
+        QCOMPARE(spy.size(), 6);
+        auto change = [&](int i) { return spy.at(i).at(0).value<StoreChanges>().at(0); };
+        QCOMPARE(change(0).type, StoreChange::Type::IdCreated);
+        QCOMPARE(change(0).discovery.label, QStringLiteral("l"));
+        QCOMPARE(change(1).type, StoreChange::Type::NodeAdded);
+        QCOMPARE(change(1).node.address, QStringLiteral("a:1"));
+        QCOMPARE(change(1).node.registeredBy, QStringLiteral("127.0.0.1"));
+        QCOMPARE(change(2).type, StoreChange::Type::NodeUpdated);
+        QCOMPARE(change(2).node.registrations, 2);
+        QCOMPARE(change(3).type, StoreChange::Type::NodeRemoved);
+        QCOMPARE(change(3).at, at(12));
+        QCOMPARE(change(4).type, StoreChange::Type::IdUpdated);
+        QCOMPARE(change(4).discovery.label, QStringLiteral("renamed"));
+        QCOMPARE(change(5).type, StoreChange::Type::IdDeleted);
+        QCOMPARE(change(5).discoveryId, id);
+    }
+
+    void keepsEverythingAcrossReopen()
+    {
+        QString id;
+        {
+            Store store;
+            QCOMPARE(store.open(path()), QString());
+            id = DiscoveryService(store).createId(DiscoveryKind::Rqlite, QStringLiteral("kept"))->id;
+            store.registerNode(id, QStringLiteral("a:1"), QStringLiteral("127.0.0.1"), at(5));
+        }
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        const auto record = store.findIdWithNodes(id).value();
+        QVERIFY(record);
+        QCOMPARE(record->id.label, QStringLiteral("kept"));
+        QCOMPARE(addresses(*record), QStringList{QStringLiteral("a:1")});
+    }
+
+    void listsPagesAndFilters()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        for (int i = 0; i < 25; ++i) {
+            DiscoveryId record;
+            record.id = QStringLiteral("id-%1").arg(i, 2, 10, QLatin1Char('0'));
+            record.createdAt = at(1000 + i);
+            record.label = i % 5 == 0 ? QStringLiteral("Team_A 100%") : QStringLiteral("other");
+            QVERIFY(store.createId(record).ok());
+        }
+        store.registerNode(QStringLiteral("id-03"), QStringLiteral("a:1"), {}, at(5000));
+
+        IdListQuery query;
+        query.limit = 10;
+        auto page = store.listIds(query);
+        QCOMPARE(page->total, 25);
+        QCOMPARE(page->ids.size(), 10);
+        QCOMPARE(page->ids.first().id, QStringLiteral("id-24")); // newest first
+        query.offset = 20;
+        page = store.listIds(query);
+        QCOMPARE(page->ids.size(), 5);
+        QCOMPARE(page->ids.last().id, QStringLiteral("id-00"));
+
+        query = {};
+        query.filter = QStringLiteral("team_a 100%"); // case-insensitive, % is literal
+        page = store.listIds(query);
+        QCOMPARE(page->total, 5);
+        query.filter = QStringLiteral("_");
+        QCOMPARE(store.listIds(query)->total, 5); // only labels with "_", not every ID's "-"
+        query.filter = QStringLiteral("id-1");
+        QCOMPARE(store.listIds(query)->total, 10);
+
+        query = {};
+        query.sort = IdListQuery::Sort::RecentActivityFirst;
+        page = store.listIds(query);
+        QCOMPARE(page->ids.first().id, QStringLiteral("id-03"));
+        QCOMPARE(page->ids.first().nodeCount, 1);
+    }
+
+    void pruneDryRunMatchesPrune()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        auto make = [&](const QString &id, qint64 created) {
+            DiscoveryId record;
+            record.id = id;
+            record.createdAt = at(created);
+            QVERIFY(store.createId(record).ok());
+        };
+        make(QStringLiteral("old"), 100);       // created before 500: goes with its node
+        make(QStringLiteral("empty"), 600);     // no nodes: goes
+        make(QStringLiteral("busy"), 700);      // keeps its fresh node, loses the stale one
+        store.registerNode(QStringLiteral("old"), QStringLiteral("o:1"), {}, at(900));
+        store.registerNode(QStringLiteral("busy"), QStringLiteral("stale:1"), {}, at(710));
+        store.registerNode(QStringLiteral("busy"), QStringLiteral("fresh:1"), {}, at(990));
+
+        PruneRules rules;
+        rules.createdBefore = at(500);
+        rules.noNodes = true;
+        rules.notSeenSince = at(800);
+
+        const auto preview = store.prune(rules, true, at(1000));
+        QVERIFY(preview.ok());
+        QStringList previewIds;
+        for (const DiscoveryId &id : preview->ids)
+            previewIds << id.id;
+        QCOMPARE(previewIds, (QStringList{QStringLiteral("old"), QStringLiteral("empty")}));
+        QCOMPARE(preview->nodes.size(), 1);
+        QCOMPARE(preview->nodes.first().address, QStringLiteral("stale:1"));
+        QCOMPARE(preview->removedNodeCount(), 2); // o:1 with its ID, stale:1 alone
+        QCOMPARE(store.listIds({})->total, 3);     // a dry run removes nothing
+
+        QSignalSpy spy(&store, &Store::changed);
+        const auto pruned = store.prune(rules, false, at(1000));
+        QCOMPARE(pruned->ids.size(), preview->ids.size());
+        QCOMPARE(pruned->nodes.size(), preview->nodes.size());
+        QCOMPARE(pruned->removedNodeCount(), preview->removedNodeCount());
+        QCOMPARE(spy.size(), 1);
+        QCOMPARE(spy.at(0).at(0).value<StoreChanges>().size(), 3);
+
+        const auto left = store.listIds({});
+        QCOMPARE(left->total, 1);
+        QCOMPARE(addresses(*store.findIdWithNodes(QStringLiteral("busy")).value()),
+                 QStringList{QStringLiteral("fresh:1")});
+    }
+
+    void exportThenImportIntoEmptyStoreGivesSameData()
+    {
+        QList<DiscoveryIdWithNodes> exported;
+        {
+            Store store;
+            QCOMPARE(store.open(path(QStringLiteral("source.sqlite"))), QString());
+            DiscoveryService service(store);
+            for (int i = 0; i < 3; ++i) {
+                const QString id = service.createId(DiscoveryKind::Rqlite, QStringLiteral("label %1").arg(i))->id;
+                for (int n = 0; n < i + 1; ++n)
+                    service.registerNode(id, QStringLiteral("host%1:%2").arg(i).arg(4001 + n), QStringLiteral("127.0.0.1"));
+            }
+            exported = store.exportIds({}).value();
+        }
+        // Through the file format, as a user would move data.
+        const QByteArray file = ExchangeFormat::exportDocument(exported, Timestamp::now());
+        const auto parsed = ExchangeFormat::parseDocument(file);
+        QVERIFY2(!parsed.error, parsed.error ? qPrintable(parsed.error->toString()) : "");
+
+        Store target;
+        QCOMPARE(target.open(path(QStringLiteral("target.sqlite"))), QString());
+        const auto summary = target.importIds(parsed.records, Timestamp::now());
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->idsAdded, 3);
+        QCOMPARE(summary->nodesAdded, 6);
+        const auto reexported = target.exportIds({}).value();
+        QCOMPARE(ExchangeFormat::exportDocument(reexported, at(0)), ExchangeFormat::exportDocument(exported, at(0)));
+
+        // Importing the same file again changes nothing.
+        QSignalSpy spy(&target, &Store::changed);
+        const auto again = target.importIds(parsed.records, Timestamp::now());
+        QCOMPARE(again->idsAdded, 0);
+        QCOMPARE(again->idsMerged, 3);
+        QCOMPARE(again->nodesMerged, 6);
+        QCOMPARE(spy.size(), 0);
+        QCOMPARE(ExchangeFormat::exportDocument(target.exportIds({}).value(), at(0)),
+                 ExchangeFormat::exportDocument(exported, at(0)));
+    }
+
+    void importMergesIntoExistingIds()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryId local;
+        local.id = QStringLiteral("shared");
+        local.createdAt = at(200);
+        QVERIFY(store.createId(local).ok());
+        store.registerNode(local.id, QStringLiteral("a:1"), QStringLiteral("local"), at(300));
+
+        DiscoveryIdWithNodes incoming;
+        incoming.id.id = local.id;
+        incoming.id.createdAt = at(100);
+        incoming.id.lastActivity = at(100);
+        incoming.id.label = QStringLiteral("from file");
+        incoming.nodes.append(Node{QStringLiteral("a:1"), at(50), at(250), 7, QStringLiteral("remote")});
+        incoming.nodes.append(Node{QStringLiteral("b:1"), at(60), at(60), 1, QStringLiteral("remote")});
+
+        const auto summary = store.importIds({incoming}, at(400));
+        QCOMPARE(summary->idsMerged, 1);
+        QCOMPARE(summary->nodesMerged, 1);
+        QCOMPARE(summary->nodesAdded, 1);
+        const auto merged = store.findIdWithNodes(local.id).value();
+        QCOMPARE(merged->id.createdAt, at(100));            // the earlier
+        QCOMPARE(merged->id.label, QStringLiteral("from file")); // local was empty
+        const Node &a = merged->nodes.at(0);
+        QCOMPARE(a.firstRegistered, at(50));
+        QCOMPARE(a.lastSeen, at(300));
+        QCOMPARE(a.registrations, 7);
+        QCOMPARE(a.registeredBy, QStringLiteral("local"));
+        QCOMPARE(addresses(*merged), (QStringList{QStringLiteral("a:1"), QStringLiteral("b:1")}));
+    }
+
+    void invalidImportFilesAreRefusedWithWhere()
+    {
+        QFETCH(QByteArray, file);
+        QFETCH(QString, where);
+        QFETCH(QString, message);
+        const auto parsed = ExchangeFormat::parseDocument(file);
+        QVERIFY(parsed.error);
+        QVERIFY(parsed.records.isEmpty());
+        QCOMPARE(parsed.error->where, where);
+        QVERIFY2(parsed.error->message.contains(message), qPrintable(parsed.error->message));
+    }
+    void invalidImportFilesAreRefusedWithWhere_data()
+    {
+        QTest::addColumn<QByteArray>("file");
+        QTest::addColumn<QString>("where");
+        QTest::addColumn<QString>("message");
+        const QByteArray head = R"({"format":"discodesk-export","format_version":1,"ids":)";
+        const QByteArray good = R"({"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[]})";
+        QTest::newRow("syntax") << QByteArray("{\n  \"format\": ,\n}") << "line 2, column 14" << "not valid JSON";
+        QTest::newRow("not object") << QByteArray("[1,2]") << "" << "JSON object";
+        QTest::newRow("format") << QByteArray(R"({"format":"x","format_version":1,"ids":[]})") << "format" << "discodesk-export";
+        QTest::newRow("newer version") << QByteArray(R"({"format":"discodesk-export","format_version":2,"ids":[]})")
+                                       << "format_version" << "newer";
+        QTest::newRow("no ids") << QByteArray(R"({"format":"discodesk-export","format_version":1})") << "ids" << "missing";
+        QTest::newRow("bad id") << head + R"([{"id":"../etc","kind":"rqlite","created_at":"2026-01-01T00:00:00Z"}]})"
+                                << "ids[0].id" << "not a valid discovery ID";
+        QTest::newRow("reserved id") << head + R"([{"id":"healthz","kind":"rqlite","created_at":"2026-01-01T00:00:00Z"}]})"
+                                     << "ids[0].id" << "reserved";
+        QTest::newRow("kind") << head + R"([{"id":"a","kind":"zookeeper","created_at":"2026-01-01T00:00:00Z"}]})"
+                              << "ids[0].kind" << "not a kind";
+        QTest::newRow("time") << head + R"([{"id":"a","kind":"rqlite","created_at":"last tuesday"}]})"
+                              << "ids[0].created_at" << "ISO 8601";
+        QTest::newRow("duplicate id") << head + "[" + good + "," + good + "]}" << "ids[1].id" << "twice";
+        QTest::newRow("node addr type")
+            << head + R"([{"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":5,"first_registered":"2026-01-01T00:00:00Z"}]}]})"
+            << "ids[0].nodes[0].addr" << "string";
+        QTest::newRow("node count")
+            << head + R"([{"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":"x:1","first_registered":"2026-01-01T00:00:00Z","registrations":0.5}]}]})"
+            << "ids[0].nodes[0].registrations" << "whole number";
+        QTest::newRow("seen before registered")
+            << head + R"([{"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":"x:1","first_registered":"2026-01-02T00:00:00Z","last_seen":"2026-01-01T00:00:00Z"}]}]})"
+            << "ids[0].nodes[0].last_seen" << "earlier";
+        QTest::newRow("duplicate node")
+            << head + R"([{"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":"x:1","first_registered":"2026-01-01T00:00:00Z"},{"addr":"x:1","first_registered":"2026-01-01T00:00:00Z"}]}]})"
+            << "ids[0].nodes[1].addr" << "twice";
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
