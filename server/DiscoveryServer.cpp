@@ -13,12 +13,16 @@ DiscoveryServer::DiscoveryServer(QObject *parent)
       m_store(this), // children, so that moveToThread() takes them along
       m_service(m_store),
       m_adminApi(m_service),
+      m_etcdApi(m_service, this),
       m_rqliteApi(m_service),
       m_http(this)
 {
-    // Order matters: /healthz and /api/v1 first, rqlite's /{id} takes what is left.
+    // Order matters: /healthz, /api/v1, /new and /etcd/ first; rqlite's /{id} takes
+    // what is left.
     m_http.addHandler(&m_adminApi);
+    m_http.addHandler(&m_etcdApi);
     m_http.addHandler(&m_rqliteApi);
+    connect(&m_store, &Store::changed, &m_etcdApi, &EtcdApi::onStoreChanged);
     connect(&m_http, &HttpServer::requestFinished, this, &DiscoveryServer::requestFinished);
     connect(&m_store, &Store::changed, this, &DiscoveryServer::storeChanged);
 }
@@ -35,6 +39,7 @@ QString DiscoveryServer::start(const ServerConfig &config)
                                                        : config.databasePath;
     if (const QString error = m_store.open(path); !error.isEmpty())
         return error;
+    m_etcdApi.setWaitTimeout(config.etcdWaitTimeout);
     if (const QString error = m_http.listen(config.bindAddress, config.port); !error.isEmpty()) {
         m_store.close();
         return error;

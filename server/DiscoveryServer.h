@@ -2,6 +2,7 @@
 
 #include "core/DiscoveryService.h"
 #include "http/AdminApi.h"
+#include "http/EtcdApi.h"
 #include "http/HttpServer.h"
 #include "http/RqliteApi.h"
 #include "store/Store.h"
@@ -17,6 +18,8 @@ struct ServerConfig
     QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 port = DefaultPort;  // 0: any free port
     QString databasePath;        // empty: defaultDatabasePath()
+    // How long an etcd wait is held before an empty 200 tells etcd to ask again.
+    std::chrono::milliseconds etcdWaitTimeout{30000};
 
     // discodesk.sqlite under QStandardPaths::AppDataLocation.
     static QString defaultDatabasePath();
@@ -44,6 +47,7 @@ public:
 
     Store &store() { return m_store; }
     DiscoveryService &service() { return m_service; }
+    const EtcdApi &etcdApi() const { return m_etcdApi; }
 
 signals:
     void requestFinished(const RequestLogEntry &entry);
@@ -53,6 +57,7 @@ private:
     Store m_store;
     DiscoveryService m_service;
     AdminApi m_adminApi;
+    EtcdApi m_etcdApi;
     RqliteApi m_rqliteApi;
     HttpServer m_http;
 };

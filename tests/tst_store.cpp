@@ -389,8 +389,8 @@ private slots:
         incoming.id.createdAt = at(100);
         incoming.id.lastActivity = at(100);
         incoming.id.label = QStringLiteral("from file");
-        incoming.nodes.append(Node{QStringLiteral("a:1"), at(50), at(250), 7, QStringLiteral("remote")});
-        incoming.nodes.append(Node{QStringLiteral("b:1"), at(60), at(60), 1, QStringLiteral("remote")});
+        incoming.nodes.append(Node{QStringLiteral("a:1"), at(50), at(250), 7, QStringLiteral("remote"), {}, 0});
+        incoming.nodes.append(Node{QStringLiteral("b:1"), at(60), at(60), 1, QStringLiteral("remote"), {}, 0});
 
         const auto summary = store.importIds({incoming}, at(400));
         QCOMPARE(summary->idsMerged, 1);

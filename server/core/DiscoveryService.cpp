@@ -2,18 +2,20 @@
 
 #include <QUuid>
 
-QString DiscoveryService::newId()
+QString DiscoveryService::newId(DiscoveryKind kind)
 {
     // QUuid::createUuid() is version 4 from the system's secure random source:
     // knowing an ID is what lets a node register, so it must not be guessable.
-    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QUuid uuid = QUuid::createUuid();
+    return kind == DiscoveryKind::Etcd ? QString::fromLatin1(uuid.toRfc4122().toHex())
+                                       : uuid.toString(QUuid::WithoutBraces);
 }
 
 StoreResult<DiscoveryId> DiscoveryService::createId(DiscoveryKind kind, const QString &label,
                                                     std::optional<int> expectedSize)
 {
     DiscoveryId record;
-    record.id = newId();
+    record.id = newId(kind);
     record.kind = kind;
     record.createdAt = Timestamp::now();
     record.label = label;
@@ -30,6 +32,14 @@ StoreResult<Store::NodeChange> DiscoveryService::registerNode(const QString &id,
 StoreResult<Store::NodeChange> DiscoveryService::removeNode(const QString &id, const QString &address)
 {
     return m_store.removeNode(id, address, Timestamp::now());
+}
+
+StoreResult<Store::EtcdMemberCreation> DiscoveryService::createEtcdMember(const QString &token,
+                                                                         const QString &memberId,
+                                                                         const QString &value,
+                                                                         const QString &registeredBy)
+{
+    return m_store.createEtcdMember(token, memberId, value, registeredBy, Timestamp::now());
 }
 
 StoreResult<PruneResult> DiscoveryService::prune(const PruneRules &rules, bool dryRun)

@@ -14,15 +14,18 @@ public:
 
     Store &store() { return m_store; }
 
+    // rqlite IDs are UUIDs; etcd tokens are 32 hex digits, as discovery.etcd.io made them.
     StoreResult<DiscoveryId> createId(DiscoveryKind kind, const QString &label,
                                       std::optional<int> expectedSize = std::nullopt);
+    StoreResult<Store::EtcdMemberCreation> createEtcdMember(const QString &token, const QString &memberId,
+                                                            const QString &value, const QString &registeredBy);
     StoreResult<Store::NodeChange> registerNode(const QString &id, const QString &address,
                                                 const QString &registeredBy);
     StoreResult<Store::NodeChange> removeNode(const QString &id, const QString &address);
     StoreResult<PruneResult> prune(const PruneRules &rules, bool dryRun);
     StoreResult<ImportSummary> importIds(const QList<DiscoveryIdWithNodes> &records);
 
-    static QString newId();
+    static QString newId(DiscoveryKind kind);
 
 private:
     Store &m_store;

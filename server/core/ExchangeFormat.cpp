@@ -13,7 +13,7 @@ namespace ExchangeFormat {
 
 QJsonObject toJson(const DiscoveryId &id)
 {
-    return {
+    QJsonObject object{
         {QStringLiteral("id"), id.id},
         {QStringLiteral("kind"), kindName(id.kind)},
         {QStringLiteral("label"), id.label},
@@ -22,17 +22,30 @@ QJsonObject toJson(const DiscoveryId &id)
         {QStringLiteral("last_activity"), id.lastActivity.toIso8601()},
         {QStringLiteral("node_count"), id.nodeCount},
     };
+    if (id.kind == DiscoveryKind::Etcd)
+        object.insert(QStringLiteral("etcd_index"), id.etcdIndex);
+    return object;
 }
 
 QJsonObject toJson(const Node &node)
 {
-    return {
+    QJsonObject object{
         {QStringLiteral("addr"), node.address},
         {QStringLiteral("first_registered"), node.firstRegistered.toIso8601()},
         {QStringLiteral("last_seen"), node.lastSeen.toIso8601()},
         {QStringLiteral("registrations"), node.registrations},
         {QStringLiteral("registered_by"), node.registeredBy},
     };
+    if (node.etcdIndex > 0) {
+        // An etcd member: addr is its member ID. name and peer_urls are read from
+        // value and shown for convenience; import reads value and etcd_index.
+        const EtcdMemberValue member = EtcdMemberValue::parse(node.etcdValue);
+        object.insert(QStringLiteral("value"), node.etcdValue);
+        object.insert(QStringLiteral("etcd_index"), node.etcdIndex);
+        object.insert(QStringLiteral("name"), member.name);
+        object.insert(QStringLiteral("peer_urls"), QJsonArray::fromStringList(member.peerUrls));
+    }
+    return object;
 }
 
 QJsonObject toJson(const DiscoveryIdWithNodes &record)
@@ -148,7 +161,8 @@ private:
     std::optional<ImportError> &m_error;
 };
 
-std::optional<Node> readNode(const QJsonValue &value, const QString &path, std::optional<ImportError> &error)
+std::optional<Node> readNode(const QJsonValue &value, const QString &path, DiscoveryKind kind,
+                             std::optional<ImportError> &error)
 {
     if (!value.isObject()) {
         error = ImportError{QStringLiteral("must be an object"), path};
@@ -170,6 +184,17 @@ std::optional<Node> readNode(const QJsonValue &value, const QString &path, std::
     node.registeredBy = reader.string(QStringLiteral("registered_by"), false);
     if (!reader.failed() && node.registeredBy.size() > Validation::MaxAddressLength)
         reader.fail(QStringLiteral("registered_by"), QStringLiteral("is too long"));
+    if (kind == DiscoveryKind::Etcd && !reader.failed()) {
+        if (!Validation::isWellFormedEtcdMemberId(node.address))
+            reader.fail(QStringLiteral("addr"), QStringLiteral("\"%1\" is not a valid etcd member ID").arg(node.address.left(80)));
+        node.etcdValue = reader.string(QStringLiteral("value"), true);
+        if (!reader.failed()) {
+            if (const QString problem = Validation::checkAddress(node.etcdValue); !problem.isEmpty())
+                reader.fail(QStringLiteral("value"), problem);
+        }
+        node.etcdIndex = reader.integer(QStringLiteral("etcd_index"), true, 2,
+                                        std::numeric_limits<qint64>::max() / 2).value_or(0);
+    }
     if (reader.failed())
         return std::nullopt;
     return node;
@@ -197,7 +222,7 @@ std::optional<DiscoveryIdWithNodes> readId(const QJsonValue &value, const QStrin
         if (const auto parsed = kindFromName(kind))
             record.id.kind = *parsed;
         else
-            reader.fail(QStringLiteral("kind"), QStringLiteral("\"%1\" is not a kind this DiscoDesk knows (rqlite)").arg(kind.left(40)));
+            reader.fail(QStringLiteral("kind"), QStringLiteral("\"%1\" is not a kind this DiscoDesk knows (rqlite, etcd)").arg(kind.left(40)));
     }
     record.id.label = reader.string(QStringLiteral("label"), false);
     if (!reader.failed()) {
@@ -205,15 +230,16 @@ std::optional<DiscoveryIdWithNodes> readId(const QJsonValue &value, const QStrin
             reader.fail(QStringLiteral("label"), problem);
     }
     record.id.createdAt = reader.timestamp(QStringLiteral("created_at"), true);
-    if (const auto size = reader.integer(QStringLiteral("expected_size"), false, 1, 1000))
+    if (const auto size = reader.integer(QStringLiteral("expected_size"), false, 1, Validation::MaxExpectedSize))
         record.id.expectedSize = int(*size);
     record.id.lastActivity = reader.timestamp(QStringLiteral("last_activity"), false, record.id.createdAt);
 
     const QJsonArray nodes = reader.array(QStringLiteral("nodes"), false);
     QSet<QString> addresses;
+    QSet<qint64> etcdIndexes;
     for (qsizetype i = 0; i < nodes.size() && !reader.failed(); ++i) {
         const QString nodePath = reader.where(QStringLiteral("nodes[%1]").arg(i));
-        const auto node = readNode(nodes.at(i), nodePath, error);
+        const auto node = readNode(nodes.at(i), nodePath, record.id.kind, error);
         if (!node)
             break;
         if (addresses.contains(node->address)) {
@@ -222,6 +248,12 @@ std::optional<DiscoveryIdWithNodes> readId(const QJsonValue &value, const QStrin
             break;
         }
         addresses.insert(node->address);
+        if (node->etcdIndex > 0 && etcdIndexes.contains(node->etcdIndex)) {
+            error = ImportError{QStringLiteral("etcd_index %1 appears twice in this token").arg(node->etcdIndex),
+                                nodePath + QStringLiteral(".etcd_index")};
+            break;
+        }
+        etcdIndexes.insert(node->etcdIndex);
         record.nodes.append(*node);
     }
     if (reader.failed())

@@ -5,6 +5,8 @@ QString kindName(DiscoveryKind kind)
     switch (kind) {
     case DiscoveryKind::Rqlite:
         return QStringLiteral("rqlite");
+    case DiscoveryKind::Etcd:
+        return QStringLiteral("etcd");
     }
     return {};
 }
@@ -13,6 +15,8 @@ std::optional<DiscoveryKind> kindFromName(QStringView name)
 {
     if (name == u"rqlite")
         return DiscoveryKind::Rqlite;
+    if (name == u"etcd")
+        return DiscoveryKind::Etcd;
     return std::nullopt;
 }
 
@@ -22,4 +26,19 @@ qint64 PruneResult::removedNodeCount() const
     for (const DiscoveryId &id : ids)
         count += id.nodeCount;
     return count;
+}
+
+EtcdMemberValue EtcdMemberValue::parse(const QString &value)
+{
+    // etcd writes "name=url" once per peer URL, all with the same name.
+    EtcdMemberValue member;
+    for (const QString &pair : value.split(u',', Qt::SkipEmptyParts)) {
+        const qsizetype equals = pair.indexOf(u'=');
+        if (equals < 0)
+            continue;
+        if (member.name.isEmpty())
+            member.name = pair.left(equals);
+        member.peerUrls.append(pair.mid(equals + 1));
+    }
+    return member;
 }

@@ -14,6 +14,7 @@
 
 enum class DiscoveryKind {
     Rqlite, // rqlite's -disco-url protocol at the root of the HTTP port
+    Etcd,   // etcd's --discovery (v2 keys protocol) under /etcd/; IDs are called tokens
 };
 
 QString kindName(DiscoveryKind kind);
@@ -29,6 +30,7 @@ struct DiscoveryId
     QString label;                   // the user's own note, may be empty
     Timestamp lastActivity;          // creation, or the latest registration or removal
     int nodeCount = 0;
+    qint64 etcdIndex = 0;            // etcd tokens: the token's X-Etcd-Index, 1 at creation
 };
 
 // One address registered under a discovery ID.
@@ -39,6 +41,21 @@ struct Node
     Timestamp lastSeen; // the latest registration
     qint64 registrations = 1;
     QString registeredBy; // remote address of the client that first registered it
+
+    // etcd members only: address is the member ID (the key under the token), value
+    // is what the member registered, "name=peerURL[,name=peerURL...]", and etcdIndex
+    // its createdIndex.
+    QString etcdValue;
+    qint64 etcdIndex = 0;
+};
+
+// An etcd member's name and peer URLs, read from its registered value.
+struct EtcdMemberValue
+{
+    QString name;
+    QStringList peerUrls;
+
+    static EtcdMemberValue parse(const QString &value);
 };
 
 struct DiscoveryIdWithNodes

@@ -31,7 +31,12 @@ bool isWellFormedId(QStringView text)
 
 bool isReservedId(QStringView text)
 {
-    return text == u"api" || text == u"healthz" || text == u"new";
+    return text == u"api" || text == u"healthz" || text == u"new" || text == u"etcd";
+}
+
+bool isWellFormedEtcdMemberId(QStringView text)
+{
+    return isWellFormedId(text) && text.front() != u'_';
 }
 
 QString checkAddress(QStringView address)

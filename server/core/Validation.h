@@ -17,7 +17,14 @@ bool isWellFormedId(QStringView text);
 // Names the HTTP server uses for itself at the root, so no ID may take them.
 bool isReservedId(QStringView text);
 
+// An etcd member's key under its token: like an ID, but not starting with "_"
+// ("_config" holds the token's size).
+bool isWellFormedEtcdMemberId(QStringView text);
+
+inline constexpr int MaxExpectedSize = 1000;
+
 // Each returns an empty string when the value is acceptable, else why it is not.
+// Also used for an etcd member's registered value ("name=peerURL,...").
 QString checkAddress(QStringView address);
 QString checkLabel(QStringView label);
 

@@ -3,6 +3,7 @@
 #include "core/DiscoveryService.h"
 #include "core/ExchangeFormat.h"
 #include "core/Validation.h"
+#include "http/EtcdApi.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -170,7 +171,8 @@ HttpReply AdminApi::listIds(const HttpRequest &request)
 HttpReply AdminApi::createId(const HttpRequest &request)
 {
     HttpReply error;
-    const auto body = readObject(request, {QStringLiteral("label"), QStringLiteral("kind")}, true, &error);
+    const auto body = readObject(request, {QStringLiteral("label"), QStringLiteral("kind"), QStringLiteral("expected_size")},
+                                 true, &error);
     if (!body)
         return error;
     const auto label = readLabel(*body, &error);
@@ -180,10 +182,21 @@ HttpReply AdminApi::createId(const HttpRequest &request)
     if (const QJsonValue value = body->value(QStringLiteral("kind")); !value.isUndefined()) {
         const auto parsed = kindFromName(value.toString());
         if (!parsed)
-            return HttpReply::error(400, QStringLiteral("kind must be \"rqlite\""));
+            return HttpReply::error(400, QStringLiteral("kind must be \"rqlite\" or \"etcd\""));
         kind = *parsed;
     }
-    const auto created = m_service.createId(kind, *label);
+    // etcd reads the cluster size from the token; rqlite may note one for display.
+    std::optional<int> size;
+    if (kind == DiscoveryKind::Etcd)
+        size = EtcdApi::DefaultSize;
+    if (const QJsonValue value = body->value(QStringLiteral("expected_size")); !value.isUndefined() && !value.isNull()) {
+        const double number = value.toDouble(-1);
+        if (!value.isDouble() || number != int(number) || number < 1 || number > Validation::MaxExpectedSize)
+            return HttpReply::error(400, QStringLiteral("expected_size must be a whole number from 1 to %1")
+                                             .arg(Validation::MaxExpectedSize));
+        size = int(number);
+    }
+    const auto created = m_service.createId(kind, *label, size);
     if (!created.ok())
         return unavailable(created.error());
     return HttpReply::json(201, ExchangeFormat::toJson(DiscoveryIdWithNodes{created.value(), {}}));

@@ -7,7 +7,7 @@ class DiscoveryService;
 // The admin JSON API under /api/v1, for the window and for scripts, plus GET /healthz.
 //
 //   GET    /api/v1/ids?filter=&sort=created|activity&offset=&limit=
-//   POST   /api/v1/ids                  {"label"}            -> 201, the new ID
+//   POST   /api/v1/ids                  {"label", "kind", "expected_size"} -> 201, the new ID
 //   GET    /api/v1/ids/{id}             the ID with its nodes
 //   PATCH  /api/v1/ids/{id}             {"label"}
 //   DELETE /api/v1/ids/{id}

@@ -1,5 +1,7 @@
 #include "HttpServer.h"
 
+#include "http/PendingReply.h"
+
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -9,10 +11,8 @@
 #include <QHttpHeaders>
 #endif
 
-namespace {
-
 // A reply to HEAD says how long the body is but leaves it out.
-void send(QHttpServerResponder &responder, const HttpReply &reply, bool withBody)
+void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody)
 {
     const auto status = static_cast<QHttpServerResponder::StatusCode>(reply.status);
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
@@ -37,14 +37,15 @@ void send(QHttpServerResponder &responder, const HttpReply &reply, bool withBody
 #endif
 }
 
-} // namespace
-
 HttpServer::HttpServer(QObject *parent) : QAbstractHttpServer(parent)
 {
     qRegisterMetaType<RequestLogEntry>();
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer()
+{
+    close();
+}
 
 void HttpServer::addHandler(RequestHandler *handler)
 {
@@ -70,6 +71,8 @@ QString HttpServer::listen(const QHostAddress &address, quint16 port)
 
 void HttpServer::close()
 {
+    // Held replies go first: their sockets are about to close.
+    qDeleteAll(findChildren<PendingReply *>(Qt::FindDirectChildrenOnly));
     if (m_tcpServer) {
         m_tcpServer->close();
         delete m_tcpServer;
@@ -104,19 +107,32 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
 {
     QElapsedTimer timer;
     timer.start();
-    const HttpRequest parsed = HttpRequest::from(request);
-    const HttpReply reply = dispatch(parsed);
-    send(responder, reply, parsed.method != "HEAD");
+    HttpRequest parsed = HttpRequest::from(request);
 
     RequestLogEntry entry;
-    entry.at = Timestamp::now();
     entry.method = QString::fromLatin1(parsed.method);
     entry.path = parsed.rawPath;
     if (!parsed.query.isEmpty())
         entry.path += u'?' + parsed.query.toString(QUrl::FullyEncoded);
+    entry.remoteAddress = parsed.remoteAddress;
+
+    PendingReply *pending = nullptr;
+    parsed.defer = [&] {
+        Q_ASSERT(!pending);
+        pending = new PendingReply(std::move(responder), entry, this);
+        connect(pending, &PendingReply::finished, this, &HttpServer::requestFinished);
+        return pending;
+    };
+    const HttpReply reply = dispatch(parsed);
+    if (reply.deferred) {
+        Q_ASSERT(pending);
+        return; // the pending reply logs itself when it is sent or abandoned
+    }
+    write(responder, reply, parsed.method != "HEAD");
+
+    entry.at = Timestamp::now();
     entry.status = reply.status;
     entry.durationMs = double(timer.nsecsElapsed()) / 1e6;
-    entry.remoteAddress = parsed.remoteAddress;
     emit requestFinished(entry);
 }
 

@@ -31,6 +31,9 @@ public:
     QHostAddress address() const;
     quint16 port() const;
 
+    // Writes a whole reply; without the body for HEAD.
+    static void write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody);
+
 signals:
     void requestFinished(const RequestLogEntry &entry);
 

@@ -40,6 +40,7 @@ HttpRequest HttpRequest::from(const QHttpServerRequest &request)
     result.query = QUrlQuery(url);
     result.body = request.body();
     result.remoteAddress = request.remoteAddress().toString();
+    result.baseUrl = url.scheme() + QStringLiteral("://") + url.authority();
     return result;
 }
 
@@ -62,6 +63,13 @@ HttpReply HttpReply::methodNotAllowed(const QByteArray &allowed)
 {
     HttpReply reply = error(405, QStringLiteral("method not allowed; allowed: %1").arg(QLatin1String(allowed)));
     reply.headers.append({QByteArrayLiteral("Allow"), allowed});
+    return reply;
+}
+
+HttpReply HttpReply::later()
+{
+    HttpReply reply;
+    reply.deferred = true;
     return reply;
 }
 

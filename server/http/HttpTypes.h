@@ -11,8 +11,10 @@
 #include <QStringList>
 #include <QUrlQuery>
 
+#include <functional>
 #include <optional>
 
+class PendingReply;
 class QHttpServerRequest;
 
 // A request as the discovery APIs see it: independent of QHttpServer's types, which
@@ -30,6 +32,12 @@ struct HttpRequest
     QUrlQuery query;
     QByteArray body;
     QString remoteAddress;
+    // How the client reached us, from its Host header: "http://127.0.0.1:4011".
+    QString baseUrl;
+
+    // Holds the reply open: the handler keeps the PendingReply, sends through it
+    // later, and returns HttpReply::later() now. Set by the server.
+    std::function<PendingReply *()> defer;
 
     static HttpRequest from(const QHttpServerRequest &request);
 };
@@ -40,12 +48,14 @@ struct HttpReply
     QByteArray contentType;
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers; // beyond Content-Type and Content-Length
+    bool deferred = false; // the handler took the request's defer(): nothing to send now
 
     static HttpReply json(int status, const QJsonObject &object);
     static HttpReply json(int status, const QByteArray &compactJson);
     // {"error": message}: every error of every API has this shape.
     static HttpReply error(int status, const QString &message);
     static HttpReply methodNotAllowed(const QByteArray &allowed);
+    static HttpReply later();
 };
 
 // What the server logs and shows for every request it answered.

@@ -71,7 +71,7 @@ HttpReply RqliteApi::record(const QString &id)
     const auto found = m_service.store().findIdWithNodes(id);
     if (!found.ok())
         return unavailable(found.error());
-    if (!found.value())
+    if (!found.value() || found.value()->id.kind != DiscoveryKind::Rqlite)
         return unknownId(id);
     QStringList addresses;
     addresses.reserve(found.value()->nodes.size());
@@ -86,8 +86,8 @@ HttpReply RqliteApi::changeNode(const HttpRequest &request, const QString &id)
     const auto exists = m_service.store().findId(id);
     if (!exists.ok())
         return unavailable(exists.error());
-    if (!exists.value())
-        return unknownId(id);
+    if (!exists.value() || exists.value()->kind != DiscoveryKind::Rqlite)
+        return unknownId(id); // an etcd token is not an rqlite ID
 
     QJsonParseError parseError;
     const QJsonDocument body = QJsonDocument::fromJson(request.body, &parseError);

@@ -39,6 +39,13 @@ const QList<Migration> &migrations()
                             " UNIQUE (discovery_id, address))"),
              QStringLiteral("CREATE INDEX nodes_last_seen ON nodes (last_seen)"),
          }},
+        // etcd tokens: the token's index counter, each member's value and createdIndex.
+        {2,
+         {
+             QStringLiteral("ALTER TABLE discovery_ids ADD COLUMN etcd_index BIGINT NOT NULL DEFAULT 0"),
+             QStringLiteral("ALTER TABLE nodes ADD COLUMN etcd_value TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE nodes ADD COLUMN etcd_index BIGINT NOT NULL DEFAULT 0"),
+         }},
     };
     return list;
 }

@@ -14,10 +14,10 @@ namespace {
 // Column list shared by every query that reads whole IDs; idFromRow() reads it.
 const QString IdColumns = QStringLiteral(
     "d.id, d.kind, d.created_at, d.expected_size, d.label, d.last_activity,"
-    " (SELECT COUNT(*) FROM nodes n WHERE n.discovery_id = d.id)");
+    " (SELECT COUNT(*) FROM nodes n WHERE n.discovery_id = d.id), d.etcd_index");
 
 const QString NodeColumns = QStringLiteral(
-    "address, first_registered, last_seen, registrations, registered_by");
+    "address, first_registered, last_seen, registrations, registered_by, etcd_value, etcd_index");
 
 DiscoveryId idFromRow(const QSqlQuery &q, int first = 0)
 {
@@ -30,6 +30,7 @@ DiscoveryId idFromRow(const QSqlQuery &q, int first = 0)
     id.label = q.value(first + 4).toString();
     id.lastActivity = Timestamp::fromMicroseconds(q.value(first + 5).toLongLong());
     id.nodeCount = q.value(first + 6).toInt();
+    id.etcdIndex = q.value(first + 7).toLongLong();
     return id;
 }
 
@@ -41,6 +42,8 @@ Node nodeFromRow(const QSqlQuery &q, int first = 0)
     node.lastSeen = Timestamp::fromMicroseconds(q.value(first + 2).toLongLong());
     node.registrations = q.value(first + 3).toLongLong();
     node.registeredBy = q.value(first + 4).toString();
+    node.etcdValue = q.value(first + 5).toString();
+    node.etcdIndex = q.value(first + 6).toLongLong();
     return node;
 }
 
@@ -268,16 +271,17 @@ StoreResult<DiscoveryId> Store::createId(const DiscoveryId &record)
     DiscoveryId created = record;
     created.lastActivity = record.createdAt;
     created.nodeCount = 0;
+    created.etcdIndex = record.kind == DiscoveryKind::Etcd ? 1 : 0; // the token and its size key
 
     Transaction transaction(*this);
     if (!transaction.isActive())
         return StoreResult<DiscoveryId>::failure(takeError());
     if (!run(QStringLiteral("INSERT INTO discovery_ids"
-                            " (id, kind, created_at, expected_size, label, last_activity)"
-                            " VALUES (?, ?, ?, ?, ?, ?)"),
+                            " (id, kind, created_at, expected_size, label, last_activity, etcd_index)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?)"),
              {created.id, kindName(created.kind), created.createdAt.microseconds(),
               optionalInt(created.expectedSize), text(created.label),
-              created.lastActivity.microseconds()}))
+              created.lastActivity.microseconds(), created.etcdIndex}))
         return StoreResult<DiscoveryId>::failure(takeError());
     noteChange({StoreChange::Type::IdCreated, created.id, created.createdAt, created, {}});
     if (!transaction.commit())
@@ -460,6 +464,48 @@ StoreResult<Store::NodeChange> Store::removeNode(const QString &id, const QStrin
     return NodeChange::Removed;
 }
 
+StoreResult<Store::EtcdMemberCreation> Store::createEtcdMember(const QString &token, const QString &memberId,
+                                                               const QString &value, const QString &registeredBy,
+                                                               Timestamp at)
+{
+    using Result = StoreResult<EtcdMemberCreation>;
+    Transaction transaction(*this);
+    if (!transaction.isActive())
+        return Result::failure(takeError());
+    qint64 index = 0;
+    {
+        Statement q = run(QStringLiteral("SELECT etcd_index FROM discovery_ids WHERE id = ? AND kind = ?"),
+                          {token, kindName(DiscoveryKind::Etcd)});
+        if (!q)
+            return Result::failure(takeError());
+        if (!q->next())
+            return EtcdMemberCreation{EtcdMemberCreation::Outcome::UnknownToken, {}, 0};
+        index = q->value(0).toLongLong();
+    }
+    {
+        Statement q = run(QStringLiteral("SELECT %1 FROM nodes WHERE discovery_id = ? AND address = ?").arg(NodeColumns),
+                          {token, memberId});
+        if (!q)
+            return Result::failure(takeError());
+        if (q->next())
+            return EtcdMemberCreation{EtcdMemberCreation::Outcome::Exists, nodeFromRow(*q), index};
+    }
+    // One counter per token: indexes strictly increase and are never reused.
+    Node node{memberId, at, at, 1, registeredBy, value, index + 1};
+    if (!run(QStringLiteral("UPDATE discovery_ids SET etcd_index = ?, last_activity = ? WHERE id = ?"),
+             {node.etcdIndex, at.microseconds(), token})
+        || !run(QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered, last_seen,"
+                               " registrations, registered_by, etcd_value, etcd_index)"
+                               " VALUES (?, ?, ?, ?, 1, ?, ?, ?)"),
+                {token, memberId, at.microseconds(), at.microseconds(), text(registeredBy), text(value),
+                 node.etcdIndex}))
+        return Result::failure(takeError());
+    noteChange({StoreChange::Type::NodeAdded, token, at, {}, node});
+    if (!transaction.commit())
+        return Result::failure(takeError());
+    return EtcdMemberCreation{EtcdMemberCreation::Outcome::Created, node, node.etcdIndex};
+}
+
 StoreResult<PruneResult> Store::prune(const PruneRules &rules, bool dryRun, Timestamp at)
 {
     using Result = StoreResult<PruneResult>;
@@ -585,17 +631,20 @@ StoreResult<ImportSummary> Store::importIds(const QList<DiscoveryIdWithNodes> &r
             return Result::failure(existing.error());
 
         Timestamp lastActivity = incoming.id.lastActivity;
-        for (const Node &node : incoming.nodes)
+        qint64 etcdIndex = incoming.id.kind == DiscoveryKind::Etcd ? 1 : 0;
+        for (const Node &node : incoming.nodes) {
             lastActivity = std::max(lastActivity, node.lastSeen);
+            etcdIndex = std::max(etcdIndex, node.etcdIndex);
+        }
 
         bool idChanged = false;
         if (!existing.value()) {
             if (!run(QStringLiteral("INSERT INTO discovery_ids"
-                                    " (id, kind, created_at, expected_size, label, last_activity)"
-                                    " VALUES (?, ?, ?, ?, ?, ?)"),
+                                    " (id, kind, created_at, expected_size, label, last_activity, etcd_index)"
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?)"),
                      {incoming.id.id, kindName(incoming.id.kind), incoming.id.createdAt.microseconds(),
                       optionalInt(incoming.id.expectedSize), text(incoming.id.label),
-                      std::max(lastActivity, incoming.id.createdAt).microseconds()}))
+                      std::max(lastActivity, incoming.id.createdAt).microseconds(), etcdIndex}))
                 return Result::failure(takeError());
             ++summary.idsAdded;
         } else {
@@ -609,13 +658,15 @@ StoreResult<ImportSummary> Store::importIds(const QList<DiscoveryIdWithNodes> &r
             const QString label = local.label.isEmpty() ? incoming.id.label : local.label;
             const std::optional<int> size = local.expectedSize ? local.expectedSize : incoming.id.expectedSize;
             lastActivity = std::max(local.lastActivity, lastActivity);
+            etcdIndex = std::max(local.etcdIndex, etcdIndex);
             idChanged = createdAt != local.createdAt || label != local.label
-                || size != local.expectedSize || lastActivity != local.lastActivity;
+                || size != local.expectedSize || lastActivity != local.lastActivity
+                || etcdIndex != local.etcdIndex;
             if (idChanged
                 && !run(QStringLiteral("UPDATE discovery_ids SET created_at = ?, label = ?,"
-                                       " expected_size = ?, last_activity = ? WHERE id = ?"),
+                                       " expected_size = ?, last_activity = ?, etcd_index = ? WHERE id = ?"),
                         {createdAt.microseconds(), text(label), optionalInt(size),
-                         lastActivity.microseconds(), local.id}))
+                         lastActivity.microseconds(), etcdIndex, local.id}))
                 return Result::failure(takeError());
             ++summary.idsMerged;
         }
@@ -632,10 +683,12 @@ StoreResult<ImportSummary> Store::importIds(const QList<DiscoveryIdWithNodes> &r
                     local = nodeFromRow(*q);
             }
             if (!local) {
-                if (!run(QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered,"
-                                        " last_seen, registrations, registered_by) VALUES (?, ?, ?, ?, ?, ?)"),
+                if (!run(QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered, last_seen,"
+                                        " registrations, registered_by, etcd_value, etcd_index)"
+                                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
                          {incoming.id.id, node.address, node.firstRegistered.microseconds(),
-                          node.lastSeen.microseconds(), node.registrations, text(node.registeredBy)}))
+                          node.lastSeen.microseconds(), node.registrations, text(node.registeredBy),
+                          text(node.etcdValue), node.etcdIndex}))
                     return Result::failure(takeError());
                 ++summary.nodesAdded;
                 nodeChanges.append({StoreChange::Type::NodeAdded, incoming.id.id, at, {}, node});

@@ -77,6 +77,19 @@ public:
                                          const QString &registeredBy, Timestamp at);
     StoreResult<NodeChange> removeNode(const QString &id, const QString &address, Timestamp at);
 
+    // etcd's "PUT <token>/<member>?prevExist=false": creates the member with the
+    // token's next index, or reports the member that is there already.
+    struct EtcdMemberCreation
+    {
+        enum class Outcome { UnknownToken, Created, Exists };
+        Outcome outcome;
+        Node member;       // the new member, or the one that exists
+        qint64 tokenIndex; // the token's index afterwards
+    };
+    StoreResult<EtcdMemberCreation> createEtcdMember(const QString &token, const QString &memberId,
+                                                     const QString &value, const QString &registeredBy,
+                                                     Timestamp at);
+
     StoreResult<PruneResult> prune(const PruneRules &rules, bool dryRun, Timestamp at);
 
     // The given IDs (all when ids is empty) with their nodes, oldest first. IDs that

@@ -6,7 +6,7 @@ TestServer::TestServer() = default;
 
 bool TestServer::start()
 {
-    ServerConfig config;
+    ServerConfig config = m_config;
     config.port = 0;
     config.databasePath = databasePath();
     const QString error = m_thread.start(config);

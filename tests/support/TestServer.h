@@ -12,6 +12,8 @@ class TestServer
 public:
     TestServer();
 
+    // Settings for the next start(); the port and database are the test's own.
+    ServerConfig &config() { return m_config; }
     // Starts (or restarts) the server on the same database file. Fails the test on error.
     bool start();
     void stop() { m_thread.stop(); }
@@ -27,5 +29,6 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    ServerConfig m_config;
     ServerThread m_thread;
 };

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "http/HttpTypes.h"
+
+#include <QElapsedTimer>
+#include <QHttpServerResponder>
+#include <QObject>
+#include <QPointer>
+
+class QTcpSocket;
+
+// A reply held open and sent later: a long-poll such as an etcd wait. It costs no CPU
+// while it waits. When the client goes away first, it deletes itself without writing
+// (on Qt 6.4 a responder keeps a raw socket pointer, so it must never write to a
+// socket that is gone); when the server stops, it is deleted with it.
+class PendingReply : public QObject
+{
+    Q_OBJECT
+
+public:
+    PendingReply(QHttpServerResponder &&responder, RequestLogEntry entry, QObject *parent);
+
+    // Sends the reply once, then deletes itself (later, so callers may go on using it).
+    void send(const HttpReply &reply);
+    // Sent, or the client left: nothing more will be written.
+    bool isFinished() const { return m_done; }
+
+signals:
+    // Sent or abandoned: for the request log. Status 499 means the client left first.
+    void finished(const RequestLogEntry &entry);
+
+private:
+    void abandon();
+
+    QHttpServerResponder m_responder;
+    QPointer<QTcpSocket> m_socket;
+    RequestLogEntry m_entry;
+    QElapsedTimer m_timer;
+    bool m_done = false;
+};
