@@ -10,12 +10,49 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
              QStringLiteral("port")),
       m_db(QStringLiteral("db"),
            QStringLiteral("SQLite database file (default %1).").arg(ServerConfig::defaultDatabasePath()),
-           QStringLiteral("path"))
+           QStringLiteral("path")),
+      m_maxHeader(QStringLiteral("max-header-bytes"),
+                  QStringLiteral("Largest request line plus headers; larger is answered 431 (default %1).")
+                      .arg(HttpLimits().maxHeaderBytes), QStringLiteral("bytes")),
+      m_maxBody(QStringLiteral("max-body-bytes"),
+                QStringLiteral("Largest request body; larger is answered 413 before it is read (default %1).")
+                    .arg(HttpLimits().maxBodyBytes), QStringLiteral("bytes")),
+      m_idleTimeout(QStringLiteral("idle-timeout"),
+                    QStringLiteral("Seconds a kept-alive connection may sit idle (default %1).")
+                        .arg(HttpLimits().idleTimeout.count() / 1000), QStringLiteral("seconds")),
+      m_headerTimeout(QStringLiteral("header-timeout"),
+                      QStringLiteral("Seconds a client may take to send a request's headers; then 408 (default %1).")
+                          .arg(HttpLimits().headerTimeout.count() / 1000), QStringLiteral("seconds")),
+      m_maxConnections(QStringLiteral("max-connections"),
+                       QStringLiteral("Connections open at once; the next is answered 503 (default %1).")
+                           .arg(HttpLimits().maxConnections), QStringLiteral("count")),
+      m_maxNodes(QStringLiteral("max-nodes"),
+                 QStringLiteral("Nodes one discovery ID may hold; more are answered 409 (default %1).")
+                     .arg(Store::DefaultMaxNodesPerId), QStringLiteral("count"))
 {
-    parser.addOption(m_bind);
-    parser.addOption(m_port);
-    parser.addOption(m_db);
+    for (const QCommandLineOption *option : {&m_bind, &m_port, &m_db, &m_maxHeader, &m_maxBody, &m_idleTimeout,
+                                             &m_headerTimeout, &m_maxConnections, &m_maxNodes})
+        parser.addOption(*option);
 }
+
+namespace {
+
+// Reads a whole number from min to max, if the option was given.
+QString readNumber(const QCommandLineParser &parser, const QCommandLineOption &option, qint64 min, qint64 max,
+                   qint64 *value)
+{
+    if (!parser.isSet(option))
+        return {};
+    bool ok = false;
+    const qint64 number = parser.value(option).toLongLong(&ok);
+    if (!ok || number < min || number > max)
+        return QStringLiteral("--%1: \"%2\" is not a whole number from %3 to %4")
+            .arg(option.names().constFirst(), parser.value(option)).arg(min).arg(max);
+    *value = number;
+    return {};
+}
+
+} // namespace
 
 QString ServerOptions::apply(const QCommandLineParser &parser, ServerConfig &config) const
 {
@@ -40,5 +77,24 @@ QString ServerOptions::apply(const QCommandLineParser &parser, ServerConfig &con
             return QStringLiteral("--db: the path is empty");
         config.databasePath = parser.value(m_db);
     }
+
+    HttpLimits &limits = config.limits;
+    qint64 idleSeconds = limits.idleTimeout.count() / 1000;
+    qint64 headerSeconds = limits.headerTimeout.count() / 1000;
+    qint64 connections = limits.maxConnections;
+    qint64 nodes = config.maxNodesPerId;
+    for (const QString &error : {readNumber(parser, m_maxHeader, 1024, 1 << 20, &limits.maxHeaderBytes),
+                                 readNumber(parser, m_maxBody, 1024, 64 << 20, &limits.maxBodyBytes),
+                                 readNumber(parser, m_idleTimeout, 1, 3600, &idleSeconds),
+                                 readNumber(parser, m_headerTimeout, 1, 3600, &headerSeconds),
+                                 readNumber(parser, m_maxConnections, 1, 100000, &connections),
+                                 readNumber(parser, m_maxNodes, 1, 1000000, &nodes)}) {
+        if (!error.isEmpty())
+            return error;
+    }
+    limits.idleTimeout = std::chrono::seconds(idleSeconds);
+    limits.headerTimeout = std::chrono::seconds(headerSeconds);
+    limits.maxConnections = int(connections);
+    config.maxNodesPerId = int(nodes);
     return {};
 }

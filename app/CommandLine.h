@@ -4,7 +4,7 @@
 
 #include <QCommandLineParser>
 
-// The options both programs share: --bind, --port, --db.
+// The options both programs share: --bind, --port, --db and the limits.
 class ServerOptions
 {
 public:
@@ -18,4 +18,10 @@ private:
     QCommandLineOption m_bind;
     QCommandLineOption m_port;
     QCommandLineOption m_db;
+    QCommandLineOption m_maxHeader;
+    QCommandLineOption m_maxBody;
+    QCommandLineOption m_idleTimeout;
+    QCommandLineOption m_headerTimeout;
+    QCommandLineOption m_maxConnections;
+    QCommandLineOption m_maxNodes;
 };

@@ -40,6 +40,8 @@ QString DiscoveryServer::start(const ServerConfig &config)
     if (const QString error = m_store.open(path); !error.isEmpty())
         return error;
     m_etcdApi.setWaitTimeout(config.etcdWaitTimeout);
+    m_http.setLimits(config.limits);
+    m_store.setMaxNodesPerId(config.maxNodesPerId);
     if (const QString error = m_http.listen(config.bindAddress, config.port); !error.isEmpty()) {
         m_store.close();
         return error;

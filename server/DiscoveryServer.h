@@ -20,6 +20,8 @@ struct ServerConfig
     QString databasePath;        // empty: defaultDatabasePath()
     // How long an etcd wait is held before an empty 200 tells etcd to ask again.
     std::chrono::milliseconds etcdWaitTimeout{30000};
+    HttpLimits limits;
+    int maxNodesPerId = Store::DefaultMaxNodesPerId;
 
     // discodesk.sqlite under QStandardPaths::AppDataLocation.
     static QString defaultDatabasePath();

@@ -1,5 +1,6 @@
 #include "ExchangeFormat.h"
 
+#include "core/JsonInput.h"
 #include "core/Validation.h"
 
 #include <QJsonArray>
@@ -282,11 +283,12 @@ QString lineAndColumn(const QByteArray &data, int offset)
 ParsedImport parseDocument(const QByteArray &data)
 {
     ParsedImport result;
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(data, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        result.error = ImportError{QStringLiteral("not valid JSON: %1").arg(parseError.errorString()),
-                                   lineAndColumn(data, parseError.offset)};
+    QString parseError;
+    int offset = 0;
+    const QJsonDocument document = JsonInput::parse(data, &parseError, &offset);
+    if (document.isNull()) {
+        result.error = ImportError{QStringLiteral("not valid JSON: %1").arg(parseError),
+                                   offset >= 0 ? lineAndColumn(data, offset) : QString()};
         return result;
     }
     if (!document.isObject()) {

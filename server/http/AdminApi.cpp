@@ -2,6 +2,7 @@
 
 #include "core/DiscoveryService.h"
 #include "core/ExchangeFormat.h"
+#include "core/JsonInput.h"
 #include "core/Validation.h"
 #include "http/EtcdApi.h"
 
@@ -29,11 +30,13 @@ std::optional<QJsonObject> readObject(const HttpRequest &request, const QStringL
 {
     if (allowEmpty && request.body.trimmed().isEmpty())
         return QJsonObject();
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = HttpReply::error(400, QStringLiteral("the body is not valid JSON: %1 at byte %2")
-                                           .arg(parseError.errorString()).arg(parseError.offset));
+    QString parseError;
+    int offset = 0;
+    const QJsonDocument document = JsonInput::parse(request.body, &parseError, &offset);
+    if (document.isNull()) {
+        *error = HttpReply::error(400, offset >= 0 ? QStringLiteral("the body is not valid JSON: %1 at byte %2")
+                                                         .arg(parseError).arg(offset)
+                                                   : QStringLiteral("the body is not valid JSON: %1").arg(parseError));
         return std::nullopt;
     }
     if (!document.isObject()) {

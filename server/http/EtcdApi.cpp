@@ -236,6 +236,11 @@ HttpReply EtcdApi::createMember(const HttpRequest &request, const QString &direc
         return keyNotFound(key, 0);
     case Outcome::Exists:
         return etcdError(412, NodeExist, QStringLiteral("Key already exists"), key, created->tokenIndex);
+    case Outcome::Full:
+        return etcdError(409, InvalidField,
+                         QStringLiteral("the token has the most members a token may have (%1)")
+                             .arg(m_service.store().maxNodesPerId()),
+                         key, created->tokenIndex);
     case Outcome::Created:
         break;
     }

@@ -57,13 +57,14 @@ QString HttpServer::listen(const QHostAddress &address, quint16 port)
     close();
     // Our own QTcpServer: QAbstractHttpServer::listen() is gone in Qt 6.8, and bind()
     // works from 6.4 on.
-    auto *tcpServer = new QTcpServer(this);
+    auto *tcpServer = new LimitedTcpServer(m_limits, this);
     if (!tcpServer->listen(address, port)) {
         const QString reason = QStringLiteral("cannot listen on %1:%2: %3")
                                    .arg(address.toString()).arg(port).arg(tcpServer->errorString());
         delete tcpServer;
         return reason;
     }
+    connect(tcpServer, &LimitedTcpServer::requestRefused, this, &HttpServer::requestFinished);
     bind(tcpServer);
     m_tcpServer = tcpServer;
     return {};

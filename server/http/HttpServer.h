@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/HttpLimits.h"
 #include "http/HttpTypes.h"
 
 #include <QAbstractHttpServer>
@@ -22,6 +23,8 @@ public:
 
     // Handlers are asked in the order they were added; the server does not own them.
     void addHandler(RequestHandler *handler);
+    // Takes effect at the next listen().
+    void setLimits(const HttpLimits &limits) { m_limits = limits; }
 
     // Returns an empty string once listening, else a one-line reason such as
     // "127.0.0.1:4011: The bound address is already in use".
@@ -54,5 +57,6 @@ private:
     HttpReply dispatch(const HttpRequest &request);
 
     QList<RequestHandler *> m_handlers;
+    HttpLimits m_limits;
     QPointer<QTcpServer> m_tcpServer;
 };

@@ -1,5 +1,6 @@
 #include "PendingReply.h"
 
+#include "http/HttpLimits.h"
 #include "http/HttpServer.h"
 
 #include <QTcpSocket>
@@ -12,6 +13,7 @@ PendingReply::PendingReply(QHttpServerResponder &&responder, RequestLogEntry ent
         abandon();
         return;
     }
+    LimitedTcpServer::setHoldingReply(m_socket, true); // not idle: we answer later
     connect(m_socket, &QTcpSocket::disconnected, this, &PendingReply::abandon);
     connect(m_socket, &QObject::destroyed, this, &PendingReply::abandon);
 }
@@ -25,6 +27,7 @@ void PendingReply::send(const HttpReply &reply)
         return;
     }
     m_done = true;
+    LimitedTcpServer::setHoldingReply(m_socket, false);
     HttpServer::write(m_responder, reply, true);
     m_entry.status = reply.status;
     m_entry.durationMs = double(m_timer.nsecsElapsed()) / 1e6;

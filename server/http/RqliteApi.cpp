@@ -1,6 +1,7 @@
 #include "RqliteApi.h"
 
 #include "core/DiscoveryService.h"
+#include "core/JsonInput.h"
 #include "core/Validation.h"
 
 #include <QJsonArray>
@@ -89,9 +90,9 @@ HttpReply RqliteApi::changeNode(const HttpRequest &request, const QString &id)
     if (!exists.value() || exists.value()->kind != DiscoveryKind::Rqlite)
         return unknownId(id); // an etcd token is not an rqlite ID
 
-    QJsonParseError parseError;
-    const QJsonDocument body = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !body.isObject())
+    QString parseError;
+    const QJsonDocument body = JsonInput::parse(request.body, &parseError);
+    if (!body.isObject())
         return HttpReply::error(400, QStringLiteral("bad request body"));
     const QJsonValue addr = body.object().value(QStringLiteral("addr"));
     if (addr.isUndefined())
@@ -109,5 +110,8 @@ HttpReply RqliteApi::changeNode(const HttpRequest &request, const QString &id)
         return unavailable(changed.error());
     if (changed.value() == Store::NodeChange::UnknownId)
         return unknownId(id); // deleted in the meantime
+    if (changed.value() == Store::NodeChange::Full)
+        return HttpReply::error(409, QStringLiteral("%1 has the most nodes an ID may have (%2): remove some first")
+                                         .arg(id).arg(m_service.store().maxNodesPerId()));
     return record(id);
 }

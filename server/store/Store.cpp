@@ -412,6 +412,15 @@ StoreResult<Store::NodeChange> Store::registerNode(const QString &id, const QStr
         if (!exists->next())
             return NodeChange::UnknownId;
     }
+    {
+        // Counted inside the write transaction, so concurrent writers cannot overshoot.
+        Statement q = run(QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN address = ? THEN 1 ELSE 0 END)"
+                                         " FROM nodes WHERE discovery_id = ?"), {address, id});
+        if (!q || !q->next())
+            return Result::failure(takeError());
+        if (q->value(0).toInt() >= m_maxNodesPerId && q->value(1).toInt() == 0)
+            return NodeChange::Full;
+    }
     Node node;
     {
         Statement q = run(QStringLiteral(
@@ -489,6 +498,13 @@ StoreResult<Store::EtcdMemberCreation> Store::createEtcdMember(const QString &to
             return Result::failure(takeError());
         if (q->next())
             return EtcdMemberCreation{EtcdMemberCreation::Outcome::Exists, nodeFromRow(*q), index};
+    }
+    {
+        Statement q = run(QStringLiteral("SELECT COUNT(*) FROM nodes WHERE discovery_id = ?"), {token});
+        if (!q || !q->next())
+            return Result::failure(takeError());
+        if (q->value(0).toInt() >= m_maxNodesPerId)
+            return EtcdMemberCreation{EtcdMemberCreation::Outcome::Full, {}, index};
     }
     // One counter per token: indexes strictly increase and are never reused.
     Node node{memberId, at, at, 1, registeredBy, value, index + 1};

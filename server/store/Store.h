@@ -46,6 +46,7 @@ class Store : public QObject
 public:
     enum class NodeChange {
         UnknownId, // the discovery ID does not exist
+        Full,      // the ID has maxNodesPerId nodes already
         Added,
         Updated,   // it was there already: registered again
         Removed,
@@ -62,6 +63,11 @@ public:
     void close();
     bool isOpen() const;
     QString path() const { return m_path; }
+
+    static constexpr int DefaultMaxNodesPerId = 1000;
+    // A new address beyond this many is refused (Full); registering again is not.
+    void setMaxNodesPerId(int max) { m_maxNodesPerId = max; }
+    int maxNodesPerId() const { return m_maxNodesPerId; }
 
     // Whether the database answers a query: the health check.
     StoreResult<bool> ping();
@@ -81,7 +87,7 @@ public:
     // token's next index, or reports the member that is there already.
     struct EtcdMemberCreation
     {
-        enum class Outcome { UnknownToken, Created, Exists };
+        enum class Outcome { UnknownToken, Created, Exists, Full };
         Outcome outcome;
         Node member;       // the new member, or the one that exists
         qint64 tokenIndex; // the token's index afterwards
@@ -116,4 +122,5 @@ private:
     QString m_error;
     StoreChanges m_pending; // changes of the open transaction
     int m_transactionDepth = 0;
+    int m_maxNodesPerId = DefaultMaxNodesPerId;
 };

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "http/HttpTypes.h"
+
+#include <QTcpServer>
+
+#include <chrono>
+
+// What one client may ask of the HTTP server. QHttpServer 6.4 enforces none of these
+// itself; LimitedTcpServer does, before QHttpServer reads a byte of the request.
+struct HttpLimits
+{
+    qint64 maxHeaderBytes = 16 * 1024;   // request line and headers: 431 beyond
+    qint64 maxBodyBytes = 64 * 1024;     // declared Content-Length: 413 beyond, before it is read
+    std::chrono::milliseconds idleTimeout{15000};   // a kept-alive connection with nothing to do
+    std::chrono::milliseconds headerTimeout{10000}; // from a request's first byte to its last header
+    int maxConnections = 500;            // open at once; the next is answered 503 and closed
+};
+
+// Accepts connections for QHttpServer, with HttpLimits. Each connection gets a guard
+// that reads along with the server: it answers 431, 413, 411 (chunked bodies) or 408
+// (slow headers) itself and closes the connection, so the server never buffers an
+// oversized request; it closes idle connections, but never one that holds a reply
+// open (an etcd wait). It also answers "Expect: 100-continue".
+class LimitedTcpServer : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    explicit LimitedTcpServer(const HttpLimits &limits, QObject *parent = nullptr);
+
+    int openConnections() const { return m_open; }
+
+    // Marks a connection whose reply is held open on purpose, so it is not idle.
+    static void setHoldingReply(QTcpSocket *socket, bool holding);
+
+signals:
+    // A request the limits refused before the server saw it: for the request log.
+    void requestRefused(const RequestLogEntry &entry);
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    HttpLimits m_limits;
+    int m_open = 0;
+};

@@ -1,0 +1,193 @@
+// The HTTP limits that take time or many connections: idle and slow clients, the
+// connection cap, 100-continue, the cap on nodes per ID, and the request log of
+// refusals. (Size limits are in tst_badinput.)
+
+#include "support/TestServer.h"
+
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+// Reads whatever arrives until the server closes the connection.
+QByteArray readUntilClosed(QTcpSocket &socket, int ms = 10000)
+{
+    QByteArray data;
+    QElapsedTimer timer;
+    timer.start();
+    while (socket.state() == QAbstractSocket::ConnectedState && timer.elapsed() < ms) {
+        socket.waitForReadyRead(100);
+        data += socket.readAll();
+    }
+    return data + socket.readAll();
+}
+
+} // namespace
+
+class TestHttpLimits : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<TestServer> m_server;
+
+    void startWith(const HttpLimits &limits, int maxNodes = Store::DefaultMaxNodesPerId)
+    {
+        m_server = std::make_unique<TestServer>();
+        m_server->config().limits = limits;
+        m_server->config().maxNodesPerId = maxNodes;
+        QVERIFY(m_server->start());
+    }
+
+    std::unique_ptr<QTcpSocket> connectToServer()
+    {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        socket->waitForConnected(5000);
+        return socket;
+    }
+
+private slots:
+    void cleanup() { m_server.reset(); }
+
+    void idleConnectionsAreClosed()
+    {
+        HttpLimits limits;
+        limits.idleTimeout = std::chrono::milliseconds(300);
+        startWith(limits);
+        auto socket = connectToServer();
+        socket->write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"); // keep-alive
+        const QByteArray data = readUntilClosed(*socket);
+        QVERIFY2(data.startsWith("HTTP/1.1 200"), data.constData());
+        QCOMPARE(socket->state(), QAbstractSocket::UnconnectedState); // closed after the idle time
+    }
+
+    void slowHeadersGet408()
+    {
+        HttpLimits limits;
+        limits.headerTimeout = std::chrono::milliseconds(300);
+        startWith(limits);
+        auto socket = connectToServer();
+        socket->write("GET /healthz HTTP/1.1\r\nHost: x\r\n"); // and never the blank line
+        const QByteArray data = readUntilClosed(*socket);
+        QVERIFY2(data.startsWith("HTTP/1.1 408 Request Timeout"), data.constData());
+        QVERIFY(data.contains("\"error\""));
+    }
+
+    void stalledBodyGets408()
+    {
+        HttpLimits limits;
+        limits.idleTimeout = std::chrono::milliseconds(300);
+        startWith(limits);
+        auto socket = connectToServer();
+        socket->write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf");
+        const QByteArray data = readUntilClosed(*socket);
+        QVERIFY2(data.startsWith("HTTP/1.1 408"), data.constData());
+    }
+
+    void heldEtcdWaitsAreNotIdle()
+    {
+        HttpLimits limits;
+        limits.idleTimeout = std::chrono::milliseconds(200);
+        m_server = std::make_unique<TestServer>();
+        m_server->config().limits = limits;
+        m_server->config().etcdWaitTimeout = std::chrono::milliseconds(1500);
+        QVERIFY(m_server->start());
+        const QByteArray token = QUrl(QString::fromUtf8(m_server->client().get("/new").body)).path().toUtf8();
+        auto socket = connectToServer();
+        socket->write("GET " + token + "?wait=true&recursive=true&waitIndex=2 HTTP/1.1\r\nHost: x\r\n\r\n");
+        // Held well past the idle time, then answered by the wait's own timeout.
+        QVERIFY(!socket->waitForReadyRead(800));
+        QVERIFY(socket->waitForReadyRead(3000));
+        QVERIFY(socket->readAll().startsWith("HTTP/1.1 200"));
+    }
+
+    void connectionsBeyondTheCapAreRefused()
+    {
+        HttpLimits limits;
+        limits.maxConnections = 5;
+        startWith(limits);
+        std::vector<std::unique_ptr<QTcpSocket>> held;
+        for (int i = 0; i < 5; ++i)
+            held.push_back(connectToServer());
+        QTest::qWait(100);
+        auto extra = connectToServer();
+        const QByteArray data = readUntilClosed(*extra);
+        QVERIFY2(data.startsWith("HTTP/1.1 503"), data.constData());
+        QVERIFY(data.contains("too many connections"));
+
+        held.clear(); // once they are gone, clients are served again
+        QTRY_COMPARE(m_server->client().get("/healthz").status, 200);
+    }
+
+    void expectContinueIsAnswered()
+    {
+        startWith({});
+        const QByteArray id = m_server->createId();
+        auto socket = connectToServer();
+        const QByteArray body = R"({"addr":"localhost:4001"})";
+        socket->write("POST /" + id + " HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: "
+                      + QByteArray::number(body.size()) + "\r\n\r\n");
+        QVERIFY(socket->waitForReadyRead(5000));
+        QCOMPARE(socket->readAll(), QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
+        socket->write(body);
+        QVERIFY(socket->waitForReadyRead(5000));
+        QVERIFY(socket->readAll().startsWith("HTTP/1.1 200"));
+    }
+
+    void pipelinedRequestsAreFollowed()
+    {
+        // Two requests in one write: the limits must frame both, not count one twice.
+        HttpLimits limits;
+        limits.maxBodyBytes = 1024;
+        startWith(limits);
+        const QByteArray id = m_server->createId();
+        const QByteArray body = R"({"addr":"localhost:4001"})";
+        const QByteArray one = "POST /" + id + " HTTP/1.1\r\nHost: x\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        auto socket = connectToServer();
+        socket->write(one + one + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const QByteArray data = readUntilClosed(*socket, 3000);
+        QCOMPARE(data.count("HTTP/1.1 200 OK"), 3);
+    }
+
+    void nodesPerIdAreCapped()
+    {
+        startWith({}, 2);
+        const QByteArray id = m_server->createId();
+        HttpClient client = m_server->client();
+        QCOMPARE(client.post("/" + id, R"({"addr":"a:1"})").status, 200);
+        QCOMPARE(client.post("/" + id, R"({"addr":"b:1"})").status, 200);
+        const HttpResponse full = client.post("/" + id, R"({"addr":"c:1"})");
+        QCOMPARE(full.status, 409);
+        QVERIFY(full.json().value(QStringLiteral("error")).toString().contains(QStringLiteral("most nodes")));
+        QCOMPARE(client.post("/" + id, R"({"addr":"a:1"})").status, 200); // registering again is fine
+        QCOMPARE(client.get("/" + id).jsonArray(QStringLiteral("nodes")).size(), 2);
+
+        const QByteArray token = QUrl(QString::fromUtf8(client.get("/new?size=5").body)).path().toUtf8();
+        for (const QByteArray member : {"aa", "bb"})
+            QCOMPARE(client.send("PUT", token + "/" + member + "?prevExist=false", "value=x").status, 201);
+        QCOMPARE(client.send("PUT", token + "/cc?prevExist=false", "value=x").status, 409);
+    }
+
+    void refusalsAreLogged()
+    {
+        startWith({});
+        QSignalSpy log(&m_server->thread(), &ServerThread::requestFinished);
+        const HttpResponse response = m_server->client().raw(
+            "POST /some-id HTTP/1.1\r\nHost: x\r\nContent-Length: 999999\r\n\r\n");
+        QCOMPARE(response.status, 413);
+        QTRY_COMPARE(log.size(), 1);
+        const auto entry = log.first().first().value<RequestLogEntry>();
+        QCOMPARE(entry.status, 413);
+        QCOMPARE(entry.method, QStringLiteral("POST"));
+        QCOMPARE(entry.path, QStringLiteral("/some-id"));
+        QCOMPARE(entry.remoteAddress, QStringLiteral("127.0.0.1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpLimits)
+#include "tst_httplimits.moc"
