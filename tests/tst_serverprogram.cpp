@@ -163,6 +163,37 @@ private slots:
         QCOMPARE(second.exitCode(), 0);
     }
 
+    void secondInstanceOnTheSameDatabaseIsRefused()
+    {
+        const quint16 port = freePort();
+        QProcess first;
+        QVERIFY(startServer(first, port));
+        QProcess second;
+        second.start(ServerPath, {QStringLiteral("--port"), QString::number(freePort()), QStringLiteral("--db"), dbPath()});
+        QVERIFY(second.waitForFinished(10000));
+        QCOMPARE(second.exitCode(), 1);
+        const QString error = QString::fromUtf8(second.readAllStandardError()).trimmed();
+        QVERIFY2(error.contains(QStringLiteral("in use by another DiscoDesk (process %1").arg(first.processId())),
+                 qPrintable(error));
+        QVERIFY(!error.contains(u'\n'));
+        // The first is untouched and still serving.
+        QCOMPARE(curl({QStringLiteral("http://127.0.0.1:%1/healthz").arg(port)}), QByteArray(R"({"status":"ok"})"));
+        stopServer(first);
+    }
+
+    void lockOfAKilledServerIsTakenOver()
+    {
+        const quint16 port = freePort();
+        QProcess killed;
+        QVERIFY(startServer(killed, port));
+        killed.kill(); // SIGKILL: no chance to remove its lock file
+        QVERIFY(killed.waitForFinished(5000));
+        QVERIFY(QFile::exists(dbPath() + QStringLiteral(".lock")));
+        QProcess next;
+        QVERIFY(startServer(next, port));
+        stopServer(next);
+    }
+
     void portInUseIsOneClearLine()
     {
         QTcpServer squatter;

@@ -4,9 +4,11 @@
 #include "store/StoreChange.h"
 
 #include <QHash>
+#include <QLockFile>
 #include <QObject>
 #include <QSqlDatabase>
 
+#include <memory>
 #include <optional>
 
 class QSqlQuery;
@@ -117,6 +119,7 @@ private:
 
     QString m_connectionName;
     QString m_path;
+    std::unique_ptr<QLockFile> m_lock; // one DiscoDesk per database file
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery *> m_statements; // prepared once, reused
     QString m_error;
