@@ -28,10 +28,19 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
                            .arg(HttpLimits().maxConnections), QStringLiteral("count")),
       m_maxNodes(QStringLiteral("max-nodes"),
                  QStringLiteral("Nodes one discovery ID may hold; more are answered 409 (default %1).")
-                     .arg(Store::DefaultMaxNodesPerId), QStringLiteral("count"))
+                     .arg(Store::DefaultMaxNodesPerId), QStringLiteral("count")),
+      m_adminTokenFile(QStringLiteral("admin-token-file"),
+                       QStringLiteral("File with the admin API's bearer token, made on first run (default: the "
+                                      "database path plus .admin-token). Needed beyond loopback."),
+                       QStringLiteral("path")),
+      m_tlsCert(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve HTTPS only (with --tls-key)."),
+                QStringLiteral("path")),
+      m_tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert, unencrypted."),
+               QStringLiteral("path"))
 {
     for (const QCommandLineOption *option : {&m_bind, &m_port, &m_db, &m_maxHeader, &m_maxBody, &m_idleTimeout,
-                                             &m_headerTimeout, &m_maxConnections, &m_maxNodes})
+                                             &m_headerTimeout, &m_maxConnections, &m_maxNodes, &m_adminTokenFile,
+                                             &m_tlsCert, &m_tlsKey})
         parser.addOption(*option);
 }
 
@@ -92,6 +101,12 @@ QString ServerOptions::apply(const QCommandLineParser &parser, ServerConfig &con
         if (!error.isEmpty())
             return error;
     }
+    if (parser.isSet(m_adminTokenFile))
+        config.adminTokenPath = parser.value(m_adminTokenFile);
+    if (parser.isSet(m_tlsCert) != parser.isSet(m_tlsKey))
+        return QStringLiteral("--tls-cert and --tls-key go together");
+    config.tlsCertificatePath = parser.value(m_tlsCert);
+    config.tlsKeyPath = parser.value(m_tlsKey);
     limits.idleTimeout = std::chrono::seconds(idleSeconds);
     limits.headerTimeout = std::chrono::seconds(headerSeconds);
     limits.maxConnections = int(connections);

@@ -24,4 +24,7 @@ private:
     QCommandLineOption m_headerTimeout;
     QCommandLineOption m_maxConnections;
     QCommandLineOption m_maxNodes;
+    QCommandLineOption m_adminTokenFile;
+    QCommandLineOption m_tlsCert;
+    QCommandLineOption m_tlsKey;
 };

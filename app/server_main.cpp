@@ -51,6 +51,9 @@ int main(int argc, char *argv[])
     }
     printLine(stdout, QStringLiteral("DiscoDesk %1 listening on %2 (database %3)")
                           .arg(QStringLiteral(DISCODESK_VERSION), server.url().toString(), server.databasePath()));
+    if (!config.bindAddress.isLoopback())
+        printLine(stdout, QStringLiteral("The admin API needs \"Authorization: Bearer <token>\"; the token is in %1")
+                              .arg(server.adminTokenPath()));
 
     ShutdownSignals signalHandler;
     const int code = app.exec();

@@ -1,5 +1,10 @@
 #include "DiscoveryServer.h"
 
+#include "core/AdminToken.h"
+
+#include <QFile>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QStandardPaths>
 
 QString ServerConfig::defaultDatabasePath()
@@ -37,8 +42,28 @@ QString DiscoveryServer::start(const ServerConfig &config)
     stop();
     const QString path = config.databasePath.isEmpty() ? ServerConfig::defaultDatabasePath()
                                                        : config.databasePath;
+    std::optional<QSslConfiguration> tls;
+    if (!config.tlsCertificatePath.isEmpty() || !config.tlsKeyPath.isEmpty()) {
+        QString error;
+        tls = loadTls(config.tlsCertificatePath, config.tlsKeyPath, &error);
+        if (!tls)
+            return error;
+    }
     if (const QString error = m_store.open(path); !error.isEmpty())
         return error;
+
+    // Loopback is the user's own machine; anything else needs the admin token.
+    m_adminTokenPath = config.adminTokenPath.isEmpty() ? AdminToken::defaultPathFor(path) : config.adminTokenPath;
+    const AdminToken::Loaded token = AdminToken::loadOrCreate(m_adminTokenPath);
+    m_adminToken = token.token;
+    const bool loopback = config.bindAddress.isLoopback();
+    if (!loopback && m_adminToken.isEmpty()) {
+        m_store.close();
+        return QStringLiteral("refusing to listen on %1 without an admin token: %2")
+            .arg(config.bindAddress.toString(), token.error);
+    }
+    m_adminApi.requireToken(loopback ? QString() : m_adminToken);
+    m_http.setTls(tls);
     m_etcdApi.setWaitTimeout(config.etcdWaitTimeout);
     m_http.setLimits(config.limits);
     m_store.setMaxNodesPerId(config.maxNodesPerId);
@@ -55,10 +80,49 @@ void DiscoveryServer::stop()
     m_store.close();
 }
 
+std::optional<QSslConfiguration> DiscoveryServer::loadTls(const QString &certificatePath, const QString &keyPath,
+                                                          QString *error)
+{
+    if (certificatePath.isEmpty() || keyPath.isEmpty()) {
+        *error = QStringLiteral("TLS needs both a certificate (--tls-cert) and its key (--tls-key)");
+        return std::nullopt;
+    }
+    if (!QSslSocket::supportsSsl()) {
+        *error = QStringLiteral("TLS is not available: Qt has no TLS backend here");
+        return std::nullopt;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(certificatePath, QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("%1 holds no PEM certificate").arg(certificatePath);
+        return std::nullopt;
+    }
+    QFile keyFile(keyPath);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(keyPath, keyFile.errorString());
+        return std::nullopt;
+    }
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key;
+    for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+        key = QSslKey(pem, algorithm, QSsl::Pem);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull()) {
+        *error = QStringLiteral("%1 holds no unencrypted PEM private key (RSA or EC)").arg(keyPath);
+        return std::nullopt;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients need no certificate
+    return configuration;
+}
+
 QUrl DiscoveryServer::url() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(m_http.usesTls() ? QStringLiteral("https") : QStringLiteral("http"));
     QHostAddress address = m_http.address();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;

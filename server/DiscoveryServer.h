@@ -22,6 +22,9 @@ struct ServerConfig
     std::chrono::milliseconds etcdWaitTimeout{30000};
     HttpLimits limits;
     int maxNodesPerId = Store::DefaultMaxNodesPerId;
+    QString adminTokenPath;      // empty: beside the database (AdminToken::defaultPathFor)
+    QString tlsCertificatePath;  // PEM; with tlsKeyPath, the server speaks only HTTPS
+    QString tlsKeyPath;
 
     // discodesk.sqlite under QStandardPaths::AppDataLocation.
     static QString defaultDatabasePath();
@@ -46,10 +49,17 @@ public:
     // The URL to give clients, e.g. http://127.0.0.1:4011
     QUrl url() const;
     QString databasePath() const { return m_store.path(); }
+    // The admin API's bearer token, needed when listening beyond loopback.
+    QString adminToken() const { return m_adminToken; }
+    QString adminTokenPath() const { return m_adminTokenPath; }
 
     Store &store() { return m_store; }
     DiscoveryService &service() { return m_service; }
     const EtcdApi &etcdApi() const { return m_etcdApi; }
+
+    // Reads a PEM certificate (chain) and its unencrypted private key.
+    static std::optional<QSslConfiguration> loadTls(const QString &certificatePath, const QString &keyPath,
+                                                    QString *error);
 
 signals:
     void requestFinished(const RequestLogEntry &entry);
@@ -62,4 +72,6 @@ private:
     EtcdApi m_etcdApi;
     RqliteApi m_rqliteApi;
     HttpServer m_http;
+    QString m_adminToken;
+    QString m_adminTokenPath;
 };

@@ -1,5 +1,6 @@
 #include "AdminApi.h"
 
+#include "core/AdminToken.h"
 #include "core/DiscoveryService.h"
 #include "core/ExchangeFormat.h"
 #include "core/JsonInput.h"
@@ -95,6 +96,17 @@ std::optional<HttpReply> AdminApi::handle(const HttpRequest &request)
     if (s.isEmpty() || s.constFirst() != u"api")
         return std::nullopt;
 
+    if (!m_token.isEmpty()) {
+        const QByteArray prefix = "Bearer ";
+        if (!request.authorization.startsWith(prefix)
+            || !AdminToken::matches(request.authorization.mid(prefix.size()).trimmed(), m_token)) {
+            HttpReply reply = HttpReply::error(401, QStringLiteral("the admin API needs \"Authorization: Bearer <token>\" "
+                                                                   "when the server listens beyond loopback; the token "
+                                                                   "is in the admin token file beside the database"));
+            reply.headers.append({QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")});
+            return reply;
+        }
+    }
     const HttpReply noEndpoint = HttpReply::error(404, QStringLiteral("no such endpoint: %1").arg(request.rawPath.left(200)));
     if (s.size() < 3 || s.at(1) != u"v1")
         return noEndpoint;

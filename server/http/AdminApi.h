@@ -24,6 +24,9 @@ public:
 
     std::optional<HttpReply> handle(const HttpRequest &request) override;
 
+    // When set, every /api/v1 request must carry "Authorization: Bearer <token>".
+    void requireToken(const QString &token) { m_token = token; }
+
     static constexpr int DefaultPageSize = 100;
     static constexpr int MaxPageSize = 1000;
 
@@ -40,4 +43,5 @@ private:
     HttpReply importIds(const HttpRequest &request);
 
     DiscoveryService &m_service;
+    QString m_token;
 };

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -178,7 +179,11 @@ private:
 
 } // namespace
 
-LimitedTcpServer::LimitedTcpServer(const HttpLimits &limits, QObject *parent) : QTcpServer(parent), m_limits(limits) {}
+LimitedTcpServer::LimitedTcpServer(const HttpLimits &limits, const std::optional<QSslConfiguration> &tls,
+                                   QObject *parent)
+    : QTcpServer(parent), m_limits(limits), m_tls(tls)
+{
+}
 
 void LimitedTcpServer::setHoldingReply(QTcpSocket *socket, bool holding)
 {
@@ -188,10 +193,17 @@ void LimitedTcpServer::setHoldingReply(QTcpSocket *socket, bool holding)
 
 void LimitedTcpServer::incomingConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         return;
+    }
+    if (m_tls) {
+        auto *ssl = static_cast<QSslSocket *>(socket);
+        ssl->setSslConfiguration(*m_tls);
+        // A client that fails the handshake is simply dropped.
+        connect(ssl, &QSslSocket::sslErrors, ssl, [ssl] { ssl->abort(); });
+        ssl->startServerEncryption();
     }
     if (m_open >= m_limits.maxConnections) {
         RequestLogEntry entry{Timestamp::now(), QStringLiteral("-"), QStringLiteral("-"), 503, 0,

@@ -2,6 +2,7 @@
 
 #include "http/HttpTypes.h"
 
+#include <QSslConfiguration>
 #include <QTcpServer>
 
 #include <chrono>
@@ -27,7 +28,9 @@ class LimitedTcpServer : public QTcpServer
     Q_OBJECT
 
 public:
-    explicit LimitedTcpServer(const HttpLimits &limits, QObject *parent = nullptr);
+    // With tls set, every connection is TLS (QSslSocket) and the guard sees the
+    // decrypted requests.
+    LimitedTcpServer(const HttpLimits &limits, const std::optional<QSslConfiguration> &tls, QObject *parent = nullptr);
 
     int openConnections() const { return m_open; }
 
@@ -43,5 +46,6 @@ protected:
 
 private:
     HttpLimits m_limits;
+    std::optional<QSslConfiguration> m_tls;
     int m_open = 0;
 };

@@ -23,8 +23,10 @@ public:
 
     // Handlers are asked in the order they were added; the server does not own them.
     void addHandler(RequestHandler *handler);
-    // Takes effect at the next listen().
+    // Take effect at the next listen().
     void setLimits(const HttpLimits &limits) { m_limits = limits; }
+    void setTls(const std::optional<QSslConfiguration> &tls) { m_tls = tls; }
+    bool usesTls() const { return m_tls.has_value(); }
 
     // Returns an empty string once listening, else a one-line reason such as
     // "127.0.0.1:4011: The bound address is already in use".
@@ -58,5 +60,6 @@ private:
 
     QList<RequestHandler *> m_handlers;
     HttpLimits m_limits;
+    std::optional<QSslConfiguration> m_tls;
     QPointer<QTcpServer> m_tcpServer;
 };

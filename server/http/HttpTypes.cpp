@@ -39,6 +39,7 @@ HttpRequest HttpRequest::from(const QHttpServerRequest &request)
         result.segments.append(QUrl::fromPercentEncoding(part.toUtf8()));
     result.query = QUrlQuery(url);
     result.body = request.body();
+    result.authorization = request.value(QByteArrayLiteral("authorization"));
     result.remoteAddress = request.remoteAddress().toString();
     result.baseUrl = url.scheme() + QStringLiteral("://") + url.authority();
     return result;

@@ -31,6 +31,7 @@ struct HttpRequest
     QString rawPath;
     QUrlQuery query;
     QByteArray body;
+    QByteArray authorization; // the Authorization header, as sent
     QString remoteAddress;
     // How the client reached us, from its Host header: "http://127.0.0.1:4011".
     QString baseUrl;

@@ -1,0 +1,160 @@
+// Who may do what: registration is open to anyone who knows an ID; the admin API
+// needs the bearer token once the server listens beyond loopback. And TLS.
+// (Listening on 0.0.0.0 is how a user opens the server to others; these tests still
+// send every request to 127.0.0.1.)
+
+#include "support/TestServer.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSslSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+HttpResponse withToken(HttpClient client, const QByteArray &method, const QByteArray &path, const QByteArray &token,
+                       quint16 port)
+{
+    return client.raw(method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
+                      + "\r\nAuthorization: Bearer " + token + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+}
+
+} // namespace
+
+class TestAccessControl : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<TestServer> m_server;
+
+    QString tokenPath() const { return m_server->databasePath() + QStringLiteral(".admin-token"); }
+
+private slots:
+    void init() { m_server = std::make_unique<TestServer>(); }
+    void cleanup() { m_server.reset(); }
+
+    void loopbackNeedsNoTokenButOneIsMade()
+    {
+        QVERIFY(m_server->start());
+        QCOMPARE(m_server->client().get("/api/v1/ids").status, 200);
+        QFile file(tokenPath());
+        QVERIFY(file.exists());
+        QCOMPARE(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                       | QFileDevice::WriteOther), QFileDevice::Permissions());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(QRegularExpression(QStringLiteral("^[0-9a-f]{64}\\n$")).match(QString::fromLatin1(file.readAll())).hasMatch());
+        // The same token on the next start.
+        const QString first = m_server->thread().call([](DiscoveryServer &s) { return s.adminToken(); });
+        m_server->stop();
+        QVERIFY(m_server->start());
+        QCOMPARE(m_server->thread().call([](DiscoveryServer &s) { return s.adminToken(); }), first);
+    }
+
+    void beyondLoopbackTheAdminApiNeedsTheToken()
+    {
+        m_server->config().bindAddress = QHostAddress(QHostAddress::AnyIPv4);
+        QVERIFY(m_server->start());
+        const QByteArray token = m_server->thread().call([](DiscoveryServer &s) { return s.adminToken(); }).toLatin1();
+        HttpClient client = m_server->client();
+        const quint16 port = m_server->port();
+
+        const HttpResponse refused = client.get("/api/v1/ids");
+        QCOMPARE(refused.status, 401);
+        QCOMPARE(refused.headers.value("www-authenticate"), QByteArray("Bearer"));
+        QVERIFY(refused.json().value(QStringLiteral("error")).toString().contains(QStringLiteral("Bearer")));
+        QCOMPARE(withToken(client, "GET", "/api/v1/ids", "0" + token.mid(1), port).status, 401);
+        QCOMPARE(withToken(client, "GET", "/api/v1/ids", token.left(32), port).status, 401);
+        QCOMPARE(withToken(client, "GET", "/api/v1/ids", token, port).status, 200);
+        QCOMPARE(withToken(client, "POST", "/api/v1/prune", token, port).status, 400); // let in, then judged
+
+        // Every admin action is closed without it.
+        for (const QByteArray &path : {QByteArray("/api/v1/export"), QByteArray("/api/v1/ids/x"), QByteArray("/api/v1/nothing")})
+            QCOMPARE(client.get(path).status, 401);
+        QCOMPARE(client.post("/api/v1/import", "{}").status, 401);
+        QCOMPARE(client.del("/api/v1/ids/x").status, 401);
+
+        // Registration stays open: knowing the ID is the key.
+        const QByteArray id = m_server->createId();
+        QCOMPARE(client.post("/" + id, R"({"addr":"localhost:4001"})").status, 200);
+        QCOMPARE(client.get("/new").status, 200);
+        QCOMPARE(client.get("/healthz").status, 200);
+    }
+
+    void aTokenOthersCanReadIsRefusedBeyondLoopback()
+    {
+        QFile file(tokenPath());
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(64, 'a'));
+        file.close();
+        QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+
+        m_server->config().bindAddress = QHostAddress(QHostAddress::AnyIPv4);
+        m_server->config().port = 0;
+        m_server->config().databasePath = m_server->databasePath();
+        ServerThread thread;
+        const QString error = thread.start(m_server->config());
+        QVERIFY2(error.startsWith(QStringLiteral("refusing to listen on 0.0.0.0 without an admin token")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("chmod 600")), qPrintable(error));
+        QVERIFY(!thread.isRunning());
+
+        // On loopback the token is not needed, so the server starts.
+        m_server->config().bindAddress = QHostAddress(QHostAddress::LocalHost);
+        QVERIFY(m_server->start());
+    }
+
+    void tlsServesHttpsOnly()
+    {
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                       QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"),
+                       QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
+        QVERIFY2(openssl.waitForFinished(20000) && openssl.exitCode() == 0,
+                 "openssl is missing or failed: run scripts/install-deps --test");
+
+        m_server->config().tlsCertificatePath = cert;
+        m_server->config().tlsKeyPath = key;
+        QVERIFY(m_server->start());
+        QCOMPARE(m_server->thread().url().scheme(), QStringLiteral("https"));
+
+        QSslSocket socket;
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone); // our own self-signed certificate
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY2(socket.waitForEncrypted(10000), qPrintable(socket.errorString()));
+        socket.write("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+        QByteArray reply;
+        while (!reply.contains("\"disco_id\"") && socket.waitForReadyRead(5000))
+            reply += socket.readAll();
+        QVERIFY2(reply.startsWith("HTTP/1.1 200"), reply.constData());
+
+        // Plain HTTP gets no answer on a TLS port.
+        QCOMPARE(m_server->client().get("/healthz").status, 0);
+    }
+
+    void brokenTlsFilesAreExplained()
+    {
+        QTemporaryDir dir;
+        const QString junk = dir.filePath(QStringLiteral("junk.pem"));
+        QFile file(junk);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a certificate\n");
+        file.close();
+        QString error;
+        QVERIFY(!DiscoveryServer::loadTls(junk, junk, &error));
+        QVERIFY2(error.contains(QStringLiteral("no PEM certificate")), qPrintable(error));
+        QVERIFY(!DiscoveryServer::loadTls(dir.filePath(QStringLiteral("missing.pem")), junk, &error));
+        QVERIFY(!DiscoveryServer::loadTls(junk, QString(), &error));
+        QVERIFY2(error.contains(QStringLiteral("--tls-key")), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAccessControl)
+#include "tst_accesscontrol.moc"
