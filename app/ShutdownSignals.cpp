@@ -36,6 +36,7 @@ ShutdownSignals::ShutdownSignals(QObject *parent) : QObject(parent)
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    std::signal(SIGXFSZ, SIG_IGN);
 }
 
 #elif defined(Q_OS_WIN)

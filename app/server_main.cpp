@@ -41,6 +41,7 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    ShutdownSignals signalHandler;
     DiscoveryServer server;
     QObject::connect(&server, &DiscoveryServer::requestFinished, [](const RequestLogEntry &entry) {
         printLine(stdout, entry.toLogLine());
@@ -55,7 +56,6 @@ int main(int argc, char *argv[])
         printLine(stdout, QStringLiteral("The admin API needs \"Authorization: Bearer <token>\"; the token is in %1")
                               .arg(server.adminTokenPath()));
 
-    ShutdownSignals signalHandler;
     const int code = app.exec();
     server.stop();
     printLine(stdout, QStringLiteral("DiscoDesk stopped"));
