@@ -23,7 +23,9 @@ void printLine(FILE *stream, const QString &line)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // The same names as the window's, so both find the same default database.
     QCoreApplication::setApplicationName(QStringLiteral("DiscoDesk"));
+    QCoreApplication::setOrganizationName(QStringLiteral("DiscoDesk"));
     QCoreApplication::setApplicationVersion(QStringLiteral(DISCODESK_VERSION));
 
     QCommandLineParser parser;

@@ -1,0 +1,682 @@
+// The window over a real server: a temporary SQLite file, a free loopback port, real
+// HTTP registrations, and every action a user takes (create, copy, edit, delete,
+// prune, export, import, settings), with scripted answers instead of modal dialogs.
+
+#include "ChangeBatcher.h"
+#include "ExportDialog.h"
+#include "IdTableModel.h"
+#include "core/ExchangeFormat.h"
+#include "MainWindow.h"
+#include "NodeTableModel.h"
+#include "PruneDialog.h"
+#include "RequestLogModel.h"
+#include "RqliteCommands.h"
+#include "SettingsDialog.h"
+#include "UserPrompts.h"
+#include "Version.h"
+#include "support/HttpClient.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QPushButton>
+#include <QClipboard>
+#include <QFile>
+#include <QGuiApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QRadioButton>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+// Answers the window's questions from the test, and records what it told the user.
+class ScriptedPrompts final : public UserPrompts
+{
+public:
+    QStringList labels;                 // answers to askLabel, in order
+    bool confirmAnswer = true;
+    QStringList questions;              // what confirm() asked
+    std::function<std::optional<PruneRules>(QWidget *, const PrunePreview &)> pruneAnswer;
+    std::optional<ExportRequest> exportAnswer;
+    QString importPath;
+    std::optional<AppSettings> settingsAnswer;
+    QStringList errors;
+    QStringList infos;
+    QString about;
+
+    std::optional<QString> askLabel(QWidget *, const QString &, const QString &) override
+    {
+        if (labels.isEmpty())
+            return std::nullopt;
+        return labels.takeFirst();
+    }
+    bool confirm(QWidget *, const QString &, const QString &question) override
+    {
+        questions << question;
+        return confirmAnswer;
+    }
+    std::optional<PruneRules> askPruneRules(QWidget *parent, const PrunePreview &preview, TimeZoneChoice) override
+    {
+        return pruneAnswer ? pruneAnswer(parent, preview) : std::nullopt;
+    }
+    std::optional<ExportRequest> askExport(QWidget *, int, int) override { return exportAnswer; }
+    QString askImportFile(QWidget *) override { return importPath; }
+    std::optional<AppSettings> askSettings(QWidget *, const AppSettings &, bool) override { return settingsAnswer; }
+    void inform(QWidget *, const QString &, const QString &text) override { infos << text; }
+    void showError(QWidget *, const QString &, const QString &text) override { errors << text; }
+    void showAbout(QWidget *, const QString &text) override { about = text; }
+};
+
+QByteArray body(const QString &address)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("addr"), address}}).toJson(QJsonDocument::Compact);
+}
+
+QStringList nodeAddresses(const NodeTableModel &model)
+{
+    QStringList list;
+    for (int row = 0; row < model.rowCount(); ++row)
+        list << model.nodeAt(row).address;
+    return list;
+}
+
+QString cell(const QAbstractItemModel &model, int row, int column)
+{
+    return model.index(row, column).data().toString();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void registrationsOverHttpAppearLive();
+    void newIdIsSelectedAndItsCommandsCopied();
+    void editLabel();
+    void deleteIdAsksFirst();
+    void deleteNode();
+    void prunePreviewMatchesWhatIsRemoved();
+    void exportJsonAndCsv();
+    void exportDialogKeepsExtensionInStep();
+    void importMalformedChangesNothing();
+    void importValidFileReportsSummary();
+    void takenPortIsShownAndFixedInSettings();
+    void settingsRestartTheServerInPlace();
+    void aboutShowsVersionDatabaseAndUrl();
+    void shortcutsAndContextMenus();
+    void settingsDialogReadsTheForm();
+
+private:
+    AppSettings testSettings(const QString &database) const;
+    MainWindow *openWindow();
+    QString createIdOverHttp();
+    QAction *action(const char *name) const;
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    ScriptedPrompts m_prompts;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindow::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_prompts = ScriptedPrompts();
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+    m_dir.reset();
+}
+
+AppSettings TestMainWindow::testSettings(const QString &database) const
+{
+    AppSettings settings;
+    settings.port = 0; // any free port
+    settings.databasePath = m_dir->filePath(database);
+    settings.timeZone = TimeZoneChoice::Utc;
+    return settings;
+}
+
+MainWindow *TestMainWindow::openWindow()
+{
+    const AppSettings settings = testSettings(QStringLiteral("discodesk.sqlite"));
+    m_window = std::make_unique<MainWindow>(settings, settings.serverConfig(), m_prompts);
+    m_window->show();
+    if (!m_window->startServer())
+        qWarning("server did not start: %s", qPrintable(m_window->serverError()));
+    return m_window.get();
+}
+
+QString TestMainWindow::createIdOverHttp()
+{
+    const HttpResponse response = HttpClient(quint16(m_window->server().url().port())).post("/");
+    if (response.status != 200)
+        return {};
+    return response.json().value(QStringLiteral("disco_id")).toString();
+}
+
+QAction *TestMainWindow::action(const char *name) const
+{
+    return m_window->findChild<QAction *>(QString::fromLatin1(name));
+}
+
+void TestMainWindow::registrationsOverHttpAppearLive()
+{
+    MainWindow *window = openWindow();
+    QVERIFY(window->server().isRunning());
+    QCOMPARE(window->idModel()->rowCount(), 0);
+    QCOMPARE(window->countsText(), QStringLiteral("0 IDs \u00B7 0 nodes"));
+    auto *emptyHint = window->findChild<QLabel *>(QStringLiteral("emptyHint"));
+    QVERIFY(emptyHint->isVisible());
+    QVERIFY(emptyHint->text().startsWith(QStringLiteral("No discovery IDs yet.")));
+
+    const QString id = createIdOverHttp();
+    QVERIFY(!id.isEmpty());
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->idModel()->idAt(0).id, id);
+    QVERIFY(!emptyHint->isVisible());
+    // The user clicks the row: its nodes are shown.
+    const QModelIndex index = window->idProxy()->mapFromSource(window->idModel()->index(0, IdTableModel::LabelColumn));
+    QTest::mouseClick(window->idView()->viewport(), Qt::LeftButton, {},
+                      window->idView()->visualRect(index).center());
+    QCOMPARE(window->currentId(), id);
+    QCOMPARE(window->nodeModel()->discoveryId(), id);
+    QVERIFY(window->findChild<QLabel *>(QStringLiteral("nodesTitle"))->text().contains(id));
+
+    // Three rqlite nodes register, as rqlited does.
+    HttpClient client(quint16(window->server().url().port()));
+    const QByteArray path = '/' + id.toUtf8();
+    for (const char *address : {"localhost:4001", "localhost:4003", "localhost:4005"})
+        QCOMPARE(client.send("POST", path, body(QString::fromLatin1(address)), "application-type/json").status, 200);
+
+    QTRY_COMPARE(nodeAddresses(*window->nodeModel()),
+                 QStringList({QStringLiteral("localhost:4001"), QStringLiteral("localhost:4003"),
+                              QStringLiteral("localhost:4005")}));
+    const int row = window->idModel()->rowOf(id);
+    QTRY_COMPARE(cell(*window->idModel(), row, IdTableModel::NodesColumn), QStringLiteral("3"));
+    QCOMPARE(cell(*window->nodeModel(), 0, NodeTableModel::RegisteredByColumn), QStringLiteral("127.0.0.1"));
+    QCOMPARE(cell(*window->nodeModel(), 0, NodeTableModel::RegistrationsColumn), QStringLiteral("1"));
+    QVERIFY(window->nodeModel()->isHighlighted(2));
+    QCOMPARE(window->countsText(), QStringLiteral("1 ID \u00B7 3 nodes"));
+
+    // A node that restarts registers again: same row, counted twice.
+    QCOMPARE(client.post(path, body(QStringLiteral("localhost:4001"))).status, 200);
+    QTRY_COMPARE(cell(*window->nodeModel(), 0, NodeTableModel::RegistrationsColumn), QStringLiteral("2"));
+    QCOMPARE(window->nodeModel()->rowCount(), 3);
+
+    // A node that leaves is gone from the table.
+    QCOMPARE(client.del(path, body(QStringLiteral("localhost:4003"))).status, 200);
+    QTRY_COMPARE(nodeAddresses(*window->nodeModel()),
+                 QStringList({QStringLiteral("localhost:4001"), QStringLiteral("localhost:4005")}));
+    QTRY_COMPARE(cell(*window->idModel(), row, IdTableModel::NodesColumn), QStringLiteral("2"));
+
+    // The requests dock shows them, newest first, with status and remote address.
+    QTRY_VERIFY(window->requestLog()->rowCount() >= 6);
+    const RequestLogModel &log = *window->requestLog();
+    QCOMPARE(cell(log, 0, RequestLogModel::MethodColumn), QStringLiteral("DELETE"));
+    QCOMPARE(cell(log, 0, RequestLogModel::PathColumn), QString::fromUtf8(path));
+    QCOMPARE(cell(log, 0, RequestLogModel::StatusColumn), QStringLiteral("200"));
+    QCOMPARE(cell(log, 0, RequestLogModel::RemoteColumn), QStringLiteral("127.0.0.1"));
+}
+
+void TestMainWindow::newIdIsSelectedAndItsCommandsCopied()
+{
+    MainWindow *window = openWindow();
+    m_prompts.labels << QStringLiteral("demo cluster");
+    action("newIdAction")->trigger();
+
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    const DiscoveryId created = window->idModel()->idAt(0);
+    QCOMPARE(created.label, QStringLiteral("demo cluster"));
+    QCOMPARE(created.kind, DiscoveryKind::Rqlite);
+    QTRY_COMPARE(window->currentId(), created.id);
+    // It exists for real: rqlite's GET answers it.
+    HttpClient client(quint16(window->server().url().port()));
+    QCOMPARE(client.get('/' + created.id.toUtf8()).status, 200);
+
+    action("copyIdAction")->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), created.id);
+    action("copyUrlAction")->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), window->server().url().toString());
+    QVERIFY(QGuiApplication::clipboard()->text().startsWith(QStringLiteral("http://127.0.0.1:")));
+    action("copyCommandsAction")->trigger();
+    const QString commands = QGuiApplication::clipboard()->text();
+    QCOMPARE(commands, rqliteCommands(window->server().url(), created.id));
+    QCOMPARE(commands.count(QStringLiteral("-disco-id %1 ").arg(created.id)), 3);
+
+    // Cancelling creates nothing.
+    action("newIdAction")->trigger();
+    QTest::qWait(2 * ChangeBatcher::IntervalMs);
+    QCOMPARE(window->idModel()->rowCount(), 1);
+}
+
+void TestMainWindow::editLabel()
+{
+    MainWindow *window = openWindow();
+    const QString id = createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    window->selectIds({id});
+    m_prompts.labels << QStringLiteral("staging");
+    action("editLabelAction")->trigger();
+    QTRY_COMPARE(cell(*window->idModel(), 0, IdTableModel::LabelColumn), QStringLiteral("staging"));
+
+    // A label the rules refuse is explained, not stored.
+    m_prompts.labels << QStringLiteral("bad\x01label");
+    action("editLabelAction")->trigger();
+    QCOMPARE(m_prompts.errors.size(), 1);
+    QVERIFY(m_prompts.errors.first().contains(QStringLiteral("control character")));
+    QCOMPARE(cell(*window->idModel(), 0, IdTableModel::LabelColumn), QStringLiteral("staging"));
+}
+
+void TestMainWindow::deleteIdAsksFirst()
+{
+    MainWindow *window = openWindow();
+    const QString keep = createIdOverHttp();
+    const QString doomed = createIdOverHttp();
+    HttpClient client(quint16(window->server().url().port()));
+    QCOMPARE(client.post('/' + doomed.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
+    QTRY_COMPARE(window->idModel()->rowCount(), 2);
+    QTRY_COMPARE(window->idModel()->totalNodes(), 1);
+    window->selectIds({doomed});
+
+    m_prompts.confirmAnswer = false;
+    action("deleteIdsAction")->trigger();
+    QCOMPARE(m_prompts.questions.size(), 1);
+    QVERIFY(m_prompts.questions.first().contains(doomed));
+    QVERIFY(m_prompts.questions.first().contains(QStringLiteral("1 node")));
+    QTest::qWait(2 * ChangeBatcher::IntervalMs);
+    QCOMPARE(window->idModel()->rowCount(), 2);
+
+    m_prompts.confirmAnswer = true;
+    action("deleteIdsAction")->trigger();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->idModel()->idAt(0).id, keep);
+    QCOMPARE(window->idModel()->totalNodes(), 0);
+    QCOMPARE(window->nodeModel()->rowCount(), 0);
+    QCOMPARE(client.get('/' + doomed.toUtf8()).status, 404);
+}
+
+void TestMainWindow::deleteNode()
+{
+    MainWindow *window = openWindow();
+    const QString id = createIdOverHttp();
+    HttpClient client(quint16(window->server().url().port()));
+    for (const char *address : {"localhost:4001", "localhost:4003"})
+        QCOMPARE(client.post('/' + id.toUtf8(), body(QString::fromLatin1(address))).status, 200);
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    window->selectIds({id});
+    QCOMPARE(window->nodeModel()->rowCount(), 2);
+
+    window->selectNodes({QStringLiteral("localhost:4001")});
+    action("deleteNodesAction")->trigger();
+    QTRY_COMPARE(nodeAddresses(*window->nodeModel()), QStringList{QStringLiteral("localhost:4003")});
+    const QJsonArray nodes = client.get('/' + id.toUtf8()).jsonArray(QStringLiteral("nodes"));
+    QCOMPARE(nodes, QJsonArray{QStringLiteral("localhost:4003")});
+}
+
+void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
+{
+    MainWindow *window = openWindow();
+    const QString emptyOne = createIdOverHttp();
+    const QString emptyTwo = createIdOverHttp();
+    const QString inUse = createIdOverHttp();
+    HttpClient client(quint16(window->server().url().port()));
+    QCOMPARE(client.post('/' + inUse.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
+    QTRY_COMPARE(window->idModel()->totalNodes(), 1);
+    QCOMPARE(window->idModel()->rowCount(), 3);
+
+    // The user opens the real dialog, keeps "IDs with no nodes", reads the preview
+    // and confirms.
+    PruneResult previewed;
+    QString summary;
+    m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
+        PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
+        auto *noNodes = dialog.findChild<QCheckBox *>(QStringLiteral("noNodesRule"));
+        if (!noNodes || !noNodes->isChecked())
+            return std::nullopt;
+        previewed = dialog.preview();
+        summary = dialog.summary();
+        return dialog.rules();
+    };
+    action("pruneAction")->trigger();
+
+    QCOMPARE(previewed.ids.size(), 2);
+    QStringList previewedIds;
+    for (const DiscoveryId &id : previewed.ids)
+        previewedIds << id.id;
+    previewedIds.sort();
+    QStringList expected{emptyOne, emptyTwo};
+    expected.sort();
+    QCOMPARE(previewedIds, expected);
+    QCOMPARE(summary, QStringLiteral("Removes 2 IDs (with 0 nodes) and 0 nodes of other IDs: 0 nodes in all."));
+
+    // Exactly what the preview listed is gone.
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->idModel()->idAt(0).id, inUse);
+    QCOMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 2 IDs and 0 nodes."));
+    QCOMPARE(client.get('/' + emptyOne.toUtf8()).status, 404);
+    QCOMPARE(client.get('/' + inUse.toUtf8()).status, 200);
+
+    // A rule that matches nothing previews nothing and offers no prune.
+    m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
+        PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
+        summary = dialog.summary();
+        previewed = dialog.preview();
+        return std::nullopt;
+    };
+    action("pruneAction")->trigger();
+    QVERIFY(previewed.ids.isEmpty());
+    QCOMPARE(summary, QStringLiteral("Nothing matches these rules: nothing would be removed."));
+
+    // Nodes not seen for 0 minutes: every node goes, the ID stays, and the nodes
+    // table of the shown ID empties.
+    window->selectIds({inUse});
+    QCOMPARE(window->nodeModel()->rowCount(), 1);
+    m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
+        PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
+        dialog.findChild<QCheckBox *>(QStringLiteral("noNodesRule"))->setChecked(false);
+        dialog.findChild<QSpinBox *>(QStringLiteral("notSeenSinceRuleAmount"))->setValue(0);
+        dialog.findChild<QCheckBox *>(QStringLiteral("notSeenSinceRule"))->setChecked(true);
+        previewed = dialog.preview();
+        summary = dialog.summary();
+        const auto *list = dialog.findChild<QListWidget *>(QStringLiteral("pruneList"));
+        if (list->count() != 1 || !list->item(0)->text().startsWith(QStringLiteral("Node localhost:4001 of ")))
+            return std::nullopt;
+        return dialog.rules();
+    };
+    action("pruneAction")->trigger();
+    QCOMPARE(previewed.nodes.size(), 1);
+    QCOMPARE(summary, QStringLiteral("Removes 0 IDs (with 0 nodes) and 1 node of other IDs: 1 node in all."));
+    QTRY_COMPARE(window->nodeModel()->rowCount(), 0);
+    QCOMPARE(window->idModel()->totalNodes(), 0);
+    QCOMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 0 IDs and 1 node."));
+}
+
+void TestMainWindow::exportDialogKeepsExtensionInStep()
+{
+    ExportDialog dialog(5, 2);
+    dialog.setPath(QStringLiteral("/tmp/out/discodesk-export.json"));
+    const QList<QRadioButton *> radios = dialog.findChildren<QRadioButton *>();
+    QCOMPARE(radios.size(), 4);
+    QCOMPARE(radios.at(0)->text(), QStringLiteral("All 5 IDs"));
+    QCOMPARE(radios.at(1)->text(), QStringLiteral("Selected 2 IDs"));
+    QVERIFY(dialog.request().selectedOnly); // more than one selected: they are what is meant
+    radios.at(3)->setChecked(true);         // CSV
+    QCOMPARE(dialog.request().format, ExportFormat::Csv);
+    QCOMPARE(dialog.request().path, QStringLiteral("/tmp/out/discodesk-export.csv"));
+    QVERIFY(dialog.request().selectedOnly); // the two groups do not exclude each other
+    radios.at(0)->setChecked(true);
+    QVERIFY(!dialog.request().selectedOnly);
+    QCOMPARE(dialog.request().format, ExportFormat::Csv);
+}
+
+void TestMainWindow::exportJsonAndCsv()
+{
+    MainWindow *window = openWindow();
+    m_prompts.labels << QStringLiteral("first");
+    action("newIdAction")->trigger();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    const QString first = window->idModel()->idAt(0).id;
+    const QString second = createIdOverHttp();
+    HttpClient client(quint16(window->server().url().port()));
+    QCOMPARE(client.post('/' + first.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
+    QCOMPARE(client.post('/' + first.toUtf8(), body(QStringLiteral("localhost:4003"))).status, 200);
+    QTRY_COMPARE(window->idModel()->rowCount(), 2);
+
+    // All IDs as JSON: the export document with both IDs and their nodes.
+    const QString jsonPath = m_dir->filePath(QStringLiteral("all.json"));
+    m_prompts.exportAnswer = ExportRequest{jsonPath, ExportFormat::Json, false};
+    action("exportAction")->trigger();
+    QVERIFY2(m_prompts.errors.isEmpty(), qPrintable(m_prompts.errors.join(u'\n')));
+    QFile jsonFile(jsonPath);
+    QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+    const QJsonObject document = QJsonDocument::fromJson(jsonFile.readAll()).object();
+    QCOMPARE(document.value(QStringLiteral("format")).toString(), QStringLiteral("discodesk-export"));
+    const QJsonArray ids = document.value(QStringLiteral("ids")).toArray();
+    QCOMPARE(ids.size(), 2);
+    QCOMPARE(ids.at(0)[QStringLiteral("id")].toString(), first); // oldest first
+    QCOMPARE(ids.at(0)[QStringLiteral("label")].toString(), QStringLiteral("first"));
+    QCOMPARE(ids.at(0)[QStringLiteral("nodes")].toArray().size(), 2);
+    QCOMPARE(ids.at(0)[QStringLiteral("nodes")][1][QStringLiteral("addr")].toString(), QStringLiteral("localhost:4003"));
+    QCOMPARE(ids.at(1)[QStringLiteral("id")].toString(), second);
+    QCOMPARE(ids.at(1)[QStringLiteral("nodes")].toArray().size(), 0);
+    QCOMPARE(window->statusBar()->currentMessage(), QStringLiteral("Exported 2 IDs to %1.").arg(jsonPath));
+
+    // The selected ID as CSV: a header and one row per node.
+    window->selectIds({first});
+    const QString csvPath = m_dir->filePath(QStringLiteral("selected.csv"));
+    m_prompts.exportAnswer = ExportRequest{csvPath, ExportFormat::Csv, true};
+    action("exportAction")->trigger();
+    QFile csvFile(csvPath);
+    QVERIFY(csvFile.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csvFile.readAll().split('\n');
+    QCOMPARE(lines.size(), 4);
+    QVERIFY(lines.at(0).startsWith("id,kind,label,created_at,"));
+    QVERIFY(lines.at(1).startsWith((first + QStringLiteral(",rqlite,first,")).toUtf8()));
+    QVERIFY(lines.at(1).contains(",2,localhost:4001,"));
+    QVERIFY(lines.at(2).contains(",2,localhost:4003,"));
+    QVERIFY(!csvFile.fileName().isEmpty() && !lines.join().contains(second.toUtf8()));
+}
+
+void TestMainWindow::importMalformedChangesNothing()
+{
+    MainWindow *window = openWindow();
+    const QString id = createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    const auto before = window->server().call([](DiscoveryServer &server) { return server.store().exportIds({}); });
+    QVERIFY(before.ok());
+
+    // Valid JSON, but the second ID's first node has no address.
+    const QString path = m_dir->filePath(QStringLiteral("bad.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"format": "discodesk-export", "format_version": 1, "exported_at": "2026-01-01T00:00:00Z",
+                   "ids": [{"id": "good-one", "kind": "rqlite", "label": "", "created_at": "2026-01-01T00:00:00Z",
+                            "nodes": []},
+                           {"id": "bad-one", "kind": "rqlite", "label": "", "created_at": "2026-01-01T00:00:00Z",
+                            "nodes": [{"first_registered": "2026-01-01T00:00:00Z"}]}]})");
+    file.close();
+    m_prompts.importPath = path;
+    action("importAction")->trigger();
+
+    QCOMPARE(m_prompts.errors.size(), 1);
+    const QString error = m_prompts.errors.first();
+    QVERIFY2(error.contains(QStringLiteral("Nothing was imported")), qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("ids[1].nodes[0].addr")), qPrintable(error));
+    QVERIFY(m_prompts.infos.isEmpty());
+
+    // A syntax error says where it is.
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write("{\n  \"format\": \"discodesk-export\",\n  \"ids\": [,]\n}\n");
+    file.close();
+    action("importAction")->trigger();
+    QCOMPARE(m_prompts.errors.size(), 2);
+    QVERIFY2(m_prompts.errors.last().contains(QStringLiteral("line 3")), qPrintable(m_prompts.errors.last()));
+
+    QTest::qWait(2 * ChangeBatcher::IntervalMs);
+    QCOMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->idModel()->idAt(0).id, id);
+    const auto after = window->server().call([](DiscoveryServer &server) { return server.store().exportIds({}); });
+    QVERIFY(after.ok());
+    QCOMPARE(ExchangeFormat::exportDocument(after.value(), Timestamp()),
+             ExchangeFormat::exportDocument(before.value(), Timestamp()));
+}
+
+void TestMainWindow::importValidFileReportsSummary()
+{
+    MainWindow *window = openWindow();
+    const QString id = createIdOverHttp();
+    HttpClient client(quint16(window->server().url().port()));
+    QCOMPARE(client.post('/' + id.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
+    QTRY_COMPARE(window->idModel()->totalNodes(), 1);
+
+    const QString path = m_dir->filePath(QStringLiteral("export.json"));
+    m_prompts.exportAnswer = ExportRequest{path, ExportFormat::Json, false};
+    action("exportAction")->trigger();
+    window->selectIds({id});
+    action("deleteIdsAction")->trigger();
+    QTRY_COMPARE(window->idModel()->rowCount(), 0);
+
+    m_prompts.importPath = path;
+    action("importAction")->trigger();
+    QVERIFY2(m_prompts.errors.isEmpty(), qPrintable(m_prompts.errors.join(u'\n')));
+    QCOMPARE(m_prompts.infos.size(), 1);
+    QVERIFY2(m_prompts.infos.first().contains(QStringLiteral("1 ID added, 0 merged")), qPrintable(m_prompts.infos.first()));
+    QVERIFY(m_prompts.infos.first().contains(QStringLiteral("1 node added, 0 merged")));
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->idModel()->idAt(0).id, id);
+    QCOMPARE(window->idModel()->totalNodes(), 1); // counted once
+    QCOMPARE(client.get('/' + id.toUtf8()).jsonArray(QStringLiteral("nodes")), QJsonArray{QStringLiteral("localhost:4001")});
+}
+
+void TestMainWindow::takenPortIsShownAndFixedInSettings()
+{
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+    AppSettings settings = testSettings(QStringLiteral("discodesk.sqlite"));
+    settings.port = squatter.serverPort();
+    m_window = std::make_unique<MainWindow>(settings, settings.serverConfig(), m_prompts);
+    m_window->show();
+
+    QVERIFY(!m_window->startServer());
+    const QString port = QString::number(squatter.serverPort());
+    QVERIFY2(m_window->serverError().contains(port), qPrintable(m_window->serverError()));
+    QVERIFY2(m_window->stateText().contains(QStringLiteral("already in use")), qPrintable(m_window->stateText()));
+    auto *banner = m_window->findChild<QWidget *>(QStringLiteral("serverErrorBanner"));
+    QVERIFY(banner && banner->isVisible());
+    QVERIFY(m_window->findChild<QLabel *>(QStringLiteral("serverErrorText"))->text().contains(port));
+    QVERIFY(!action("newIdAction")->isEnabled());
+    QVERIFY(!action("pruneAction")->isEnabled());
+
+    // The fix: another port in the settings; the server starts in place.
+    settings.port = 0;
+    m_prompts.settingsAnswer = settings;
+    action("settingsAction")->trigger();
+    QVERIFY2(m_window->server().isRunning(), qPrintable(m_window->serverError()));
+    QVERIFY(!banner->isVisible());
+    QVERIFY(action("newIdAction")->isEnabled());
+    QVERIFY(m_window->stateText().startsWith(QStringLiteral("Listening on http://127.0.0.1:")));
+    QCOMPARE(HttpClient(quint16(m_window->server().url().port())).post("/").status, 200);
+}
+
+void TestMainWindow::settingsRestartTheServerInPlace()
+{
+    MainWindow *window = openWindow();
+    const QString first = createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+
+    QList<AppSettings> saved;
+    connect(window, &MainWindow::settingsChanged, this, [&saved](const AppSettings &s) { saved << s; });
+    AppSettings other = testSettings(QStringLiteral("other.sqlite"));
+    window->applySettings(other);
+    QCOMPARE(saved.size(), 1);
+    QVERIFY(window->server().isRunning());
+    QCOMPARE(window->server().databasePath(), m_dir->filePath(QStringLiteral("other.sqlite")));
+    QCOMPARE(window->idModel()->rowCount(), 0); // the other database is empty
+
+    const QString second = createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->idModel()->idAt(0).id, second);
+
+    // Back to the first database: its ID is there again.
+    window->applySettings(testSettings(QStringLiteral("discodesk.sqlite")));
+    QCOMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->idModel()->idAt(0).id, first);
+
+    // A display-only change does not restart: the URL stays.
+    const QUrl url = window->server().url();
+    AppSettings local = testSettings(QStringLiteral("discodesk.sqlite"));
+    local.timeZone = TimeZoneChoice::Local;
+    window->applySettings(local);
+    QCOMPARE(window->server().url(), url);
+    QVERIFY(window->idModel()->index(0, IdTableModel::CreatedColumn).data(Qt::ToolTipRole).toString()
+                .endsWith(QStringLiteral("local time")));
+}
+
+void TestMainWindow::aboutShowsVersionDatabaseAndUrl()
+{
+    MainWindow *window = openWindow();
+    action("aboutAction")->trigger();
+    QVERIFY(m_prompts.about.contains(QStringLiteral(DISCODESK_VERSION)));
+    QVERIFY(m_prompts.about.contains(QString::fromLatin1(qVersion())));
+    QVERIFY(m_prompts.about.contains(window->server().url().toString()));
+    QVERIFY(m_prompts.about.contains(m_dir->filePath(QStringLiteral("discodesk.sqlite")).toHtmlEscaped()));
+}
+
+void TestMainWindow::shortcutsAndContextMenus()
+{
+    MainWindow *window = openWindow();
+    QApplication::setActiveWindow(window);
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    const QString id = createIdOverHttp();
+    HttpClient client(quint16(window->server().url().port()));
+    QCOMPARE(client.post('/' + id.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
+    QTRY_COMPARE(window->idModel()->totalNodes(), 1);
+    window->selectIds({id});
+
+    // The right-click menus hold the actions for their table.
+    const QList<QAction *> idMenu = window->idView()->actions();
+    QVERIFY(idMenu.contains(action("copyCommandsAction")));
+    QVERIFY(idMenu.contains(action("deleteIdsAction")));
+    QVERIFY(window->nodeView()->actions().contains(action("deleteNodesAction")));
+
+    // Ctrl+C in the IDs table copies the ID; Delete there asks to delete the ID.
+    window->idView()->setFocus();
+    QTest::keyClick(window->idView(), Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QGuiApplication::clipboard()->text(), id);
+    m_prompts.confirmAnswer = false;
+    QTest::keyClick(window->idView(), Qt::Key_Delete);
+    QCOMPARE(m_prompts.questions.size(), 1);
+
+    // Delete in the nodes table removes the selected node, without touching the ID.
+    window->selectNodes({QStringLiteral("localhost:4001")});
+    window->nodeView()->setFocus();
+    QTest::keyClick(window->nodeView(), Qt::Key_Delete);
+    QTRY_COMPARE(window->nodeModel()->rowCount(), 0);
+    QCOMPARE(m_prompts.questions.size(), 1);
+    QCOMPARE(window->idModel()->rowCount(), 1);
+
+    // Ctrl+N asks for a label and creates the ID.
+    m_prompts.labels << QStringLiteral("from the keyboard");
+    QTest::keyClick(window, Qt::Key_N, Qt::ControlModifier);
+    QTRY_COMPARE(window->idModel()->rowCount(), 2);
+}
+
+void TestMainWindow::settingsDialogReadsTheForm()
+{
+    AppSettings settings = testSettings(QStringLiteral("a.sqlite"));
+    SettingsDialog dialog(settings, false);
+    QCOMPARE(dialog.settings(), settings);
+    dialog.findChild<QSpinBox *>(QStringLiteral("port"))->setValue(4100);
+    dialog.findChild<QLineEdit *>(QStringLiteral("bindAddress"))->setText(QStringLiteral("not an address"));
+    QVERIFY(!dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+    dialog.findChild<QLineEdit *>(QStringLiteral("bindAddress"))->setText(QStringLiteral("::1"));
+    QVERIFY(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+    const AppSettings edited = dialog.settings();
+    QCOMPARE(edited.port, 4100);
+    QCOMPARE(edited.serverConfig().bindAddress, QHostAddress(QHostAddress::LocalHostIPv6));
+    // No tray on this desktop: the option cannot be turned on.
+    QVERIFY(!dialog.findChild<QCheckBox *>(QStringLiteral("closeToTray"))->isEnabled());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,394 @@
+// The window's models on their own: the IDs and nodes tables applying the store's
+// changes in place (under QAbstractItemModelTester), the request log, the change
+// batching, and the texts the window shows or copies.
+
+#include "ChangeBatcher.h"
+#include "ExportFiles.h"
+#include "IdTableModel.h"
+#include "NodeTableModel.h"
+#include "RequestLogModel.h"
+#include "RqliteCommands.h"
+#include "TimeText.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTest>
+
+namespace {
+
+Timestamp at(qint64 seconds)
+{
+    return Timestamp::fromMicroseconds(seconds * 1'000'000);
+}
+
+DiscoveryId makeId(const QString &id, qint64 createdSeconds, const QString &label = {}, int nodes = 0)
+{
+    DiscoveryId record;
+    record.id = id;
+    record.createdAt = at(createdSeconds);
+    record.lastActivity = at(createdSeconds);
+    record.label = label;
+    record.nodeCount = nodes;
+    return record;
+}
+
+Node makeNode(const QString &address, qint64 seenSeconds, qint64 registrations = 1)
+{
+    Node node;
+    node.address = address;
+    node.firstRegistered = at(seenSeconds);
+    node.lastSeen = at(seenSeconds);
+    node.registrations = registrations;
+    node.registeredBy = QStringLiteral("127.0.0.1");
+    return node;
+}
+
+StoreChange idChange(StoreChange::Type type, const DiscoveryId &id, qint64 when)
+{
+    return {type, id.id, at(when), id, {}};
+}
+
+StoreChange nodeChange(StoreChange::Type type, const QString &id, const Node &node, qint64 when)
+{
+    return {type, id, at(when), {}, node};
+}
+
+QString cell(const QAbstractItemModel &model, int row, int column, int role = Qt::DisplayRole)
+{
+    return model.index(row, column).data(role).toString();
+}
+
+} // namespace
+
+class TestUiModels : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void relativeTimes_data();
+    void relativeTimes();
+    void absoluteTimeInUtc();
+
+    void idsAppearChangeAndGoInPlace();
+    void importTransactionCountsNodesOnce();
+    void createdAndDeletedInOneBatchNeverShows();
+    void timesAreRelativeWithAbsoluteTooltip();
+    void changedRowsLightUpThenFade();
+    void filterMatchesIdAndLabel();
+
+    void nodesOfTheShownIdOnly();
+    void staleNodeUpdateIsIgnored();
+
+    void requestLogIsNewestFirstAndCapped();
+    void batcherGroupsChangesAndDropsUntilFence();
+
+    void rqliteCommandsForThreeNodes();
+    void csvHasOneRowPerNode();
+};
+
+void TestUiModels::relativeTimes_data()
+{
+    QTest::addColumn<qint64>("ageSeconds");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("now") << qint64(0) << "just now";
+    QTest::newRow("seconds") << qint64(12) << "12 s ago";
+    QTest::newRow("minutes") << qint64(5 * 60 + 59) << "5 min ago";
+    QTest::newRow("hours") << qint64(3 * 3600) << "3 h ago";
+    QTest::newRow("days") << qint64(2 * 86400 + 5) << "2 d ago";
+    QTest::newRow("future") << qint64(-120) << "in 2 min";
+}
+
+void TestUiModels::relativeTimes()
+{
+    QFETCH(qint64, ageSeconds);
+    QFETCH(QString, text);
+    QCOMPARE(TimeText::relative(at(1'000'000 - ageSeconds), at(1'000'000)), text);
+}
+
+void TestUiModels::absoluteTimeInUtc()
+{
+    const Timestamp time = *Timestamp::fromIso8601(u"2026-11-23T21:04:05.5Z");
+    QCOMPARE(TimeText::absolute(time, TimeZoneChoice::Utc), QStringLiteral("2026-11-23 21:04:05 UTC"));
+    QCOMPARE(TimeText::clock(time, TimeZoneChoice::Utc), QStringLiteral("21:04:05.500"));
+    QVERIFY(TimeText::absolute(time, TimeZoneChoice::Local).endsWith(QStringLiteral("local time")));
+}
+
+void TestUiModels::idsAppearChangeAndGoInPlace()
+{
+    IdTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setIds({makeId(QStringLiteral("a"), 100), makeId(QStringLiteral("b"), 200)});
+    QCOMPARE(model.rowCount(), 2);
+
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removals(&model, &QAbstractItemModel::rowsRemoved);
+
+    DiscoveryId c = makeId(QStringLiteral("c"), 300, QStringLiteral("demo"));
+    c.expectedSize = 3;
+    DiscoveryId renamed = makeId(QStringLiteral("a"), 100, QStringLiteral("renamed"));
+    model.applyChanges({
+        {idChange(StoreChange::Type::IdCreated, c, 300)},
+        {nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("c"), makeNode(QStringLiteral("n1"), 301), 301)},
+        {nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("c"), makeNode(QStringLiteral("n2"), 302), 302)},
+        {nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("b"), makeNode(QStringLiteral("n3"), 303), 303)},
+        {nodeChange(StoreChange::Type::NodeUpdated, QStringLiteral("b"), makeNode(QStringLiteral("n3"), 304, 2), 304)},
+        {idChange(StoreChange::Type::IdUpdated, renamed, 305)},
+        {nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("a"), makeNode(QStringLiteral("n4"), 306), 306)},
+        {nodeChange(StoreChange::Type::NodeRemoved, QStringLiteral("a"), makeNode(QStringLiteral("n4"), 0), 307)},
+    });
+
+    // One insert for the new ID, no reset: the table was updated in place.
+    QCOMPARE(resets.size(), 0);
+    QCOMPARE(inserts.size(), 1);
+    QCOMPARE(removals.size(), 0);
+    QCOMPARE(model.rowCount(), 3);
+    const int rowC = model.rowOf(QStringLiteral("c"));
+    QCOMPARE(cell(model, rowC, IdTableModel::LabelColumn), QStringLiteral("demo"));
+    QCOMPARE(cell(model, rowC, IdTableModel::NodesColumn), QStringLiteral("2 / 3"));
+    QCOMPARE(model.idAt(rowC).lastActivity, at(302));
+    const int rowB = model.rowOf(QStringLiteral("b"));
+    QCOMPARE(cell(model, rowB, IdTableModel::NodesColumn), QStringLiteral("1"));
+    QCOMPARE(model.idAt(rowB).lastActivity, at(304));
+    const int rowA = model.rowOf(QStringLiteral("a"));
+    QCOMPARE(cell(model, rowA, IdTableModel::LabelColumn), QStringLiteral("renamed"));
+    QCOMPARE(cell(model, rowA, IdTableModel::NodesColumn), QStringLiteral("0"));
+    QCOMPARE(model.idAt(rowA).lastActivity, at(307));
+    QCOMPARE(model.totalNodes(), 3);
+
+    model.applyChanges({{idChange(StoreChange::Type::IdDeleted, makeId(QStringLiteral("b"), 0), 400),
+                         idChange(StoreChange::Type::IdDeleted, makeId(QStringLiteral("a"), 0), 400)}});
+    QCOMPARE(removals.size(), 1); // a and b are adjacent: one removal
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.idAt(0).id, QStringLiteral("c"));
+    QCOMPARE(model.rowOf(QStringLiteral("a")), -1);
+    QCOMPARE(model.totalNodes(), 2);
+}
+
+void TestUiModels::importTransactionCountsNodesOnce()
+{
+    // An import reports each ID as it is after the commit, then its nodes: the
+    // nodes must not be counted twice.
+    IdTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setIds({makeId(QStringLiteral("old"), 100, {}, 1)});
+    model.applyChanges({{
+        idChange(StoreChange::Type::IdCreated, makeId(QStringLiteral("new"), 50, {}, 2), 500),
+        nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("new"), makeNode(QStringLiteral("x"), 60), 500),
+        nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("new"), makeNode(QStringLiteral("y"), 61), 500),
+        idChange(StoreChange::Type::IdUpdated, makeId(QStringLiteral("old"), 100, {}, 2), 500),
+        nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("old"), makeNode(QStringLiteral("z"), 62), 500),
+    }});
+    QCOMPARE(model.idAt(model.rowOf(QStringLiteral("new"))).nodeCount, 2);
+    QCOMPARE(model.idAt(model.rowOf(QStringLiteral("old"))).nodeCount, 2);
+    QCOMPARE(model.totalNodes(), 4);
+}
+
+void TestUiModels::createdAndDeletedInOneBatchNeverShows()
+{
+    IdTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+    model.applyChanges({{idChange(StoreChange::Type::IdCreated, makeId(QStringLiteral("x"), 1), 1)},
+                        {nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("x"), makeNode(QStringLiteral("n"), 2), 2)},
+                        {idChange(StoreChange::Type::IdDeleted, makeId(QStringLiteral("x"), 1), 3)}});
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(inserts.size(), 0);
+}
+
+void TestUiModels::timesAreRelativeWithAbsoluteTooltip()
+{
+    IdTableModel model;
+    qint64 nowSeconds = 1'000'012;
+    model.setClock([&nowSeconds] { return at(nowSeconds); });
+    model.setTimeZone(TimeZoneChoice::Utc);
+    model.setIds({makeId(QStringLiteral("a"), 1'000'000)});
+    QCOMPARE(cell(model, 0, IdTableModel::CreatedColumn), QStringLiteral("12 s ago"));
+    QCOMPARE(cell(model, 0, IdTableModel::CreatedColumn, Qt::ToolTipRole),
+             TimeText::absolute(at(1'000'000), TimeZoneChoice::Utc));
+    QVERIFY(cell(model, 0, IdTableModel::CreatedColumn, Qt::ToolTipRole).endsWith(QStringLiteral("UTC")));
+
+    // The window refreshes once a second: the text moves on with the clock.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    nowSeconds += 60;
+    model.refreshTimes();
+    QVERIFY(!changed.isEmpty());
+    QCOMPARE(cell(model, 0, IdTableModel::CreatedColumn), QStringLiteral("1 min ago"));
+    QCOMPARE(cell(model, 0, IdTableModel::LastActivityColumn), QStringLiteral("1 min ago"));
+
+    model.setTimeZone(TimeZoneChoice::Local);
+    QVERIFY(cell(model, 0, IdTableModel::CreatedColumn, Qt::ToolTipRole).endsWith(QStringLiteral("local time")));
+}
+
+void TestUiModels::changedRowsLightUpThenFade()
+{
+    IdTableModel model;
+    model.setIds({makeId(QStringLiteral("a"), 1)});
+    QVERIFY(!model.isHighlighted(0));
+    QVERIFY(!model.index(0, 0).data(Qt::BackgroundRole).isValid());
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.applyChanges({{nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("a"), makeNode(QStringLiteral("n"), 2), 2)}});
+    QVERIFY(model.isHighlighted(0));
+    QVERIFY(model.index(0, IdTableModel::LabelColumn).data(Qt::BackgroundRole).isValid());
+    // It fades on its own and the view is told to repaint the row.
+    QTRY_VERIFY(!model.isHighlighted(0));
+    QVERIFY(!model.index(0, 0).data(Qt::BackgroundRole).isValid());
+    QVERIFY(changed.size() > 1);
+}
+
+void TestUiModels::filterMatchesIdAndLabel()
+{
+    IdTableModel model;
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setFilterRole(IdTableModel::FilterRole);
+    proxy.setFilterKeyColumn(IdTableModel::IdColumn);
+    proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy.setSortRole(LiveTableModel::SortRole);
+    proxy.sort(IdTableModel::CreatedColumn, Qt::DescendingOrder);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    model.setIds({makeId(QStringLiteral("aaaa"), 1, QStringLiteral("Production")),
+                  makeId(QStringLiteral("bbbb"), 2, QStringLiteral("staging")),
+                  makeId(QStringLiteral("cccc"), 3)});
+    QCOMPARE(cell(proxy, 0, IdTableModel::IdColumn), QStringLiteral("cccc")); // newest first
+    proxy.setFilterFixedString(QStringLiteral("PROD"));
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(cell(proxy, 0, IdTableModel::IdColumn), QStringLiteral("aaaa"));
+    proxy.setFilterFixedString(QStringLiteral("bbb"));
+    QCOMPARE(proxy.rowCount(), 1);
+    // "ago" is in every time cell, but times are not what the filter searches.
+    proxy.setFilterFixedString(QStringLiteral("ago"));
+    QCOMPARE(proxy.rowCount(), 0);
+
+    proxy.setFilterFixedString({});
+    model.applyChanges({{idChange(StoreChange::Type::IdCreated, makeId(QStringLiteral("dddd"), 4), 4)}});
+    QCOMPARE(cell(proxy, 0, IdTableModel::IdColumn), QStringLiteral("dddd"));
+}
+
+void TestUiModels::nodesOfTheShownIdOnly()
+{
+    NodeTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNodes(QStringLiteral("a"), {makeNode(QStringLiteral("localhost:4001"), 10)});
+    model.setTimeZone(TimeZoneChoice::Utc);
+    QCOMPARE(model.rowCount(), 1);
+
+    model.applyChanges({
+        {nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("other"), makeNode(QStringLiteral("x:1"), 11), 11)},
+        {nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("a"), makeNode(QStringLiteral("localhost:4003"), 12), 12)},
+        {nodeChange(StoreChange::Type::NodeUpdated, QStringLiteral("a"), makeNode(QStringLiteral("localhost:4001"), 13, 2), 13)},
+    });
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(cell(model, 1, NodeTableModel::AddressColumn), QStringLiteral("localhost:4003"));
+    QCOMPARE(cell(model, 0, NodeTableModel::RegistrationsColumn), QStringLiteral("2"));
+    QCOMPARE(cell(model, 0, NodeTableModel::RegisteredByColumn), QStringLiteral("127.0.0.1"));
+    QVERIFY(model.isHighlighted(1));
+
+    model.applyChanges({{nodeChange(StoreChange::Type::NodeRemoved, QStringLiteral("a"), makeNode(QStringLiteral("localhost:4001"), 0), 14)}});
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.nodeAt(0).address, QStringLiteral("localhost:4003"));
+
+    // Deleting the ID takes its nodes with it.
+    model.applyChanges({{StoreChange{StoreChange::Type::IdDeleted, QStringLiteral("a"), at(15), {}, {}}}});
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(model.discoveryId().isEmpty());
+}
+
+void TestUiModels::staleNodeUpdateIsIgnored()
+{
+    NodeTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNodes(QStringLiteral("a"), {makeNode(QStringLiteral("n"), 100, 5)});
+    model.applyChanges({{nodeChange(StoreChange::Type::NodeUpdated, QStringLiteral("a"), makeNode(QStringLiteral("n"), 90, 4), 90)}});
+    QCOMPARE(model.nodeAt(0).registrations, 5);
+}
+
+void TestUiModels::requestLogIsNewestFirstAndCapped()
+{
+    RequestLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setTimeZone(TimeZoneChoice::Utc);
+    for (int i = 0; i < RequestLogModel::Capacity + 100; ++i) {
+        RequestLogEntry entry;
+        entry.at = at(1000 + i);
+        entry.method = QStringLiteral("POST");
+        entry.path = QStringLiteral("/id-%1").arg(i);
+        entry.status = i % 2 ? 200 : 404;
+        entry.remoteAddress = QStringLiteral("127.0.0.1");
+        model.add(entry);
+    }
+    // Added in a batch, not one row per request.
+    QCOMPARE(model.rowCount(), 0);
+    QTRY_COMPARE(model.rowCount(), RequestLogModel::Capacity);
+    QCOMPARE(cell(model, 0, RequestLogModel::PathColumn), QStringLiteral("/id-%1").arg(RequestLogModel::Capacity + 99));
+    QCOMPARE(cell(model, RequestLogModel::Capacity - 1, RequestLogModel::PathColumn), QStringLiteral("/id-100"));
+    QCOMPARE(cell(model, 0, RequestLogModel::StatusColumn), QStringLiteral("200"));
+    QVERIFY(model.index(1, RequestLogModel::StatusColumn).data(Qt::ForegroundRole).isValid()); // 404 stands out
+
+    RequestLogEntry more;
+    more.path = QStringLiteral("/latest");
+    model.add(more);
+    model.flush();
+    QCOMPARE(model.rowCount(), RequestLogModel::Capacity);
+    QCOMPARE(cell(model, 0, RequestLogModel::PathColumn), QStringLiteral("/latest"));
+}
+
+void TestUiModels::batcherGroupsChangesAndDropsUntilFence()
+{
+    ChangeBatcher batcher;
+    QSignalSpy ready(&batcher, &ChangeBatcher::changesReady);
+    const StoreChange change = idChange(StoreChange::Type::IdCreated, makeId(QStringLiteral("a"), 1), 1);
+    for (int i = 0; i < 100; ++i)
+        batcher.add({change});
+    QCOMPARE(ready.size(), 0);
+    QTRY_COMPARE(ready.size(), 1);
+    QCOMPARE(ready.at(0).at(0).value<QList<StoreChanges>>().size(), 100);
+
+    const int token = batcher.dropUntilFence();
+    batcher.add({change}); // already in the snapshot being loaded
+    batcher.fence(token);
+    batcher.add({change});
+    batcher.flush();
+    QCOMPARE(ready.size(), 2);
+    QCOMPARE(ready.at(1).at(0).value<QList<StoreChanges>>().size(), 1);
+}
+
+void TestUiModels::rqliteCommandsForThreeNodes()
+{
+    const QString commands = rqliteCommands(QUrl(QStringLiteral("http://127.0.0.1:4011")), QStringLiteral("abc"));
+    QCOMPARE(commands,
+             QStringLiteral("rqlited -disco-url http://127.0.0.1:4011 -disco-id abc -http-addr localhost:4001 "
+                            "-raft-addr localhost:4002 ~/node.1\n"
+                            "rqlited -disco-url http://127.0.0.1:4011 -disco-id abc -http-addr localhost:4003 "
+                            "-raft-addr localhost:4004 ~/node.2\n"
+                            "rqlited -disco-url http://127.0.0.1:4011 -disco-id abc -http-addr localhost:4005 "
+                            "-raft-addr localhost:4006 ~/node.3\n"));
+}
+
+void TestUiModels::csvHasOneRowPerNode()
+{
+    DiscoveryId withNodes = makeId(QStringLiteral("id1"), 0, QStringLiteral("a \"quoted\", label"));
+    withNodes.expectedSize = 3;
+    const DiscoveryId empty = makeId(QStringLiteral("id2"), 60);
+    const QByteArray csv = ExportFiles::csvDocument(
+        {{withNodes, {makeNode(QStringLiteral("localhost:4001"), 1), makeNode(QStringLiteral("localhost:4003"), 2, 3)}},
+         {empty, {}}});
+    const QList<QByteArray> lines = csv.split('\n');
+    QCOMPARE(lines.size(), 5); // header, 2 nodes, 1 empty ID, and the end
+    QCOMPARE(lines.at(0), QByteArray("id,kind,label,created_at,expected_size,last_activity,node_count,addr,"
+                                     "first_registered,last_seen,registrations,registered_by\r"));
+    QCOMPARE(lines.at(1), QByteArray("id1,rqlite,\"a \"\"quoted\"\", label\",1970-01-01T00:00:00.000000Z,3,"
+                                     "1970-01-01T00:00:00.000000Z,2,localhost:4001,1970-01-01T00:00:01.000000Z,"
+                                     "1970-01-01T00:00:01.000000Z,1,127.0.0.1\r"));
+    QVERIFY(lines.at(2).startsWith("id1,"));
+    QVERIFY(lines.at(2).contains(",localhost:4003,"));
+    QVERIFY(lines.at(2).endsWith(",3,127.0.0.1\r"));
+    QCOMPARE(lines.at(3), QByteArray("id2,rqlite,,1970-01-01T00:01:00.000000Z,,1970-01-01T00:01:00.000000Z,0,,,,,\r"));
+    QCOMPARE(lines.at(4), QByteArray());
+}
+
+QTEST_MAIN(TestUiModels)
+#include "tst_uimodels.moc"

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "store/StoreChange.h"
+
+#include <QObject>
+#include <QTimer>
+
+// Collects the store's change notifications and hands them on together, at most
+// every IntervalMs: a busy cluster registering thousands of times a second would
+// otherwise make the window update one row per request (see the Qt 6.4 notes).
+// Each transaction's changes stay together; some rules depend on it.
+class ChangeBatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int IntervalMs = 50;
+
+    explicit ChangeBatcher(QObject *parent = nullptr);
+
+    // While the window reloads from a snapshot, changes that happened before the
+    // snapshot must not be applied again. dropUntilFence() starts dropping them and
+    // returns a token; the thread that took the snapshot posts fence(token) right
+    // after taking it, so everything queued after the fence is newer.
+    int dropUntilFence();
+    void fence(int token);
+
+public slots:
+    void add(const StoreChanges &changes);
+    // Hands on what is pending now instead of waiting for the timer.
+    void flush();
+
+signals:
+    void changesReady(const QList<StoreChanges> &transactions);
+
+private:
+    QTimer m_timer;
+    QList<StoreChanges> m_pending;
+    int m_fenceToken = 0;
+    bool m_dropping = false;
+};

@@ -1,0 +1,867 @@
+#include "MainWindow.h"
+
+#include "ExportFiles.h"
+#include "Icons.h"
+#include "IdTableModel.h"
+#include "NodeTableModel.h"
+#include "Plural.h"
+#include "RequestLogModel.h"
+#include "RqliteCommands.h"
+#include "ServerErrorBanner.h"
+#include "ServerTrayIcon.h"
+#include "UserPrompts.h"
+#include "Version.h"
+#include "core/ExchangeFormat.h"
+#include "core/Validation.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace {
+
+constexpr int MessageMs = 6000;
+
+// Every ID, page by page (the store pages its lists).
+StoreResult<QList<DiscoveryId>> loadAllIds(Store &store)
+{
+    QList<DiscoveryId> all;
+    IdListQuery query;
+    query.limit = 1000;
+    for (;;) {
+        const auto page = store.listIds(query);
+        if (!page.ok())
+            return StoreResult<QList<DiscoveryId>>::failure(page.error());
+        all += page->ids;
+        if (page->ids.size() < query.limit)
+            return all;
+        query.offset += query.limit;
+    }
+}
+
+bool sameServer(const ServerConfig &a, const ServerConfig &b)
+{
+    return a.bindAddress == b.bindAddress && a.port == b.port && a.databasePath == b.databasePath;
+}
+
+QTableView *makeTable(QAbstractItemModel *model, const QString &name)
+{
+    auto *view = new QTableView;
+    view->setObjectName(name);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->setShowGrid(false);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 10);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    return view;
+}
+
+} // namespace
+
+MainWindow::MainWindow(const AppSettings &settings, const ServerConfig &runConfig, UserPrompts &prompts,
+                       QWidget *parent)
+    : QMainWindow(parent),
+      m_prompts(prompts),
+      m_settings(settings),
+      m_runConfig(runConfig),
+      m_ids(new IdTableModel(this)),
+      m_idProxy(new QSortFilterProxyModel(this)),
+      m_nodes(new NodeTableModel(this)),
+      m_requests(new RequestLogModel(this))
+{
+    setWindowTitle(QStringLiteral("DiscoDesk"));
+    setWindowIcon(Icons::application());
+
+    m_idProxy->setSourceModel(m_ids);
+    m_idProxy->setSortRole(LiveTableModel::SortRole);
+    m_idProxy->setFilterRole(IdTableModel::FilterRole);
+    m_idProxy->setFilterKeyColumn(IdTableModel::IdColumn);
+    m_idProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    for (LiveTableModel *model : {static_cast<LiveTableModel *>(m_ids), static_cast<LiveTableModel *>(m_nodes)})
+        model->setTimeZone(m_settings.timeZone);
+    m_requests->setTimeZone(m_settings.timeZone);
+
+    createActions();
+    setCentralWidget(createCentralWidget());
+    createRequestDock();
+    createMenusAndToolBar();
+    createStatusBar();
+    createTray();
+
+    connect(&m_server, &ServerThread::storeChanged, &m_batcher, &ChangeBatcher::add);
+    connect(&m_batcher, &ChangeBatcher::changesReady, this, &MainWindow::applyChanges);
+    connect(&m_server, &ServerThread::requestFinished, this, [this](const RequestLogEntry &entry) {
+        m_requests->add(entry);
+        ++m_requestsThisSecond;
+    });
+    connect(m_ids, &IdTableModel::totalsChanged, this, &MainWindow::updateCounts);
+    // On selection, not on the current row: a click makes the row current before it
+    // selects it, and only a selected current row counts.
+    connect(m_idView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::loadNodesOfCurrentId);
+    connect(m_nodeView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_idProxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateEmptyHint);
+    connect(m_idProxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateEmptyHint);
+    connect(m_idProxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateEmptyHint);
+
+    m_secondTimer.setInterval(1000);
+    connect(&m_secondTimer, &QTimer::timeout, this, &MainWindow::tick);
+    m_secondTimer.start();
+
+    resize(1100, 720);
+    updateServerState();
+}
+
+MainWindow::~MainWindow()
+{
+    // Stop the server while the models it reports to still exist.
+    m_server.stop();
+}
+
+// --- building the window ---------------------------------------------------------
+
+void MainWindow::createActions()
+{
+    auto make = [this](const QString &text, const QString &name, const QIcon &icon, const QKeySequence &shortcut,
+                       auto slot) {
+        auto *action = new QAction(icon, text, this);
+        action->setObjectName(name);
+        action->setShortcut(shortcut);
+        connect(action, &QAction::triggered, this, slot);
+        return action;
+    };
+    Actions &a = m_actions;
+    a.newId = make(tr("&New Discovery ID\u2026"), QStringLiteral("newIdAction"),
+                   Icons::themed(QStringLiteral("document-new"), QStringLiteral("new.svg")),
+                   QKeySequence::New, &MainWindow::newId);
+    a.newId->setIconText(tr("New"));
+    a.newId->setToolTip(tr("Create a discovery ID for a new cluster (Ctrl+N)"));
+    a.copyId = make(tr("&Copy ID"), QStringLiteral("copyIdAction"),
+                    Icons::themed(QStringLiteral("edit-copy"), QStringLiteral("copy.svg")),
+                    QKeySequence::Copy, &MainWindow::copyId);
+    a.copyUrl = make(tr("Copy Discovery &URL"), QStringLiteral("copyUrlAction"),
+                     Icons::themed(QStringLiteral("insert-link"), QStringLiteral("link.svg")),
+                     QKeySequence(tr("Ctrl+Shift+U")), &MainWindow::copyDiscoveryUrl);
+    a.copyUrl->setIconText(tr("Copy URL"));
+    a.copyCommands = make(tr("Copy &rqlite Commands (3 Nodes)"), QStringLiteral("copyCommandsAction"),
+                          Icons::themed(QStringLiteral("utilities-terminal"), QStringLiteral("terminal.svg")),
+                          QKeySequence(tr("Ctrl+Shift+C")), &MainWindow::copyRqliteCommands);
+    a.copyCommands->setIconText(tr("rqlite Commands"));
+    a.copyCommands->setToolTip(tr("Copy the commands that start a local 3-node rqlite cluster with this ID"));
+    a.editLabel = make(tr("Edit &Label\u2026"), QStringLiteral("editLabelAction"),
+                       Icons::themed(QStringLiteral("document-edit"), QStringLiteral("edit.svg")),
+                       QKeySequence(Qt::Key_F2), &MainWindow::editLabel);
+    a.deleteIds = make(tr("&Delete ID\u2026"), QStringLiteral("deleteIdsAction"),
+                       Icons::themed(QStringLiteral("edit-delete"), QStringLiteral("delete.svg")),
+                       QKeySequence::Delete, &MainWindow::deleteIds);
+    a.deleteIds->setIconText(tr("Delete"));
+    a.deleteNodes = make(tr("Delete &Node"), QStringLiteral("deleteNodesAction"),
+                         Icons::themed(QStringLiteral("list-remove"), QStringLiteral("remove.svg")),
+                         QKeySequence::Delete, &MainWindow::deleteNodes);
+    a.copyAddress = make(tr("Copy &Address"), QStringLiteral("copyAddressAction"),
+                         Icons::themed(QStringLiteral("edit-copy"), QStringLiteral("copy.svg")), {}, [this] {
+                             copyToClipboard(selectedNodes().join(u'\n'), tr("address"));
+                         });
+    a.prune = make(tr("&Prune\u2026"), QStringLiteral("pruneAction"),
+                   Icons::themed(QStringLiteral("edit-clear-history"), QStringLiteral("prune.svg")),
+                   QKeySequence(tr("Ctrl+Shift+P")), &MainWindow::prune);
+    a.exportIds = make(tr("&Export\u2026"), QStringLiteral("exportAction"),
+                       Icons::themed(QStringLiteral("document-export"), QStringLiteral("export.svg")),
+                       QKeySequence(tr("Ctrl+E")), &MainWindow::exportIds);
+    a.importIds = make(tr("&Import\u2026"), QStringLiteral("importAction"),
+                       Icons::themed(QStringLiteral("document-import"), QStringLiteral("import.svg")),
+                       QKeySequence(tr("Ctrl+I")), &MainWindow::importIds);
+    a.settings = make(tr("&Settings\u2026"), QStringLiteral("settingsAction"),
+                      Icons::themed(QStringLiteral("preferences-system"), QStringLiteral("settings.svg")),
+                      QKeySequence(tr("Ctrl+,")), &MainWindow::openSettings);
+    a.settings->setMenuRole(QAction::PreferencesRole);
+    a.about = make(tr("&About DiscoDesk"), QStringLiteral("aboutAction"),
+                   Icons::themed(QStringLiteral("help-about"), QStringLiteral("about.svg")), {},
+                   &MainWindow::showAbout);
+    a.about->setMenuRole(QAction::AboutRole);
+    a.aboutQt = make(tr("About &Qt"), QStringLiteral("aboutQtAction"), {}, {}, [] { QApplication::aboutQt(); });
+    a.aboutQt->setMenuRole(QAction::AboutQtRole);
+    a.quit = make(tr("&Quit"), QStringLiteral("quitAction"),
+                  Icons::themed(QStringLiteral("application-exit"), QStringLiteral("quit.svg")),
+                  QKeySequence::Quit, [] { QCoreApplication::quit(); });
+    a.quit->setMenuRole(QAction::QuitRole);
+    a.find = make(tr("&Filter IDs"), QStringLiteral("findAction"), {}, QKeySequence::Find, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    a.showHide = make(tr("Show/Hide Window"), QStringLiteral("showHideAction"), {}, {}, [this] {
+        if (isVisible() && !isMinimized()) {
+            hide();
+        } else {
+            showNormal();
+            raise();
+            activateWindow();
+        }
+    });
+
+    // Copy and Delete mean different things in the two tables: each table has its
+    // own, active only while it has the focus.
+    for (QAction *action : {a.copyId, a.deleteIds, a.deleteNodes, a.copyAddress})
+        action->setShortcutContext(Qt::WidgetShortcut);
+    a.copyAddress->setShortcut(QKeySequence::Copy);
+}
+
+QWidget *MainWindow::createCentralWidget()
+{
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(8, 8, 8, 4);
+
+    // Shown while the server is not running: why, and how to fix it.
+    m_banner = new ServerErrorBanner;
+    connect(m_banner, &ServerErrorBanner::openSettingsClicked, this, &MainWindow::openSettings);
+    connect(m_banner, &ServerErrorBanner::tryAgainClicked, this, &MainWindow::startServer);
+    layout->addWidget(m_banner);
+
+    m_filter = new QLineEdit;
+    m_filter->setObjectName(QStringLiteral("filter"));
+    m_filter->setPlaceholderText(tr("Filter by ID or label (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_idProxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::updateEmptyHint);
+    layout->addWidget(m_filter);
+
+    m_idView = makeTable(m_idProxy, QStringLiteral("idView"));
+    m_idView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_idView->setSortingEnabled(true);
+    m_idView->sortByColumn(IdTableModel::CreatedColumn, Qt::DescendingOrder);
+    QHeaderView *idHeader = m_idView->horizontalHeader();
+    idHeader->setSectionResizeMode(QHeaderView::Interactive);
+    idHeader->setSectionResizeMode(IdTableModel::LabelColumn, QHeaderView::Stretch);
+    m_idView->setColumnWidth(IdTableModel::IdColumn, m_idView->fontMetrics().horizontalAdvance(QString(38, u'8')));
+    m_idView->setColumnWidth(IdTableModel::KindColumn, 70);
+    m_idView->setColumnWidth(IdTableModel::NodesColumn, 70);
+    m_idView->setColumnWidth(IdTableModel::CreatedColumn, 110);
+    m_idView->setColumnWidth(IdTableModel::LastActivityColumn, 110);
+    for (QAction *action : {m_actions.newId, m_actions.copyId, m_actions.copyCommands, m_actions.copyUrl,
+                            m_actions.editLabel, m_actions.deleteIds, m_actions.exportIds})
+        m_idView->addAction(action);
+    connect(m_idView, &QTableView::doubleClicked, this, &MainWindow::editLabel);
+
+    m_emptyHint = new QLabel(tr("No discovery IDs yet.\nClick New (Ctrl+N) to create one for your cluster."),
+                             m_idView->viewport());
+    m_emptyHint->setObjectName(QStringLiteral("emptyHint"));
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setStyleSheet(QStringLiteral("color: palette(mid); font-size: 13pt;"));
+    m_idView->viewport()->installEventFilter(this);
+
+    auto *nodesPane = new QWidget;
+    auto *nodesLayout = new QVBoxLayout(nodesPane);
+    nodesLayout->setContentsMargins(0, 6, 0, 0);
+    m_nodesTitle = new QLabel;
+    m_nodesTitle->setObjectName(QStringLiteral("nodesTitle"));
+    m_nodesTitle->setTextFormat(Qt::PlainText);
+    QFont titleFont = m_nodesTitle->font();
+    titleFont.setBold(true);
+    m_nodesTitle->setFont(titleFont);
+    nodesLayout->addWidget(m_nodesTitle);
+    m_nodeView = makeTable(m_nodes, QStringLiteral("nodeView"));
+    m_nodeView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_nodeView->horizontalHeader()->setSectionResizeMode(NodeTableModel::AddressColumn, QHeaderView::Stretch);
+    for (int column : {int(NodeTableModel::FirstRegisteredColumn), int(NodeTableModel::LastSeenColumn),
+                       int(NodeTableModel::RegistrationsColumn)})
+        m_nodeView->setColumnWidth(column, 130);
+    m_nodeView->setColumnWidth(NodeTableModel::RegisteredByColumn, 150);
+    m_nodeView->addAction(m_actions.copyAddress);
+    m_nodeView->addAction(m_actions.deleteNodes);
+    nodesLayout->addWidget(m_nodeView);
+
+    auto *splitter = new QSplitter(Qt::Vertical);
+    splitter->addWidget(m_idView);
+    splitter->addWidget(nodesPane);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
+    layout->addWidget(splitter, 1);
+
+    updateNodesTitle();
+    return central;
+}
+
+void MainWindow::createRequestDock()
+{
+    auto *dock = new QDockWidget(tr("Requests"), this);
+    dock->setObjectName(QStringLiteral("requestDock"));
+    m_requestView = makeTable(m_requests, QStringLiteral("requestView"));
+    m_requestView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_requestView->setContextMenuPolicy(Qt::NoContextMenu);
+    m_requestView->horizontalHeader()->setSectionResizeMode(RequestLogModel::PathColumn, QHeaderView::Stretch);
+    m_requestView->setColumnWidth(RequestLogModel::TimeColumn, 100);
+    m_requestView->setColumnWidth(RequestLogModel::MethodColumn, 70);
+    m_requestView->setColumnWidth(RequestLogModel::StatusColumn, 60);
+    m_requestView->setColumnWidth(RequestLogModel::DurationColumn, 80);
+    m_requestView->setColumnWidth(RequestLogModel::RemoteColumn, 130);
+    dock->setWidget(m_requestView);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    resizeDocks({dock}, {170}, Qt::Vertical);
+}
+
+void MainWindow::createMenusAndToolBar()
+{
+    const Actions &a = m_actions;
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(a.newId);
+    file->addSeparator();
+    file->addAction(a.importIds);
+    file->addAction(a.exportIds);
+    file->addSeparator();
+    file->addAction(a.settings);
+    file->addSeparator();
+    file->addAction(a.quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(a.copyId);
+    edit->addAction(a.copyUrl);
+    edit->addAction(a.copyCommands);
+    edit->addSeparator();
+    edit->addAction(a.editLabel);
+    edit->addAction(a.deleteIds);
+    edit->addAction(a.deleteNodes);
+    edit->addSeparator();
+    edit->addAction(a.prune);
+    edit->addSeparator();
+    edit->addAction(a.find);
+
+    auto *toolBar = addToolBar(tr("Main"));
+    toolBar->setObjectName(QStringLiteral("mainToolBar"));
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar->setMovable(false);
+    toolBar->setIconSize(QSize(20, 20));
+    toolBar->addAction(a.newId);
+    toolBar->addAction(a.copyId);
+    toolBar->addAction(a.copyCommands);
+    toolBar->addAction(a.copyUrl);
+    toolBar->addSeparator();
+    toolBar->addAction(a.editLabel);
+    toolBar->addAction(a.deleteIds);
+    toolBar->addSeparator();
+    toolBar->addAction(a.prune);
+    toolBar->addAction(a.importIds);
+    toolBar->addAction(a.exportIds);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(toolBar->toggleViewAction());
+    view->addAction(findChild<QDockWidget *>(QStringLiteral("requestDock"))->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(a.about);
+    help->addAction(a.aboutQt);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_stateLabel = new QLabel;
+    m_stateLabel->setObjectName(QStringLiteral("serverState"));
+    m_urlButton = new QToolButton;
+    m_urlButton->setObjectName(QStringLiteral("serverUrl"));
+    m_urlButton->setAutoRaise(true);
+    m_urlButton->setToolTip(tr("The discovery URL (-disco-url). Click to copy it."));
+    m_urlButton->setCursor(Qt::PointingHandCursor);
+    connect(m_urlButton, &QToolButton::clicked, this, &MainWindow::copyDiscoveryUrl);
+    m_countsLabel = new QLabel;
+    m_countsLabel->setObjectName(QStringLiteral("counts"));
+    m_rateLabel = new QLabel(tr("0 req/s"));
+    m_rateLabel->setObjectName(QStringLiteral("requestRate"));
+    m_rateLabel->setToolTip(tr("HTTP requests answered in the last second"));
+    statusBar()->addPermanentWidget(m_countsLabel);
+    statusBar()->addPermanentWidget(m_rateLabel);
+    statusBar()->addPermanentWidget(m_stateLabel);
+    statusBar()->addPermanentWidget(m_urlButton);
+    updateCounts();
+}
+
+void MainWindow::createTray()
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    m_tray = new ServerTrayIcon(m_actions.showHide, {m_actions.copyUrl, nullptr, m_actions.quit}, this);
+    m_tray->show();
+}
+
+// --- the server and the data ------------------------------------------------------
+
+bool MainWindow::startServer()
+{
+    m_serverError = m_server.start(m_runConfig);
+    if (m_serverError.isEmpty()) {
+        reloadIds();
+    } else {
+        m_ids->setIds({});
+        m_nodes->setNodes({}, {});
+    }
+    updateServerState();
+    return m_serverError.isEmpty();
+}
+
+void MainWindow::applySettings(const AppSettings &settings)
+{
+    const bool restart = !sameServer(settings.serverConfig(), m_settings.serverConfig()) || !m_server.isRunning();
+    m_settings = settings;
+    emit settingsChanged(m_settings);
+    m_ids->setTimeZone(settings.timeZone);
+    m_nodes->setTimeZone(settings.timeZone);
+    m_requests->setTimeZone(settings.timeZone);
+    if (restart) {
+        // The settings replace what the command line asked for this run.
+        m_runConfig = settings.serverConfig();
+        startServer();
+    }
+}
+
+void MainWindow::reloadIds()
+{
+    const QString current = currentId();
+    ChangeBatcher *batcher = &m_batcher;
+    const int token = m_batcher.dropUntilFence();
+    const auto ids = m_server.call([batcher, token](DiscoveryServer &server) {
+        auto result = loadAllIds(server.store());
+        // Posted from the server's thread right after the snapshot: every change
+        // queued before it is in the snapshot, every change after it is newer.
+        QMetaObject::invokeMethod(batcher, [batcher, token] { batcher->fence(token); }, Qt::QueuedConnection);
+        return result;
+    });
+    if (!ids.ok()) {
+        m_serverError = tr("cannot read the database: %1").arg(ids.error());
+        m_server.stop();
+        m_ids->setIds({});
+        return;
+    }
+    m_ids->setIds(ids.value());
+    if (!current.isEmpty())
+        selectIds({current});
+    loadNodesOfCurrentId();
+}
+
+void MainWindow::loadNodesOfCurrentId()
+{
+    const QString id = currentId();
+    if (id.isEmpty() || !m_server.isRunning()) {
+        m_nodes->setNodes({}, {});
+    } else if (id != m_nodes->discoveryId() || m_nodes->rowCount() == 0) {
+        const auto found = m_server.call([id](DiscoveryServer &server) { return server.store().findIdWithNodes(id); });
+        if (!found.ok())
+            statusBar()->showMessage(tr("Cannot read the nodes of %1: %2").arg(id, found.error()), MessageMs);
+        m_nodes->setNodes(id, found.ok() && found.value() ? found.value()->nodes : QList<Node>());
+    }
+    updateNodesTitle();
+    updateActions();
+}
+
+void MainWindow::applyChanges(const QList<StoreChanges> &transactions)
+{
+    m_ids->applyChanges(transactions);
+    m_nodes->applyChanges(transactions);
+    if (!m_selectWhenShown.isEmpty() && m_ids->rowOf(m_selectWhenShown) >= 0) {
+        selectIds({std::exchange(m_selectWhenShown, {})});
+        m_idView->setFocus();
+    }
+    if (m_nodes->discoveryId().isEmpty() && !currentId().isEmpty())
+        loadNodesOfCurrentId(); // the shown ID was deleted and another took its place
+    updateNodesTitle();
+    updateActions();
+}
+
+// --- selection ----------------------------------------------------------------------
+
+QString MainWindow::currentId() const
+{
+    const QModelIndex current = m_idView->selectionModel()->currentIndex();
+    if (!current.isValid() || !m_idView->selectionModel()->isRowSelected(current.row(), current.parent()))
+        return {};
+    return current.data(IdTableModel::DiscoveryIdRole).toString();
+}
+
+QStringList MainWindow::selectedIds() const
+{
+    QStringList ids;
+    for (const QModelIndex &index : m_idView->selectionModel()->selectedRows())
+        ids << index.data(IdTableModel::DiscoveryIdRole).toString();
+    return ids;
+}
+
+void MainWindow::selectIds(const QStringList &ids)
+{
+    QItemSelectionModel *selection = m_idView->selectionModel();
+    selection->clearSelection();
+    for (const QString &id : ids) {
+        const int row = m_ids->rowOf(id);
+        if (row < 0)
+            continue;
+        const QModelIndex index = m_idProxy->mapFromSource(m_ids->index(row, 0));
+        if (!index.isValid())
+            continue; // filtered out
+        selection->setCurrentIndex(index, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        m_idView->scrollTo(index);
+    }
+}
+
+QStringList MainWindow::selectedNodes() const
+{
+    QStringList addresses;
+    for (const QModelIndex &index : m_nodeView->selectionModel()->selectedRows())
+        addresses << m_nodes->nodeAt(index.row()).address;
+    return addresses;
+}
+
+void MainWindow::selectNodes(const QStringList &addresses)
+{
+    QItemSelectionModel *selection = m_nodeView->selectionModel();
+    selection->clearSelection();
+    for (const QString &address : addresses) {
+        const int row = m_nodes->rowOf(address);
+        if (row >= 0)
+            selection->setCurrentIndex(m_nodes->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+}
+
+// --- actions ------------------------------------------------------------------------
+
+void MainWindow::newId()
+{
+    const auto label = m_prompts.askLabel(this, tr("New Discovery ID"), {});
+    if (!label)
+        return;
+    if (const QString problem = Validation::checkLabel(*label); !problem.isEmpty())
+        return m_prompts.showError(this, tr("New Discovery ID"), tr("The label cannot be used: %1.").arg(problem));
+    const auto created = m_server.call([label = *label](DiscoveryServer &server) {
+        return server.service().createId(DiscoveryKind::Rqlite, label);
+    });
+    if (!created.ok())
+        return reportFailure(tr("New Discovery ID"), created.error());
+    m_selectWhenShown = created->id;
+    m_filter->clear(); // so the new row is not filtered out
+    statusBar()->showMessage(tr("Created %1. Copy the rqlite commands (Ctrl+Shift+C) to start a cluster with it.")
+                                 .arg(created->id),
+                             MessageMs * 2);
+}
+
+void MainWindow::copyId()
+{
+    copyToClipboard(currentId(), tr("ID"));
+}
+
+void MainWindow::copyDiscoveryUrl()
+{
+    if (m_server.isRunning())
+        copyToClipboard(m_server.url().toString(), tr("discovery URL"));
+}
+
+void MainWindow::copyRqliteCommands()
+{
+    if (m_server.isRunning() && !currentId().isEmpty())
+        copyToClipboard(rqliteCommands(m_server.url(), currentId()), tr("rqlite commands for 3 nodes"));
+}
+
+void MainWindow::editLabel()
+{
+    const QString id = currentId();
+    if (id.isEmpty() || !m_server.isRunning())
+        return;
+    const QString current = m_ids->idAt(m_ids->rowOf(id)).label;
+    const auto label = m_prompts.askLabel(this, tr("Label of %1").arg(id), current);
+    if (!label || *label == current)
+        return;
+    if (const QString problem = Validation::checkLabel(*label); !problem.isEmpty())
+        return m_prompts.showError(this, tr("Edit Label"), tr("The label cannot be used: %1.").arg(problem));
+    const auto result = m_server.call([id, label = *label](DiscoveryServer &server) {
+        return server.store().setLabel(id, label);
+    });
+    if (!result.ok())
+        reportFailure(tr("Edit Label"), result.error());
+}
+
+void MainWindow::deleteIds()
+{
+    const QStringList ids = selectedIds();
+    if (ids.isEmpty() || !m_server.isRunning())
+        return;
+    qint64 nodes = 0;
+    for (const QString &id : ids)
+        nodes += m_ids->idAt(m_ids->rowOf(id)).nodeCount;
+    const QString what = ids.size() == 1 ? tr("the discovery ID %1").arg(ids.first())
+                                         : countOf(ids.size(), tr("discovery ID"), tr("discovery IDs"));
+    const QString question = tr("Delete %1 and its %2? Nodes that use it later will be told it does not exist.")
+                                 .arg(what, countOf(nodes, tr("node"), tr("nodes")));
+    if (!m_prompts.confirm(this, tr("Delete"), question))
+        return;
+    const auto result = m_server.call([ids](DiscoveryServer &server) {
+        for (const QString &id : ids) {
+            const auto deleted = server.store().deleteId(id);
+            if (!deleted.ok())
+                return deleted.error();
+        }
+        return QString();
+    });
+    if (!result.isEmpty())
+        return reportFailure(tr("Delete"), result);
+    statusBar()->showMessage(tr("Deleted %1.").arg(what), MessageMs);
+}
+
+void MainWindow::deleteNodes()
+{
+    const QString id = m_nodes->discoveryId();
+    const QStringList addresses = selectedNodes();
+    if (id.isEmpty() || addresses.isEmpty() || !m_server.isRunning())
+        return;
+    const auto result = m_server.call([id, addresses](DiscoveryServer &server) {
+        for (const QString &address : addresses) {
+            const auto removed = server.service().removeNode(id, address);
+            if (!removed.ok())
+                return removed.error();
+        }
+        return QString();
+    });
+    if (!result.isEmpty())
+        return reportFailure(tr("Delete Node"), result);
+    statusBar()->showMessage(tr("Removed %1 from %2.").arg(addresses.join(QStringLiteral(", ")), id), MessageMs);
+}
+
+void MainWindow::prune()
+{
+    if (!m_server.isRunning())
+        return;
+    const PrunePreview preview = [this](const PruneRules &rules) {
+        return m_server.call([rules](DiscoveryServer &server) { return server.service().prune(rules, true); });
+    };
+    const auto rules = m_prompts.askPruneRules(this, preview, m_settings.timeZone);
+    if (!rules)
+        return;
+    const auto result = m_server.call([rules = *rules](DiscoveryServer &server) {
+        return server.service().prune(rules, false);
+    });
+    if (!result.ok())
+        return reportFailure(tr("Prune"), result.error());
+    statusBar()->showMessage(tr("Pruned %1 and %2.")
+                                 .arg(countOf(result->ids.size(), tr("ID"), tr("IDs")),
+                                      countOf(result->removedNodeCount(), tr("node"), tr("nodes"))),
+                             MessageMs);
+}
+
+void MainWindow::exportIds()
+{
+    if (!m_server.isRunning())
+        return;
+    const QStringList selected = selectedIds();
+    const auto request = m_prompts.askExport(this, m_ids->rowCount(), int(selected.size()));
+    if (!request)
+        return;
+    const QStringList ids = request->selectedOnly ? selected : QStringList();
+    const auto records = m_server.call([ids](DiscoveryServer &server) { return server.store().exportIds(ids); });
+    if (!records.ok())
+        return reportFailure(tr("Export"), records.error());
+    const QByteArray data = ExportFiles::document(records.value(), request->format, Timestamp::now());
+    if (const QString error = ExportFiles::write(request->path, data); !error.isEmpty())
+        return reportFailure(tr("Export"), error);
+    statusBar()->showMessage(tr("Exported %1 to %2.")
+                                 .arg(countOf(records->size(), tr("ID"), tr("IDs")), request->path),
+                             MessageMs);
+}
+
+void MainWindow::importIds()
+{
+    if (!m_server.isRunning())
+        return;
+    const QString path = m_prompts.askImportFile(this);
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return m_prompts.showError(this, tr("Import"), tr("Cannot read %1: %2").arg(path, file.errorString()));
+    const ExchangeFormat::ParsedImport parsed = ExchangeFormat::parseDocument(file.readAll());
+    if (parsed.error) {
+        return m_prompts.showError(this, tr("Import"),
+                                   tr("Nothing was imported: %1 is not a valid DiscoDesk export.\n\n%2")
+                                       .arg(path, parsed.error->toString()));
+    }
+    const auto summary = m_server.call([records = parsed.records](DiscoveryServer &server) {
+        return server.service().importIds(records);
+    });
+    if (!summary.ok())
+        return reportFailure(tr("Import"), tr("Nothing was imported: %1").arg(summary.error()));
+    m_prompts.inform(this, tr("Import"),
+                     tr("Imported %1: %2 added, %3 merged with existing ones; %4 added, %5 merged.")
+                         .arg(path, countOf(summary->idsAdded, tr("ID"), tr("IDs")),
+                              QString::number(summary->idsMerged),
+                              countOf(summary->nodesAdded, tr("node"), tr("nodes")),
+                              QString::number(summary->nodesMerged)));
+}
+
+void MainWindow::openSettings()
+{
+    const auto chosen = m_prompts.askSettings(this, m_settings, m_tray != nullptr);
+    if (chosen)
+        applySettings(*chosen);
+}
+
+void MainWindow::showAbout()
+{
+    m_prompts.showAbout(this, aboutText());
+}
+
+QString MainWindow::aboutText() const
+{
+    const QString url = m_server.isRunning() ? m_server.url().toString() : tr("not running");
+    const QString database = m_server.isRunning() ? m_server.databasePath()
+                             : m_runConfig.databasePath.isEmpty() ? ServerConfig::defaultDatabasePath()
+                                                                  : m_runConfig.databasePath;
+    return tr("<h3>DiscoDesk %1</h3>"
+              "<p>A local discovery service for rqlite clusters (-disco-url), and a window that shows it working.</p>"
+              "<table>"
+              "<tr><td>Discovery URL:&nbsp;</td><td>%2</td></tr>"
+              "<tr><td>Database:&nbsp;</td><td>%3</td></tr>"
+              "<tr><td>Qt:&nbsp;</td><td>%4 (built with %5)</td></tr>"
+              "</table>")
+        .arg(QStringLiteral(DISCODESK_VERSION), url.toHtmlEscaped(), database.toHtmlEscaped(),
+             QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR));
+}
+
+// --- what the window shows ------------------------------------------------------------
+
+void MainWindow::updateServerState()
+{
+    const bool running = m_server.isRunning();
+    m_banner->setVisible(!running);
+    if (!running)
+        m_banner->setReason(m_serverError.isEmpty() ? tr("it has not been started") : m_serverError);
+    m_stateLabel->setText(running ? tr("<span style='color:#2e7d32'>\u25CF</span> Listening")
+                                  : tr("<span style='color:#c62828'>\u25CF</span> Not running"));
+    m_stateLabel->setToolTip(running ? tr("Serving %1 from %2").arg(m_server.url().toString(), m_server.databasePath())
+                                     : m_serverError);
+    m_urlButton->setText(running ? m_server.url().toString() : QStringLiteral("\u2014"));
+    m_urlButton->setEnabled(running);
+    if (m_tray) {
+        m_tray->setState(running ? tr("DiscoDesk: listening on %1").arg(m_server.url().toString())
+                                 : tr("DiscoDesk: not running (%1)").arg(m_serverError));
+    }
+    updateActions();
+    updateCounts();
+}
+
+void MainWindow::updateActions()
+{
+    const bool running = m_server.isRunning();
+    const QString id = currentId();
+    const bool hasCurrent = running && !id.isEmpty();
+    // The commands start rqlite nodes: they make no sense for another kind of ID.
+    const bool isRqlite = hasCurrent && m_ids->idAt(m_ids->rowOf(id)).kind == DiscoveryKind::Rqlite;
+    const bool hasSelection = running && !selectedIds().isEmpty();
+    const bool hasNodes = running && !selectedNodes().isEmpty();
+    m_actions.newId->setEnabled(running);
+    m_actions.copyId->setEnabled(hasCurrent);
+    m_actions.copyUrl->setEnabled(running);
+    m_actions.copyCommands->setEnabled(isRqlite);
+    m_actions.editLabel->setEnabled(hasCurrent);
+    m_actions.deleteIds->setEnabled(hasSelection);
+    m_actions.deleteNodes->setEnabled(hasNodes);
+    m_actions.copyAddress->setEnabled(hasNodes);
+    m_actions.prune->setEnabled(running);
+    m_actions.exportIds->setEnabled(running);
+    m_actions.importIds->setEnabled(running);
+}
+
+void MainWindow::updateCounts()
+{
+    m_countsLabel->setText(countsText());
+    updateEmptyHint();
+}
+
+QString MainWindow::countsText() const
+{
+    return tr("%1 \u00B7 %2").arg(countOf(m_ids->rowCount(), tr("ID"), tr("IDs")),
+                                  countOf(m_ids->totalNodes(), tr("node"), tr("nodes")));
+}
+
+QString MainWindow::stateText() const
+{
+    return m_server.isRunning() ? tr("Listening on %1").arg(m_server.url().toString())
+                                : tr("Not running: %1").arg(m_serverError);
+}
+
+void MainWindow::updateNodesTitle()
+{
+    const QString id = m_nodes->discoveryId();
+    if (id.isEmpty()) {
+        m_nodesTitle->setText(tr("Nodes: select a discovery ID"));
+        return;
+    }
+    const int row = m_ids->rowOf(id);
+    const QString label = row >= 0 ? m_ids->idAt(row).label : QString();
+    m_nodesTitle->setText(label.isEmpty() ? tr("Nodes of %1").arg(id) : tr("Nodes of %1 (%2)").arg(id, label));
+}
+
+void MainWindow::updateEmptyHint()
+{
+    if (!m_emptyHint)
+        return;
+    const bool empty = m_idProxy->rowCount() == 0 && m_server.isRunning();
+    m_emptyHint->setText(m_ids->rowCount() == 0 ? tr("No discovery IDs yet.\nClick New (Ctrl+N) to create one.")
+                                                : tr("No ID matches the filter."));
+    m_emptyHint->setVisible(empty);
+    m_emptyHint->setGeometry(m_idView->viewport()->rect());
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_idView->viewport() && event->type() == QEvent::Resize)
+        m_emptyHint->setGeometry(m_idView->viewport()->rect());
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::tick()
+{
+    m_ids->refreshTimes();
+    m_nodes->refreshTimes();
+    m_rateLabel->setText(tr("%1 req/s").arg(std::exchange(m_requestsThisSecond, 0)));
+}
+
+void MainWindow::copyToClipboard(const QString &text, const QString &what)
+{
+    if (text.isEmpty())
+        return;
+    QGuiApplication::clipboard()->setText(text);
+    statusBar()->showMessage(tr("Copied the %1.").arg(what), MessageMs);
+}
+
+void MainWindow::reportFailure(const QString &title, const QString &error)
+{
+    m_prompts.showError(this, title, tr("%1 failed: %2").arg(title, error));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_settings.closeToTray && m_tray && m_tray->isVisible()) {
+        hide();
+        m_tray->showMessage(QStringLiteral("DiscoDesk"), tr("Still serving %1. Quit from this icon's menu.")
+                                                             .arg(m_server.url().toString()));
+        event->ignore();
+        return;
+    }
+    event->accept();
+    QCoreApplication::quit();
+}

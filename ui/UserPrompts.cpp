@@ -1,0 +1,76 @@
+#include "UserPrompts.h"
+
+#include "SettingsDialog.h"
+#include "core/Validation.h"
+
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QStandardPaths>
+
+std::optional<QString> DialogPrompts::askLabel(QWidget *parent, const QString &title, const QString &current)
+{
+    QInputDialog dialog(parent);
+    dialog.setWindowTitle(title);
+    dialog.setLabelText(QObject::tr("Label (your own note, such as the cluster's name; may be empty):"));
+    dialog.setTextValue(current);
+    dialog.resize(420, dialog.sizeHint().height());
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.textValue().trimmed().left(Validation::MaxLabelLength);
+}
+
+bool DialogPrompts::confirm(QWidget *parent, const QString &title, const QString &question)
+{
+    return QMessageBox::question(parent, title, question, QMessageBox::Yes | QMessageBox::Cancel,
+                                 QMessageBox::Cancel)
+        == QMessageBox::Yes;
+}
+
+std::optional<PruneRules> DialogPrompts::askPruneRules(QWidget *parent, const PrunePreview &preview,
+                                                       TimeZoneChoice zone)
+{
+    PruneDialog dialog(preview, zone, parent);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.rules();
+}
+
+std::optional<ExportRequest> DialogPrompts::askExport(QWidget *parent, int allCount, int selectedCount)
+{
+    ExportDialog dialog(allCount, selectedCount, parent);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.request();
+}
+
+QString DialogPrompts::askImportFile(QWidget *parent)
+{
+    return QFileDialog::getOpenFileName(parent, QObject::tr("Import"),
+                                        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+                                        QObject::tr("DiscoDesk exports (*.json);;All files (*)"));
+}
+
+std::optional<AppSettings> DialogPrompts::askSettings(QWidget *parent, const AppSettings &current,
+                                                      bool trayAvailable)
+{
+    SettingsDialog dialog(current, trayAvailable, parent);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.settings();
+}
+
+void DialogPrompts::inform(QWidget *parent, const QString &title, const QString &text)
+{
+    QMessageBox::information(parent, title, text);
+}
+
+void DialogPrompts::showError(QWidget *parent, const QString &title, const QString &text)
+{
+    QMessageBox::warning(parent, title, text);
+}
+
+void DialogPrompts::showAbout(QWidget *parent, const QString &text)
+{
+    QMessageBox::about(parent, QObject::tr("About DiscoDesk"), text);
+}
