@@ -53,6 +53,10 @@ public:
     QString adminToken() const { return m_adminToken; }
     QString adminTokenPath() const { return m_adminTokenPath; }
 
+    // Answers a request without the network, as the HTTP server would (no reply
+    // can be held): for the fuzzer.
+    HttpReply handle(const HttpRequest &request) { return m_http.dispatch(request); }
+
     Store &store() { return m_store; }
     DiscoveryService &service() { return m_service; }
     const EtcdApi &etcdApi() const { return m_etcdApi; }

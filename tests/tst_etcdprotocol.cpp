@@ -189,6 +189,30 @@ private slots:
         QCOMPARE(first.value(QStringLiteral("peer_urls")).toArray().at(0).toString(), QStringLiteral("http://127.0.0.1:23801"));
     }
 
+    void tokensSurviveExportImportAndPrune()
+    {
+        const QByteArray d = newToken(3);
+        client().send("PUT", d + "/aaaa?prevExist=false", memberBody("m1", "http://127.0.0.1:23801"));
+        client().send("PUT", d + "/bbbb?prevExist=false", memberBody("m2", "http://127.0.0.1:23802"));
+        const HttpResponse exported = client().get("/api/v1/export?ids=" + d.mid(6));
+        QCOMPARE(exported.status, 200);
+
+        TestServer other;
+        QVERIFY(other.start());
+        QCOMPARE(other.client().post("/api/v1/import", exported.body).status, 200);
+        // The imported token answers etcd exactly as the original does.
+        QCOMPARE(other.client().get(d + Query).body, client().get(d + Query).body);
+        QCOMPARE(other.client().get(d + Query).headers.value("x-etcd-index"), QByteArray("3"));
+        QCOMPARE(other.client().get(d + "/_config/size").json(), client().get(d + "/_config/size").json());
+        const HttpResponse next = other.client().send("PUT", d + "/cccc?prevExist=false", memberBody("m3", "http://127.0.0.1:23803"));
+        QCOMPARE(next.json().value(QStringLiteral("node")).toObject().value(QStringLiteral("createdIndex")).toInt(), 4);
+
+        // Prune sees tokens like any ID.
+        const HttpResponse pruned = client().post("/api/v1/prune", R"({"created_before":"2999-01-01T00:00:00Z"})");
+        QCOMPARE(pruned.json().value(QStringLiteral("removed")).toObject().value(QStringLiteral("nodes")).toInt(), 2);
+        QCOMPARE(client().get(d + Query).status, 404);
+    }
+
     void memberThatRegistersAgainGets412()
     {
         const QByteArray d = newToken(3);

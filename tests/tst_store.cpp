@@ -137,6 +137,75 @@ private slots:
         QCOMPARE(fileHash(path()), before);
     }
 
+    void upgradesAVersion1DatabaseKeepingItsData()
+    {
+        // A file as DiscoDesk 0.1's first schema wrote it.
+        execOn(path(), {
+            QStringLiteral("CREATE TABLE discodesk_schema (version INTEGER NOT NULL)"),
+            QStringLiteral("INSERT INTO discodesk_schema VALUES (1)"),
+            QStringLiteral("CREATE TABLE discovery_ids (id TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at BIGINT NOT NULL,"
+                           " expected_size INTEGER, label TEXT NOT NULL DEFAULT '', last_activity BIGINT NOT NULL)"),
+            QStringLiteral("CREATE TABLE nodes (seq INTEGER PRIMARY KEY AUTOINCREMENT, discovery_id TEXT NOT NULL"
+                           " REFERENCES discovery_ids (id) ON DELETE CASCADE, address TEXT NOT NULL,"
+                           " first_registered BIGINT NOT NULL, last_seen BIGINT NOT NULL, registrations BIGINT NOT NULL,"
+                           " registered_by TEXT NOT NULL, UNIQUE (discovery_id, address))"),
+            QStringLiteral("INSERT INTO discovery_ids VALUES ('old-id', 'rqlite', 1000000, NULL, 'from 0.1', 2000000)"),
+            QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered, last_seen, registrations, registered_by)"
+                           " VALUES ('old-id', 'localhost:4001', 1500000, 2000000, 3, '127.0.0.1')"),
+        });
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        const auto record = store.findIdWithNodes(QStringLiteral("old-id")).value();
+        QVERIFY(record);
+        QCOMPARE(record->id.label, QStringLiteral("from 0.1"));
+        QCOMPARE(record->nodes.size(), 1);
+        QCOMPARE(record->nodes.first().registrations, 3);
+        QCOMPARE(record->nodes.first().etcdIndex, 0);
+        store.close();
+
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        db.setDatabaseName(path());
+        QVERIFY(db.open());
+        {
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("SELECT version FROM discodesk_schema")) && query.next());
+            QCOMPARE(query.value(0).toInt(), Schema::latestVersion());
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("check"));
+    }
+
+    void etcdMembersGetStrictlyIncreasingIndexes()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryService service(store);
+        const auto token = service.createId(DiscoveryKind::Etcd, {}, 3);
+        QVERIFY(token.ok());
+        QVERIFY(QRegularExpression(QStringLiteral("^[0-9a-f]{32}$")).match(token->id).hasMatch());
+        QCOMPARE(token->etcdIndex, 1);
+
+        const auto first = service.createEtcdMember(token->id, QStringLiteral("aa"), QStringLiteral("m1=http://a:1"), {});
+        const auto second = service.createEtcdMember(token->id, QStringLiteral("bb"), QStringLiteral("m2=http://b:1"), {});
+        QCOMPARE(first->member.etcdIndex, 2);
+        QCOMPARE(second->member.etcdIndex, 3);
+        // Removing a member never lets its index be reused.
+        QCOMPARE(service.removeNode(token->id, QStringLiteral("bb")).value(), Store::NodeChange::Removed);
+        const auto third = service.createEtcdMember(token->id, QStringLiteral("cc"), QStringLiteral("m3=http://c:1"), {});
+        QCOMPARE(third->member.etcdIndex, 4);
+        const auto again = service.createEtcdMember(token->id, QStringLiteral("aa"), QStringLiteral("m1=http://a:1"), {});
+        QCOMPARE(again->outcome, Store::EtcdMemberCreation::Outcome::Exists);
+        QCOMPARE(again->tokenIndex, 4);
+        const auto rqlite = service.createId(DiscoveryKind::Rqlite, {});
+        QCOMPARE(service.createEtcdMember(rqlite->id, QStringLiteral("aa"), QStringLiteral("x"), {})->outcome,
+                 Store::EtcdMemberCreation::Outcome::UnknownToken);
+
+        const EtcdMemberValue value = EtcdMemberValue::parse(QStringLiteral("m1=http://10.0.0.1:2380,m1=http://[::1]:2380"));
+        QCOMPARE(value.name, QStringLiteral("m1"));
+        QCOMPARE(value.peerUrls, (QStringList{QStringLiteral("http://10.0.0.1:2380"), QStringLiteral("http://[::1]:2380")}));
+    }
+
     void createsAndFindsIds()
     {
         Store store;

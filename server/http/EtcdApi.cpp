@@ -177,14 +177,14 @@ HttpReply EtcdApi::getOrWait(const HttpRequest &request, const QString &director
             if (member.etcdIndex >= waitIndex && (memberId.isEmpty() || member.address == memberId))
                 return createEvent(directory, member, index);
         }
-        PendingReply *pending = request.defer();
+        // Nothing happened (yet): an empty 200, and etcd asks again at once.
+        HttpReply nothingYet{200, QByteArrayLiteral("application/json"), {}, {}};
+        nothingYet.headers.append({QByteArrayLiteral("X-Etcd-Index"), QByteArray::number(index)});
+        PendingReply *pending = request.defer ? request.defer() : nullptr;
+        if (!pending)
+            return nothingYet; // the reply cannot be held here
         m_waits.append(Wait{token, memberId, waitIndex, directory, pending});
-        // Nothing happened in time: an empty 200, and etcd asks again at once.
-        QTimer::singleShot(m_waitTimeout, pending, [pending, index] {
-            HttpReply empty{200, QByteArrayLiteral("application/json"), {}, {}};
-            empty.headers.append({QByteArrayLiteral("X-Etcd-Index"), QByteArray::number(index)});
-            pending->send(empty);
-        });
+        QTimer::singleShot(m_waitTimeout, pending, [pending, nothingYet] { pending->send(nothingYet); });
         connect(pending, &QObject::destroyed, this, [this] {
             m_waits.removeIf([](const Wait &wait) { return wait.reply.isNull(); });
         });

@@ -36,6 +36,9 @@ public:
     QHostAddress address() const;
     quint16 port() const;
 
+    // Asks the handlers, in order; 404 when none answers.
+    HttpReply dispatch(const HttpRequest &request);
+
     // Writes a whole reply; without the body for HEAD.
     static void write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody);
 
@@ -56,7 +59,6 @@ protected:
 
 private:
     void answer(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    HttpReply dispatch(const HttpRequest &request);
 
     QList<RequestHandler *> m_handlers;
     HttpLimits m_limits;

@@ -27,9 +27,15 @@ QByteArray methodName(QHttpServerRequest::Method method)
 
 HttpRequest HttpRequest::from(const QHttpServerRequest &request)
 {
+    return make(methodName(request.method()), request.url(), request.body(),
+                request.value(QByteArrayLiteral("authorization")), request.remoteAddress().toString());
+}
+
+HttpRequest HttpRequest::make(const QByteArray &method, const QUrl &url, const QByteArray &body,
+                              const QByteArray &authorization, const QString &remoteAddress)
+{
     HttpRequest result;
-    result.method = methodName(request.method());
-    const QUrl url = request.url();
+    result.method = method;
     const QString encodedPath = url.path(QUrl::FullyEncoded);
     result.hasPath = !encodedPath.isEmpty();
     result.rawPath = encodedPath.isEmpty() ? QStringLiteral("/") : encodedPath;
@@ -38,9 +44,9 @@ HttpRequest HttpRequest::from(const QHttpServerRequest &request)
     for (const QString &part : parts)
         result.segments.append(QUrl::fromPercentEncoding(part.toUtf8()));
     result.query = QUrlQuery(url);
-    result.body = request.body();
-    result.authorization = request.value(QByteArrayLiteral("authorization"));
-    result.remoteAddress = request.remoteAddress().toString();
+    result.body = body;
+    result.authorization = authorization;
+    result.remoteAddress = remoteAddress;
     result.baseUrl = url.scheme() + QStringLiteral("://") + url.authority();
     return result;
 }

@@ -37,10 +37,14 @@ struct HttpRequest
     QString baseUrl;
 
     // Holds the reply open: the handler keeps the PendingReply, sends through it
-    // later, and returns HttpReply::later() now. Set by the server.
+    // later, and returns HttpReply::later() now. Set by the server; may be empty
+    // where no reply can be held, and then the handler answers at once.
     std::function<PendingReply *()> defer;
 
     static HttpRequest from(const QHttpServerRequest &request);
+    // url as QHttpServer makes it: the request target with the Host header's authority.
+    static HttpRequest make(const QByteArray &method, const QUrl &url, const QByteArray &body,
+                            const QByteArray &authorization, const QString &remoteAddress);
 };
 
 struct HttpReply
