@@ -4,6 +4,7 @@
 
 #include <QAtomicInteger>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSet>
 #include <QSqlError>
@@ -103,6 +104,8 @@ class Store::Transaction
 public:
     explicit Transaction(Store &store, bool write = true) : m_store(store)
     {
+        if (write)
+            store.reconnectIfFailed();
         if (store.m_transactionDepth++ > 0) {
             m_nested = true;
             return;
@@ -110,7 +113,7 @@ public:
         QSqlQuery begin(store.m_db);
         m_open = begin.exec(write ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
         if (!m_open)
-            store.m_error = describe(begin.lastError());
+            store.fail(describe(begin.lastError()));
     }
     ~Transaction()
     {
@@ -128,7 +131,7 @@ public:
             return true;
         QSqlQuery commit(m_store.m_db);
         if (!commit.exec(QStringLiteral("COMMIT"))) {
-            m_store.m_error = describe(commit.lastError());
+            m_store.fail(describe(commit.lastError()));
             return false;
         }
         m_open = false;
@@ -202,6 +205,17 @@ QString Store::open(const QString &path)
         return fail(QStringLiteral("%1 has schema version %2, newer than this DiscoDesk knows (%3); "
                                    "use a newer DiscoDesk").arg(path).arg(version).arg(Schema::latestVersion()));
 
+    if (const QString error = configureConnection(); !error.isEmpty())
+        return fail(QStringLiteral("cannot set up %1: %2").arg(path, error));
+    if (const QString error = Schema::migrate(m_db, version); !error.isEmpty())
+        return fail(QStringLiteral("cannot upgrade the schema of %1: %2").arg(path, error));
+
+    m_path = path;
+    return {};
+}
+
+QString Store::configureConnection()
+{
     // WAL: readers never block the writer. synchronous=NORMAL: a commit survives a
     // killed process; only a power loss can take the last commits back.
     QSqlQuery pragma(m_db);
@@ -209,15 +223,31 @@ QString Store::open(const QString &path)
                                   QStringLiteral("PRAGMA synchronous = NORMAL"),
                                   QStringLiteral("PRAGMA foreign_keys = ON")}) {
         if (!pragma.exec(statement))
-            return fail(QStringLiteral("cannot set up %1: %2").arg(path, describe(pragma.lastError())));
+            return describe(pragma.lastError());
     }
-    pragma.finish();
-
-    if (const QString error = Schema::migrate(m_db, version); !error.isEmpty())
-        return fail(QStringLiteral("cannot upgrade the schema of %1: %2").arg(path, error));
-
-    m_path = path;
     return {};
+}
+
+void Store::reconnectIfFailed()
+{
+    // SQLite opens a file it may not write read-only and keeps it so; a full disk
+    // can leave the connection unable to write. A fresh connection sees the file as
+    // it is now, so writes work again once the cause is gone.
+    if (!m_failedSinceConnect || m_transactionDepth > 0 || !m_db.isValid())
+        return;
+    m_failedSinceConnect = false;
+    qDeleteAll(m_statements);
+    m_statements.clear();
+    m_db.close();
+    // SQLite made its -wal and -shm files with the database's permissions of that
+    // moment; a database made writable again needs them writable too.
+    const QFile::Permissions permissions = QFile::permissions(m_path);
+    for (const QString &suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        if (QFile::exists(m_path + suffix))
+            QFile::setPermissions(m_path + suffix, permissions);
+    }
+    if (m_db.open())
+        configureConnection();
 }
 
 void Store::close()
@@ -249,7 +279,7 @@ Store::Statement Store::run(const QString &sql, const QVariantList &values)
     if (!query) {
         query = new QSqlQuery(m_db);
         if (!query->prepare(sql)) {
-            m_error = describe(query->lastError());
+            fail(describe(query->lastError()));
             delete query;
             return Statement(nullptr);
         }
@@ -258,11 +288,17 @@ Store::Statement Store::run(const QString &sql, const QVariantList &values)
     for (int i = 0; i < values.size(); ++i)
         query->bindValue(i, values.at(i));
     if (!query->exec()) {
-        m_error = describe(query->lastError());
+        fail(describe(query->lastError()));
         query->finish();
         return Statement(nullptr);
     }
     return Statement(query);
+}
+
+void Store::fail(const QString &error)
+{
+    m_error = error;
+    m_failedSinceConnect = true;
 }
 
 QString Store::takeError()

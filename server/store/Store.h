@@ -114,6 +114,9 @@ private:
     class Transaction;
 
     Statement run(const QString &sql, const QVariantList &values = {});
+    QString configureConnection();
+    void reconnectIfFailed();
+    void fail(const QString &error);
     QString takeError();
     void noteChange(StoreChange change);
 
@@ -125,5 +128,6 @@ private:
     QString m_error;
     StoreChanges m_pending; // changes of the open transaction
     int m_transactionDepth = 0;
+    bool m_failedSinceConnect = false; // a statement failed: reconnect before the next write
     int m_maxNodesPerId = DefaultMaxNodesPerId;
 };
