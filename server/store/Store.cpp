@@ -451,6 +451,14 @@ StoreResult<bool> Store::deleteId(const QString &id)
     return existed;
 }
 
+std::optional<bool> Store::idExists(const QString &id)
+{
+    Statement q = run(QStringLiteral("SELECT 1 FROM discovery_ids WHERE id = ?"), {id});
+    if (!q)
+        return std::nullopt;
+    return q->next();
+}
+
 StoreResult<Store::NodeChange> Store::registerNode(const QString &id, const QString &address,
                                                    const QString &registeredBy, Timestamp at)
 {
@@ -458,13 +466,11 @@ StoreResult<Store::NodeChange> Store::registerNode(const QString &id, const QStr
     Transaction transaction(*this);
     if (!transaction.isActive())
         return Result::failure(takeError());
-    {
-        Statement exists = run(QStringLiteral("SELECT 1 FROM discovery_ids WHERE id = ?"), {id});
-        if (!exists)
-            return Result::failure(takeError());
-        if (!exists->next())
-            return NodeChange::UnknownId;
-    }
+    const std::optional<bool> exists = idExists(id);
+    if (!exists)
+        return Result::failure(takeError());
+    if (!*exists)
+        return NodeChange::UnknownId;
     {
         // Counted inside the write transaction, so concurrent writers cannot overshoot.
         Statement q = run(QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN address = ? THEN 1 ELSE 0 END)"
@@ -503,13 +509,11 @@ StoreResult<Store::NodeChange> Store::removeNode(const QString &id, const QStrin
     Transaction transaction(*this);
     if (!transaction.isActive())
         return Result::failure(takeError());
-    {
-        Statement exists = run(QStringLiteral("SELECT 1 FROM discovery_ids WHERE id = ?"), {id});
-        if (!exists)
-            return Result::failure(takeError());
-        if (!exists->next())
-            return NodeChange::UnknownId;
-    }
+    const std::optional<bool> exists = idExists(id);
+    if (!exists)
+        return Result::failure(takeError());
+    if (!*exists)
+        return NodeChange::UnknownId;
     Statement q = run(QStringLiteral("DELETE FROM nodes WHERE discovery_id = ? AND address = ?"), {id, address});
     if (!q)
         return Result::failure(takeError());

@@ -114,6 +114,8 @@ private:
     class Transaction;
 
     Statement run(const QString &sql, const QVariantList &values = {});
+    // Whether the ID exists; nullopt when the query failed (takeError() says why).
+    std::optional<bool> idExists(const QString &id);
     QString configureConnection();
     void reconnectIfFailed();
     void fail(const QString &error);
