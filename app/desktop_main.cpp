@@ -47,7 +47,8 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "DiscoDesk: a discovery service for rqlite (-disco-url) in a window that shows it working.\n"
+        "DiscoDesk: a discovery service for rqlite (-disco-url) and etcd (--discovery) in a window that shows "
+        "it working.\n"
         "--bind, --port and --db override the saved settings for this run."));
     parser.addHelpOption();
     parser.addVersionOption();

@@ -1,12 +1,15 @@
 // The window over a real server: a temporary SQLite file, a free loopback port, real
-// HTTP registrations, and every action a user takes (create, copy, edit, delete,
-// prune, export, import, settings), with scripted answers instead of modal dialogs.
+// HTTP registrations (rqlite's and etcd's), and every action a user takes (create,
+// copy, edit, delete, prune, export, import, settings), with scripted answers
+// instead of modal dialogs.
 
 #include "ChangeBatcher.h"
+#include "EtcdCommands.h"
 #include "ExportDialog.h"
 #include "IdTableModel.h"
 #include "core/ExchangeFormat.h"
 #include "MainWindow.h"
+#include "NewEtcdTokenDialog.h"
 #include "NodeTableModel.h"
 #include "PruneDialog.h"
 #include "RequestLogModel.h"
@@ -14,6 +17,7 @@
 #include "SettingsDialog.h"
 #include "UserPrompts.h"
 #include "Version.h"
+#include "core/Validation.h"
 #include "support/HttpClient.h"
 
 #include <QAction>
@@ -24,6 +28,7 @@
 #include <QClipboard>
 #include <QFile>
 #include <QGuiApplication>
+#include <QIcon>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
@@ -45,12 +50,15 @@ class ScriptedPrompts final : public UserPrompts
 {
 public:
     QStringList labels;                 // answers to askLabel, in order
+    QList<EtcdTokenRequest> etcdTokens; // answers to askEtcdToken, in order
     bool confirmAnswer = true;
     QStringList questions;              // what confirm() asked
     std::function<std::optional<PruneRules>(QWidget *, const PrunePreview &)> pruneAnswer;
     std::optional<ExportRequest> exportAnswer;
     QString importPath;
     std::optional<AppSettings> settingsAnswer;
+    // When set, answers askSettings instead of settingsAnswer (to look at the real dialog).
+    std::function<std::optional<AppSettings>(QWidget *, const AppSettings &, const AdminTokenInfo &)> settingsDialog;
     QStringList errors;
     QStringList infos;
     QString about;
@@ -60,6 +68,12 @@ public:
         if (labels.isEmpty())
             return std::nullopt;
         return labels.takeFirst();
+    }
+    std::optional<EtcdTokenRequest> askEtcdToken(QWidget *) override
+    {
+        if (etcdTokens.isEmpty())
+            return std::nullopt;
+        return etcdTokens.takeFirst();
     }
     bool confirm(QWidget *, const QString &, const QString &question) override
     {
@@ -72,7 +86,11 @@ public:
     }
     std::optional<ExportRequest> askExport(QWidget *, int, int) override { return exportAnswer; }
     QString askImportFile(QWidget *) override { return importPath; }
-    std::optional<AppSettings> askSettings(QWidget *, const AppSettings &, bool) override { return settingsAnswer; }
+    std::optional<AppSettings> askSettings(QWidget *parent, const AppSettings &current, bool,
+                                           const AdminTokenInfo &adminToken) override
+    {
+        return settingsDialog ? settingsDialog(parent, current, adminToken) : settingsAnswer;
+    }
     void inform(QWidget *, const QString &, const QString &text) override { infos << text; }
     void showError(QWidget *, const QString &, const QString &text) override { errors << text; }
     void showAbout(QWidget *, const QString &text) override { about = text; }
@@ -83,6 +101,12 @@ QByteArray body(const QString &address)
     return QJsonDocument(QJsonObject{{QStringLiteral("addr"), address}}).toJson(QJsonDocument::Compact);
 }
 
+// etcd's member PUT body: the URL-encoded "name=peerURL".
+QByteArray memberBody(const QString &name, int peerPort)
+{
+    return "value=" + QUrl::toPercentEncoding(QStringLiteral("%1=http://127.0.0.1:%2").arg(name).arg(peerPort));
+}
+
 QStringList nodeAddresses(const NodeTableModel &model)
 {
     QStringList list;
@@ -91,9 +115,9 @@ QStringList nodeAddresses(const NodeTableModel &model)
     return list;
 }
 
-QString cell(const QAbstractItemModel &model, int row, int column)
+QString cell(const QAbstractItemModel &model, int row, int column, int role = Qt::DisplayRole)
 {
-    return model.index(row, column).data().toString();
+    return model.index(row, column).data(role).toString();
 }
 
 } // namespace
@@ -108,6 +132,8 @@ private slots:
 
     void registrationsOverHttpAppearLive();
     void newIdIsSelectedAndItsCommandsCopied();
+    void etcdTokenFormsLive();
+    void newEtcdTokenDialogReadsTheForm();
     void editLabel();
     void deleteIdAsksFirst();
     void deleteNode();
@@ -121,6 +147,7 @@ private slots:
     void aboutShowsVersionDatabaseAndUrl();
     void shortcutsAndContextMenus();
     void settingsDialogReadsTheForm();
+    void settingsShowTheAdminToken();
 
 private:
     AppSettings testSettings(const QString &database) const;
@@ -266,6 +293,116 @@ void TestMainWindow::newIdIsSelectedAndItsCommandsCopied()
     action("newIdAction")->trigger();
     QTest::qWait(2 * ChangeBatcher::IntervalMs);
     QCOMPARE(window->idModel()->rowCount(), 1);
+}
+
+void TestMainWindow::etcdTokenFormsLive()
+{
+    MainWindow *window = openWindow();
+    m_prompts.etcdTokens << EtcdTokenRequest{3, QStringLiteral("etcd demo")};
+    action("newEtcdTokenAction")->trigger();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    const DiscoveryId token = window->idModel()->idAt(0);
+    QCOMPARE(token.kind, DiscoveryKind::Etcd);
+    QCOMPARE(token.expectedSize, std::optional<int>(3));
+    QCOMPARE(token.label, QStringLiteral("etcd demo"));
+    QCOMPARE(token.id.size(), 32);
+    QTRY_COMPARE(window->currentId(), token.id);
+    auto progress = [window](int role = Qt::DisplayRole) {
+        return window->idModel()->index(0, IdTableModel::NodesColumn).data(role);
+    };
+    QCOMPARE(progress().toString(), QStringLiteral("0/3 members"));
+
+    // Copy URL gives the token's --discovery URL, and etcd's first request there works.
+    action("copyUrlAction")->trigger();
+    const QString url = QGuiApplication::clipboard()->text();
+    QCOMPARE(url, window->server().url().toString() + QStringLiteral("/etcd/") + token.id);
+    QVERIFY(url.startsWith(QStringLiteral("http://127.0.0.1:")));
+    HttpClient client(quint16(window->server().url().port()));
+    const QByteArray directory = QUrl(url).path().toUtf8();
+    const HttpResponse size = client.get(directory + "/_config/size?quorum=false&recursive=false&sorted=false");
+    QCOMPARE(size.status, 200);
+    QCOMPARE(size.json()[QStringLiteral("node")][QStringLiteral("value")].toString(), QStringLiteral("3"));
+
+    // Copy Commands gives the commands for 3 members against that URL.
+    QCOMPARE(action("copyCommandsAction")->text(), QStringLiteral("Copy &etcd Commands (3 Members)"));
+    action("copyCommandsAction")->trigger();
+    const QString commands = QGuiApplication::clipboard()->text();
+    QCOMPARE(commands, etcdCommands(QUrl(url), 3));
+    QCOMPARE(commands.count(QStringLiteral(" --discovery %1 &\n").arg(url)), 3);
+    QVERIFY(commands.endsWith(QStringLiteral("ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:23791 member list\n")));
+
+    // Three members register as etcd does; the row counts them live, then is full.
+    const QStringList members{QStringLiteral("7044d85b7e4db59d"), QStringLiteral("a1b2c3d4e5f60718"),
+                              QStringLiteral("0f1e2d3c4b5a6978"), QStringLiteral("5e4d3c2b1a098765")};
+    auto put = [&](int i) {
+        return client.send("PUT", directory + '/' + members.at(i).toUtf8() + "?prevExist=false",
+                           memberBody(QStringLiteral("m%1").arg(i + 1), 23801 + i), "application/x-www-form-urlencoded");
+    };
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(!progress(Qt::ToolTipRole).toString().startsWith(QStringLiteral("full")));
+        QVERIFY(!progress(Qt::DecorationRole).isValid());
+        QCOMPARE(put(i).status, 201);
+        QTRY_COMPARE(progress().toString(), QStringLiteral("%1/3 members").arg(i + 1));
+    }
+    QCOMPARE(progress(Qt::ToolTipRole).toString(), QStringLiteral("full: 3 of 3 members"));
+    QVERIFY(!progress(Qt::DecorationRole).value<QIcon>().isNull());
+    QVERIFY(progress(Qt::ForegroundRole).isValid());
+
+    // The members table: member ID, name and peer URLs, in columns the user sees.
+    const NodeTableModel &nodes = *window->nodeModel();
+    QTRY_COMPARE(nodes.rowCount(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(cell(nodes, i, NodeTableModel::AddressColumn), members.at(i));
+        QCOMPARE(cell(nodes, i, NodeTableModel::NameColumn), QStringLiteral("m%1").arg(i + 1));
+        QCOMPARE(cell(nodes, i, NodeTableModel::PeerUrlsColumn), QStringLiteral("http://127.0.0.1:%1").arg(23801 + i));
+        QVERIFY(!nodes.isBeyondSize(i));
+    }
+    QVERIFY(!window->nodeView()->isColumnHidden(NodeTableModel::NameColumn));
+    QVERIFY(!window->nodeView()->isColumnHidden(NodeTableModel::PeerUrlsColumn));
+    QCOMPARE(nodes.headerData(NodeTableModel::AddressColumn, Qt::Horizontal).toString(), QStringLiteral("Member ID"));
+    QCOMPARE(window->findChild<QLabel *>(QStringLiteral("nodesTitle"))->text(),
+             QStringLiteral("Members of the etcd token %1 (etcd demo)").arg(token.id));
+
+    // A member that registers again is refused: nothing changes.
+    QCOMPARE(put(0).status, 412);
+
+    // A fourth member (two that raced for the last place): marked beyond the size.
+    QCOMPARE(put(3).status, 201);
+    QTRY_COMPARE(nodes.rowCount(), 4);
+    QTRY_VERIFY(nodes.isBeyondSize(3));
+    QVERIFY(!nodes.isBeyondSize(0) && !nodes.isBeyondSize(1) && !nodes.isBeyondSize(2));
+    QVERIFY(nodes.index(3, NodeTableModel::NameColumn).data(Qt::ForegroundRole).isValid());
+    QVERIFY(!nodes.index(2, NodeTableModel::NameColumn).data(Qt::ForegroundRole).isValid());
+    const QString tip = cell(nodes, 3, NodeTableModel::AddressColumn, Qt::ToolTipRole);
+    QVERIFY2(tip.contains(QStringLiteral("proxy")) && tip.contains(QStringLiteral("--discovery-fallback exit")),
+             qPrintable(tip));
+    QCOMPARE(progress().toString(), QStringLiteral("4/3 members"));
+    QVERIFY(progress(Qt::ToolTipRole).toString().startsWith(QStringLiteral("full: 3 of 3 members, and 1 beyond")));
+
+    // An rqlite ID beside it: no etcd columns, and the URL and commands are rqlite's.
+    const QString rqlite = createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 2);
+    window->selectIds({rqlite});
+    QVERIFY(window->nodeView()->isColumnHidden(NodeTableModel::NameColumn));
+    QVERIFY(window->nodeView()->isColumnHidden(NodeTableModel::PeerUrlsColumn));
+    QCOMPARE(nodes.headerData(NodeTableModel::AddressColumn, Qt::Horizontal).toString(), QStringLiteral("Address"));
+    action("copyUrlAction")->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), window->server().url().toString());
+    QCOMPARE(action("copyCommandsAction")->text(), QStringLiteral("Copy &rqlite Commands (3 Nodes)"));
+}
+
+void TestMainWindow::newEtcdTokenDialogReadsTheForm()
+{
+    NewEtcdTokenDialog dialog;
+    QCOMPARE(dialog.request().size, 3);
+    QCOMPARE(dialog.request().label, QString());
+    auto *size = dialog.findChild<QSpinBox *>(QStringLiteral("clusterSize"));
+    QCOMPARE(size->maximum(), Validation::MaxExpectedSize);
+    QCOMPARE(size->minimum(), 1);
+    size->setValue(5);
+    dialog.findChild<QLineEdit *>(QStringLiteral("label"))->setText(QStringLiteral("  five  "));
+    QCOMPARE(dialog.request().size, 5);
+    QCOMPARE(dialog.request().label, QStringLiteral("five"));
 }
 
 void TestMainWindow::editLabel()
@@ -659,6 +796,16 @@ void TestMainWindow::shortcutsAndContextMenus()
     m_prompts.labels << QStringLiteral("from the keyboard");
     QTest::keyClick(window, Qt::Key_N, Qt::ControlModifier);
     QTRY_COMPARE(window->idModel()->rowCount(), 2);
+
+    // Ctrl+Shift+N asks for a size and creates an etcd token, which is selected.
+    m_prompts.etcdTokens << EtcdTokenRequest{5, QStringLiteral("etcd from the keyboard")};
+    QTest::keyClick(window, Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(window->idModel()->rowCount(), 3);
+    QTRY_VERIFY(!window->currentId().isEmpty());
+    const DiscoveryId &token = window->idModel()->idAt(window->idModel()->rowOf(window->currentId()));
+    QCOMPARE(token.label, QStringLiteral("etcd from the keyboard"));
+    QCOMPARE(token.kind, DiscoveryKind::Etcd);
+    QCOMPARE(token.expectedSize, std::optional<int>(5));
 }
 
 void TestMainWindow::settingsDialogReadsTheForm()
@@ -676,6 +823,45 @@ void TestMainWindow::settingsDialogReadsTheForm()
     QCOMPARE(edited.serverConfig().bindAddress, QHostAddress(QHostAddress::LocalHostIPv6));
     // No tray on this desktop: the option cannot be turned on.
     QVERIFY(!dialog.findChild<QCheckBox *>(QStringLiteral("closeToTray"))->isEnabled());
+}
+
+void TestMainWindow::settingsShowTheAdminToken()
+{
+    MainWindow *window = openWindow();
+    const auto [token, path] = window->server().call([](DiscoveryServer &server) {
+        return std::pair(server.adminToken(), server.adminTokenPath());
+    });
+    QVERIFY(!token.isEmpty());
+    QVERIFY(QFile::exists(path));
+
+    // The user opens the real dialog, looks at the token, shows it and copies it.
+    QString shown, pathText, explanation;
+    bool maskedAtFirst = false, visibleAfterShow = false;
+    m_prompts.settingsDialog = [&](QWidget *parent, const AppSettings &current,
+                                   const AdminTokenInfo &adminToken) -> std::optional<AppSettings> {
+        SettingsDialog dialog(current, false, adminToken, parent);
+        auto *field = dialog.findChild<QLineEdit *>(QStringLiteral("adminToken"));
+        shown = field->text();
+        maskedAtFirst = field->echoMode() == QLineEdit::Password && field->isReadOnly();
+        dialog.findChild<QPushButton *>(QStringLiteral("showAdminToken"))->click();
+        visibleAfterShow = field->echoMode() == QLineEdit::Normal;
+        QGuiApplication::clipboard()->clear();
+        dialog.findChild<QPushButton *>(QStringLiteral("copyAdminToken"))->click();
+        pathText = dialog.findChild<QLabel *>(QStringLiteral("adminTokenPath"))->text();
+        for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+            if (label->text().contains(QStringLiteral("loopback")))
+                explanation = label->text();
+        }
+        return std::nullopt; // Cancel
+    };
+    action("settingsAction")->trigger();
+    QCOMPARE(shown, token);
+    QVERIFY(maskedAtFirst);
+    QVERIFY(visibleAfterShow);
+    QCOMPARE(QGuiApplication::clipboard()->text(), token);
+    QVERIFY2(pathText.contains(path), qPrintable(pathText));
+    QVERIFY2(explanation.contains(QStringLiteral("Needed only when the server listens beyond loopback")),
+             qPrintable(explanation));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -3,6 +3,7 @@
 // batching, and the texts the window shows or copies.
 
 #include "ChangeBatcher.h"
+#include "EtcdCommands.h"
 #include "ExportFiles.h"
 #include "IdTableModel.h"
 #include "NodeTableModel.h"
@@ -11,6 +12,9 @@
 #include "TimeText.h"
 
 #include <QAbstractItemModelTester>
+#include <QColor>
+#include <QIcon>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTest>
@@ -41,6 +45,23 @@ Node makeNode(const QString &address, qint64 seenSeconds, qint64 registrations =
     node.lastSeen = at(seenSeconds);
     node.registrations = registrations;
     node.registeredBy = QStringLiteral("127.0.0.1");
+    return node;
+}
+
+DiscoveryId makeEtcdToken(const QString &id, int size, int members = 0)
+{
+    DiscoveryId record = makeId(id, 0, {}, members);
+    record.kind = DiscoveryKind::Etcd;
+    record.expectedSize = size;
+    return record;
+}
+
+// An etcd member as the store keeps it: its ID, what it registered, its createdIndex.
+Node makeMember(const QString &memberId, const QString &name, qint64 etcdIndex)
+{
+    Node node = makeNode(memberId, etcdIndex);
+    node.etcdValue = QStringLiteral("%1=http://127.0.0.1:%2").arg(name).arg(23800 + etcdIndex);
+    node.etcdIndex = etcdIndex;
     return node;
 }
 
@@ -79,11 +100,17 @@ private slots:
 
     void nodesOfTheShownIdOnly();
     void staleNodeUpdateIsIgnored();
+    void etcdTokenShowsProgressAndFull();
+    void etcdMembersShowNameAndPeerUrls();
+    void etcdMembersBeyondSizeAreMarked();
 
     void requestLogIsNewestFirstAndCapped();
     void batcherGroupsChangesAndDropsUntilFence();
 
     void rqliteCommandsForThreeNodes();
+    void etcdCommandsForThreeMembers();
+    void etcdCommandsNeverShareAPort();
+    void etcdDiscoveryUrlOfAToken();
     void csvHasOneRowPerNode();
 };
 
@@ -306,6 +333,104 @@ void TestUiModels::staleNodeUpdateIsIgnored()
     QCOMPARE(model.nodeAt(0).registrations, 5);
 }
 
+void TestUiModels::etcdTokenShowsProgressAndFull()
+{
+    IdTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const DiscoveryId token = makeEtcdToken(QStringLiteral("0123456789abcdef0123456789abcdef"), 3);
+    model.setIds({token, makeId(QStringLiteral("rq"), 1)});
+    auto nodes = [&](int role = Qt::DisplayRole) { return model.index(0, IdTableModel::NodesColumn).data(role); };
+    QCOMPARE(nodes().toString(), QStringLiteral("0/3 members"));
+    QCOMPARE(cell(model, 0, IdTableModel::KindColumn), QStringLiteral("etcd"));
+    QCOMPARE(cell(model, 1, IdTableModel::NodesColumn), QStringLiteral("0")); // rqlite: a plain count
+
+    QStringList shown;
+    for (qint64 i = 1; i <= 3; ++i) {
+        QVERIFY(!nodes(Qt::DecorationRole).isValid()); // not full yet
+        QVERIFY(!nodes(Qt::ForegroundRole).isValid());
+        QVERIFY(nodes(Qt::ToolTipRole).toString().contains(QStringLiteral("each member waits until all 3")));
+        model.applyChanges({{nodeChange(StoreChange::Type::NodeAdded, token.id,
+                                        makeMember(QStringLiteral("member%1").arg(i), QStringLiteral("m%1").arg(i), i),
+                                        10 + i)}});
+        shown << nodes().toString();
+    }
+    QCOMPARE(shown, QStringList({QStringLiteral("1/3 members"), QStringLiteral("2/3 members"),
+                                 QStringLiteral("3/3 members")}));
+    // Full: a green mark with an icon, and the tooltip says so.
+    QCOMPARE(nodes(Qt::ToolTipRole).toString(), QStringLiteral("full: 3 of 3 members"));
+    QCOMPARE(nodes(Qt::ForegroundRole).value<QColor>(), QColor(0x2e, 0x7d, 0x32));
+    QVERIFY(!nodes(Qt::DecorationRole).value<QIcon>().isNull());
+    QVERIFY(IdTableModel::isFullEtcdToken(model.idAt(0)));
+    QVERIFY(!model.index(1, IdTableModel::NodesColumn).data(Qt::DecorationRole).isValid());
+
+    // A fourth member: still full, and the tooltip counts the one beyond.
+    model.applyChanges({{nodeChange(StoreChange::Type::NodeAdded, token.id,
+                                    makeMember(QStringLiteral("member4"), QStringLiteral("m4"), 4), 20)}});
+    QCOMPARE(nodes().toString(), QStringLiteral("4/3 members"));
+    QVERIFY(nodes(Qt::ToolTipRole).toString().startsWith(QStringLiteral("full: 3 of 3 members, and 1 beyond")));
+    QVERIFY(!nodes(Qt::DecorationRole).value<QIcon>().isNull());
+}
+
+void TestUiModels::etcdMembersShowNameAndPeerUrls()
+{
+    NodeTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Node member = makeMember(QStringLiteral("7044d85b7e4db59d"), QStringLiteral("m1"), 2);
+    member.etcdValue = QStringLiteral("m1=http://127.0.0.1:23801,m1=http://10.0.0.1:2380");
+    model.setNodes(QStringLiteral("tok"), {member}, DiscoveryKind::Etcd, 3);
+    QCOMPARE(model.headerData(NodeTableModel::AddressColumn, Qt::Horizontal).toString(), QStringLiteral("Member ID"));
+    QCOMPARE(cell(model, 0, NodeTableModel::AddressColumn), QStringLiteral("7044d85b7e4db59d"));
+    QCOMPARE(cell(model, 0, NodeTableModel::NameColumn), QStringLiteral("m1"));
+    QCOMPARE(cell(model, 0, NodeTableModel::PeerUrlsColumn),
+             QStringLiteral("http://127.0.0.1:23801, http://10.0.0.1:2380"));
+    QVERIFY(!model.isBeyondSize(0));
+    QVERIFY(!model.index(0, NodeTableModel::AddressColumn).data(Qt::ForegroundRole).isValid());
+
+    // An rqlite ID: the address column says so, and there is no name.
+    model.setNodes(QStringLiteral("rq"), {makeNode(QStringLiteral("localhost:4001"), 1)});
+    QCOMPARE(model.kind(), DiscoveryKind::Rqlite);
+    QCOMPARE(model.headerData(NodeTableModel::AddressColumn, Qt::Horizontal).toString(), QStringLiteral("Address"));
+    QCOMPARE(cell(model, 0, NodeTableModel::NameColumn), QString());
+    QCOMPARE(cell(model, 0, NodeTableModel::PeerUrlsColumn), QString());
+}
+
+void TestUiModels::etcdMembersBeyondSizeAreMarked()
+{
+    NodeTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // Listed out of createdIndex order: etcd counts by createdIndex, so "late" (5)
+    // is the one beyond a size of 2, although it is listed first.
+    model.setNodes(QStringLiteral("tok"),
+                   {makeMember(QStringLiteral("late"), QStringLiteral("m3"), 5),
+                    makeMember(QStringLiteral("first"), QStringLiteral("m1"), 2),
+                    makeMember(QStringLiteral("second"), QStringLiteral("m2"), 3)},
+                   DiscoveryKind::Etcd, 2);
+    QVERIFY(model.isBeyondSize(0));
+    QVERIFY(!model.isBeyondSize(1));
+    QVERIFY(!model.isBeyondSize(2));
+    QCOMPARE(model.index(0, NodeTableModel::NameColumn).data(Qt::ForegroundRole).value<QColor>(),
+             QColor(0xe6, 0x51, 0x00));
+    QVERIFY(!model.index(0, NodeTableModel::AddressColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+    const QString tip = cell(model, 0, NodeTableModel::AddressColumn, Qt::ToolTipRole);
+    QVERIFY2(tip.contains(QStringLiteral("proxy")) && tip.contains(QStringLiteral("--discovery-fallback exit")),
+             qPrintable(tip));
+    QVERIFY(cell(model, 1, NodeTableModel::AddressColumn, Qt::ToolTipRole).startsWith(QStringLiteral("m1=")));
+
+    // Another late one registers live: marked too.
+    model.applyChanges({{nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("tok"),
+                                    makeMember(QStringLiteral("later"), QStringLiteral("m4"), 6), 6)}});
+    QVERIFY(model.isBeyondSize(3));
+
+    // The first member is removed: the oldest of the late ones moves up into the size.
+    model.applyChanges({{nodeChange(StoreChange::Type::NodeRemoved, QStringLiteral("tok"),
+                                    makeNode(QStringLiteral("first"), 0), 7)}});
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.nodeAt(0).address, QStringLiteral("late"));
+    QVERIFY(!model.isBeyondSize(0));
+    QVERIFY(!model.index(0, NodeTableModel::NameColumn).data(Qt::ForegroundRole).isValid());
+    QVERIFY(model.isBeyondSize(2));
+}
+
 void TestUiModels::requestLogIsNewestFirstAndCapped()
 {
     RequestLogModel model;
@@ -368,26 +493,80 @@ void TestUiModels::rqliteCommandsForThreeNodes()
                             "-raft-addr localhost:4006 ~/node.3\n"));
 }
 
+void TestUiModels::etcdCommandsForThreeMembers()
+{
+    const QUrl url(QStringLiteral("http://127.0.0.1:4011/etcd/0123456789abcdef0123456789abcdef"));
+    QCOMPARE(etcdCommands(url, 3),
+             QStringLiteral(
+                 "etcd --name m1 --data-dir ~/etcd-m1 --listen-client-urls http://127.0.0.1:23791 "
+                 "--advertise-client-urls http://127.0.0.1:23791 --listen-peer-urls http://127.0.0.1:23801 "
+                 "--initial-advertise-peer-urls http://127.0.0.1:23801 "
+                 "--discovery http://127.0.0.1:4011/etcd/0123456789abcdef0123456789abcdef &\n"
+                 "etcd --name m2 --data-dir ~/etcd-m2 --listen-client-urls http://127.0.0.1:23792 "
+                 "--advertise-client-urls http://127.0.0.1:23792 --listen-peer-urls http://127.0.0.1:23802 "
+                 "--initial-advertise-peer-urls http://127.0.0.1:23802 "
+                 "--discovery http://127.0.0.1:4011/etcd/0123456789abcdef0123456789abcdef &\n"
+                 "etcd --name m3 --data-dir ~/etcd-m3 --listen-client-urls http://127.0.0.1:23793 "
+                 "--advertise-client-urls http://127.0.0.1:23793 --listen-peer-urls http://127.0.0.1:23803 "
+                 "--initial-advertise-peer-urls http://127.0.0.1:23803 "
+                 "--discovery http://127.0.0.1:4011/etcd/0123456789abcdef0123456789abcdef &\n"
+                 "ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:23791 member list\n"));
+}
+
+void TestUiModels::etcdCommandsNeverShareAPort()
+{
+    // Past 10 members, 23800 + i would be another member's client port.
+    for (int size : {1, 10, 11, 25, 1000}) {
+        const QStringList lines = etcdCommands(QUrl(QStringLiteral("http://127.0.0.1:4011/etcd/t")), size)
+                                      .split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), size + 1);
+        QSet<QString> ports;
+        for (int i = 0; i < size; ++i) {
+            const QStringList words = lines.at(i).split(u' ');
+            const QString client = words.at(words.indexOf(QStringLiteral("--listen-client-urls")) + 1);
+            const QString peer = words.at(words.indexOf(QStringLiteral("--listen-peer-urls")) + 1);
+            QVERIFY(QUrl(client).port() <= 65535 && QUrl(peer).port() <= 65535);
+            ports << client.section(u':', -1) << peer.section(u':', -1);
+        }
+        QCOMPARE(ports.size(), 2 * size);
+    }
+}
+
+void TestUiModels::etcdDiscoveryUrlOfAToken()
+{
+    QCOMPARE(etcdDiscoveryUrl(QUrl(QStringLiteral("http://127.0.0.1:4011")), QStringLiteral("abc")).toString(),
+             QStringLiteral("http://127.0.0.1:4011/etcd/abc"));
+    QCOMPARE(etcdDiscoveryUrl(QUrl(QStringLiteral("https://[::1]:4011")), QStringLiteral("abc")).toString(),
+             QStringLiteral("https://[::1]:4011/etcd/abc"));
+}
+
 void TestUiModels::csvHasOneRowPerNode()
 {
     DiscoveryId withNodes = makeId(QStringLiteral("id1"), 0, QStringLiteral("a \"quoted\", label"));
     withNodes.expectedSize = 3;
     const DiscoveryId empty = makeId(QStringLiteral("id2"), 60);
+    const DiscoveryId token = makeEtcdToken(QStringLiteral("tok"), 3, 1);
+    Node member = makeMember(QStringLiteral("7044d85b7e4db59d"), QStringLiteral("m1"), 2);
+    member.etcdValue = QStringLiteral("m1=http://127.0.0.1:23801,m1=http://127.0.0.1:23811");
     const QByteArray csv = ExportFiles::csvDocument(
         {{withNodes, {makeNode(QStringLiteral("localhost:4001"), 1), makeNode(QStringLiteral("localhost:4003"), 2, 3)}},
-         {empty, {}}});
+         {empty, {}},
+         {token, {member}}});
     const QList<QByteArray> lines = csv.split('\n');
-    QCOMPARE(lines.size(), 5); // header, 2 nodes, 1 empty ID, and the end
+    QCOMPARE(lines.size(), 6); // header, 2 nodes, 1 empty ID, 1 etcd member, and the end
     QCOMPARE(lines.at(0), QByteArray("id,kind,label,created_at,expected_size,last_activity,node_count,addr,"
-                                     "first_registered,last_seen,registrations,registered_by\r"));
+                                     "first_registered,last_seen,registrations,registered_by,etcd_name,etcd_value\r"));
     QCOMPARE(lines.at(1), QByteArray("id1,rqlite,\"a \"\"quoted\"\", label\",1970-01-01T00:00:00.000000Z,3,"
                                      "1970-01-01T00:00:00.000000Z,2,localhost:4001,1970-01-01T00:00:01.000000Z,"
-                                     "1970-01-01T00:00:01.000000Z,1,127.0.0.1\r"));
+                                     "1970-01-01T00:00:01.000000Z,1,127.0.0.1,,\r"));
     QVERIFY(lines.at(2).startsWith("id1,"));
     QVERIFY(lines.at(2).contains(",localhost:4003,"));
-    QVERIFY(lines.at(2).endsWith(",3,127.0.0.1\r"));
-    QCOMPARE(lines.at(3), QByteArray("id2,rqlite,,1970-01-01T00:01:00.000000Z,,1970-01-01T00:01:00.000000Z,0,,,,,\r"));
-    QCOMPARE(lines.at(4), QByteArray());
+    QVERIFY(lines.at(2).endsWith(",3,127.0.0.1,,\r"));
+    QCOMPARE(lines.at(3), QByteArray("id2,rqlite,,1970-01-01T00:01:00.000000Z,,1970-01-01T00:01:00.000000Z,0,,,,,,,\r"));
+    QCOMPARE(lines.at(4), QByteArray("tok,etcd,,1970-01-01T00:00:00.000000Z,3,1970-01-01T00:00:00.000000Z,1,"
+                                     "7044d85b7e4db59d,1970-01-01T00:00:02.000000Z,1970-01-01T00:00:02.000000Z,1,"
+                                     "127.0.0.1,m1,\"m1=http://127.0.0.1:23801,m1=http://127.0.0.1:23811\"\r"));
+    QCOMPARE(lines.at(5), QByteArray());
 }
 
 QTEST_MAIN(TestUiModels)

@@ -35,18 +35,19 @@ QByteArray csvDocument(const QList<DiscoveryIdWithNodes> &records)
                           QStringLiteral("last_activity"), QStringLiteral("node_count"),
                           QStringLiteral("addr"), QStringLiteral("first_registered"),
                           QStringLiteral("last_seen"), QStringLiteral("registrations"),
-                          QStringLiteral("registered_by")});
+                          QStringLiteral("registered_by"), QStringLiteral("etcd_name"), QStringLiteral("etcd_value")});
     for (const DiscoveryIdWithNodes &record : records) {
         const DiscoveryId &id = record.id;
         const QStringList idFields = {id.id, kindName(id.kind), id.label, id.createdAt.toIso8601(),
                                       id.expectedSize ? QString::number(*id.expectedSize) : QString(),
                                       id.lastActivity.toIso8601(), QString::number(record.nodes.size())};
         if (record.nodes.isEmpty())
-            csv += row(idFields + QStringList{{}, {}, {}, {}, {}});
+            csv += row(idFields + QStringList{{}, {}, {}, {}, {}, {}, {}});
         for (const Node &node : record.nodes) {
             csv += row(idFields + QStringList{node.address, node.firstRegistered.toIso8601(),
                                               node.lastSeen.toIso8601(), QString::number(node.registrations),
-                                              node.registeredBy});
+                                              node.registeredBy, EtcdMemberValue::parse(node.etcdValue).name,
+                                              node.etcdValue});
         }
     }
     return csv;

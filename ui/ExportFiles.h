@@ -10,8 +10,9 @@ enum class ExportFormat { Json, Csv };
 namespace ExportFiles {
 
 // The CSV export: a header, then one row per node with its ID's columns, and one row
-// with empty node columns for each ID that has no nodes. Times are ISO 8601 UTC, as
-// in the JSON export; fields are quoted as RFC 4180 says.
+// with empty node columns for each ID that has no nodes. etcd members also have
+// their name and registered value (empty for rqlite nodes). Times are ISO 8601 UTC,
+// as in the JSON export; fields are quoted as RFC 4180 says.
 QByteArray csvDocument(const QList<DiscoveryIdWithNodes> &records);
 
 // The file's bytes in the chosen format (JSON: ExchangeFormat's export document).

@@ -28,4 +28,10 @@ QIcon themed(const QString &themeName, const QString &fallback)
     return QIcon::fromTheme(themeName, QIcon(QStringLiteral(":/icons/") + fallback));
 }
 
+QIcon own(const QString &name)
+{
+    loadResources();
+    return QIcon(QStringLiteral(":/icons/") + name);
+}
+
 } // namespace Icons

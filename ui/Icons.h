@@ -9,5 +9,8 @@ namespace Icons {
 QIcon application();
 // themeName: a freedesktop icon name; fallback: a file name under :/icons/.
 QIcon themed(const QString &themeName, const QString &fallback);
+// DiscoDesk's own icon whatever the theme, for marks whose colour carries meaning
+// (full.svg, warning.svg).
+QIcon own(const QString &name);
 
 } // namespace Icons

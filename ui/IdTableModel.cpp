@@ -1,5 +1,9 @@
 #include "IdTableModel.h"
 
+#include "Icons.h"
+#include "Plural.h"
+
+#include <QColor>
 #include <QSet>
 
 IdTableModel::IdTableModel(QObject *parent)
@@ -171,8 +175,11 @@ QVariant IdTableModel::data(const QModelIndex &index, int role) const
     case IdColumn:
         if (role == Qt::DisplayRole || role == SortRole)
             return id.id;
-        if (role == Qt::ToolTipRole)
-            return tr("Give this ID to every node of the cluster (-disco-id)");
+        if (role == Qt::ToolTipRole) {
+            return id.kind == DiscoveryKind::Etcd
+                       ? tr("Every member's --discovery URL ends with this token (Copy Discovery URL)")
+                       : tr("Give this ID to every node of the cluster (-disco-id)");
+        }
         break;
     case KindColumn:
         if (role == Qt::DisplayRole || role == SortRole)
@@ -185,20 +192,57 @@ QVariant IdTableModel::data(const QModelIndex &index, int role) const
     case CreatedColumn:
         return timeData(id.createdAt, role);
     case NodesColumn:
-        if (role == Qt::DisplayRole)
-            return id.expectedSize ? QStringLiteral("%1 / %2").arg(id.nodeCount).arg(*id.expectedSize)
-                                   : QString::number(id.nodeCount);
-        if (role == SortRole)
-            return id.nodeCount;
-        if (role == Qt::TextAlignmentRole)
-            return int(Qt::AlignCenter);
-        if (role == Qt::ToolTipRole && id.expectedSize)
-            return tr("%1 of %2 expected nodes registered").arg(id.nodeCount).arg(*id.expectedSize);
-        break;
+        return nodesData(id, role);
     case LastActivityColumn:
         return timeData(id.lastActivity, role);
     }
     return {};
+}
+
+QVariant IdTableModel::nodesData(const DiscoveryId &id, int role) const
+{
+    if (role == SortRole)
+        return id.nodeCount;
+    if (role == Qt::TextAlignmentRole)
+        return int(Qt::AlignCenter);
+    if (id.kind != DiscoveryKind::Etcd) {
+        if (role == Qt::DisplayRole)
+            return id.expectedSize ? QStringLiteral("%1 / %2").arg(id.nodeCount).arg(*id.expectedSize)
+                                   : QString::number(id.nodeCount);
+        if (role == Qt::ToolTipRole && id.expectedSize)
+            return tr("%1 of %2 expected nodes registered").arg(id.nodeCount).arg(*id.expectedSize);
+        return {};
+    }
+
+    if (!id.expectedSize) { // an imported token without a size: just count
+        if (role == Qt::DisplayRole)
+            return countOf(id.nodeCount, tr("member"), tr("members"));
+        return {};
+    }
+    const int size = *id.expectedSize;
+    const bool full = isFullEtcdToken(id);
+    switch (role) {
+    case Qt::DisplayRole:
+        return tr("%1/%2 members").arg(id.nodeCount).arg(size);
+    case Qt::ForegroundRole:
+        return full ? QVariant(QColor(0x2e, 0x7d, 0x32)) : QVariant();
+    case Qt::DecorationRole:
+        return full ? QVariant(Icons::own(QStringLiteral("full.svg"))) : QVariant();
+    case Qt::ToolTipRole:
+        if (!full)
+            return tr("%1 of %2 members registered; each member waits until all %2 have").arg(id.nodeCount).arg(size);
+        if (id.nodeCount == size)
+            return tr("full: %1 of %1 members").arg(size);
+        return tr("full: %1 of %1 members, and %2 beyond its size (proxies, or exited with "
+                  "--discovery-fallback exit)")
+            .arg(QString::number(size), QString::number(id.nodeCount - size));
+    }
+    return {};
+}
+
+bool IdTableModel::isFullEtcdToken(const DiscoveryId &id)
+{
+    return id.kind == DiscoveryKind::Etcd && id.expectedSize && id.nodeCount >= *id.expectedSize;
 }
 
 QVariant IdTableModel::headerData(int section, Qt::Orientation orientation, int role) const

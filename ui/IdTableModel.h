@@ -7,7 +7,8 @@
 
 // The discovery IDs, one row each: ID, kind, label, created, nodes, last activity.
 // Loaded once from a snapshot, then kept current by applying the store's changes to
-// the rows in place.
+// the rows in place. An etcd token's nodes column shows its progress ("2/3 members")
+// and is marked once the token is full.
 class IdTableModel : public LiveTableModel
 {
     Q_OBJECT
@@ -29,6 +30,10 @@ public:
     int rowOf(const QString &id) const { return m_rowOf.value(id, -1); }
     qint64 totalNodes() const;
 
+    // An etcd token that has as many members as its size, or more: etcd forms the
+    // cluster from the first ones, and later members cannot join.
+    static bool isFullEtcdToken(const DiscoveryId &id);
+
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -43,6 +48,7 @@ protected:
     int rowOfKey(const QString &key) const override { return rowOf(key); }
 
 private:
+    QVariant nodesData(const DiscoveryId &id, int role) const;
     void removeRows(QList<int> rows);
     void reindex();
 

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "EtcdCommands.h"
 #include "ExportFiles.h"
 #include "Icons.h"
 #include "IdTableModel.h"
@@ -156,7 +157,12 @@ void MainWindow::createActions()
                    Icons::themed(QStringLiteral("document-new"), QStringLiteral("new.svg")),
                    QKeySequence::New, &MainWindow::newId);
     a.newId->setIconText(tr("New"));
-    a.newId->setToolTip(tr("Create a discovery ID for a new cluster (Ctrl+N)"));
+    a.newId->setToolTip(tr("Create a discovery ID for a new rqlite cluster (Ctrl+N)"));
+    a.newEtcdToken = make(tr("New &etcd Token\u2026"), QStringLiteral("newEtcdTokenAction"),
+                          Icons::themed(QStringLiteral("document-new"), QStringLiteral("new.svg")),
+                          QKeySequence(tr("Ctrl+Shift+N")), &MainWindow::newEtcdToken);
+    a.newEtcdToken->setIconText(tr("New etcd"));
+    a.newEtcdToken->setToolTip(tr("Create a token for a new etcd cluster of a given size (Ctrl+Shift+N)"));
     a.copyId = make(tr("&Copy ID"), QStringLiteral("copyIdAction"),
                     Icons::themed(QStringLiteral("edit-copy"), QStringLiteral("copy.svg")),
                     QKeySequence::Copy, &MainWindow::copyId);
@@ -164,11 +170,11 @@ void MainWindow::createActions()
                      Icons::themed(QStringLiteral("insert-link"), QStringLiteral("link.svg")),
                      QKeySequence(tr("Ctrl+Shift+U")), &MainWindow::copyDiscoveryUrl);
     a.copyUrl->setIconText(tr("Copy URL"));
-    a.copyCommands = make(tr("Copy &rqlite Commands (3 Nodes)"), QStringLiteral("copyCommandsAction"),
+    // One action for both kinds: its text says which commands (updateActions).
+    a.copyCommands = make(tr("Copy Cluster &Commands"), QStringLiteral("copyCommandsAction"),
                           Icons::themed(QStringLiteral("utilities-terminal"), QStringLiteral("terminal.svg")),
-                          QKeySequence(tr("Ctrl+Shift+C")), &MainWindow::copyRqliteCommands);
-    a.copyCommands->setIconText(tr("rqlite Commands"));
-    a.copyCommands->setToolTip(tr("Copy the commands that start a local 3-node rqlite cluster with this ID"));
+                          QKeySequence(tr("Ctrl+Shift+C")), &MainWindow::copyClusterCommands);
+    a.copyCommands->setIconText(tr("Commands"));
     a.editLabel = make(tr("Edit &Label\u2026"), QStringLiteral("editLabelAction"),
                        Icons::themed(QStringLiteral("document-edit"), QStringLiteral("edit.svg")),
                        QKeySequence(Qt::Key_F2), &MainWindow::editLabel);
@@ -256,7 +262,7 @@ QWidget *MainWindow::createCentralWidget()
     idHeader->setSectionResizeMode(IdTableModel::LabelColumn, QHeaderView::Stretch);
     m_idView->setColumnWidth(IdTableModel::IdColumn, m_idView->fontMetrics().horizontalAdvance(QString(38, u'8')));
     m_idView->setColumnWidth(IdTableModel::KindColumn, 70);
-    m_idView->setColumnWidth(IdTableModel::NodesColumn, 70);
+    m_idView->setColumnWidth(IdTableModel::NodesColumn, 120); // "12/12 members" and the full mark
     m_idView->setColumnWidth(IdTableModel::CreatedColumn, 110);
     m_idView->setColumnWidth(IdTableModel::LastActivityColumn, 110);
     for (QAction *action : {m_actions.newId, m_actions.copyId, m_actions.copyCommands, m_actions.copyUrl,
@@ -284,6 +290,8 @@ QWidget *MainWindow::createCentralWidget()
     m_nodeView = makeTable(m_nodes, QStringLiteral("nodeView"));
     m_nodeView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_nodeView->horizontalHeader()->setSectionResizeMode(NodeTableModel::AddressColumn, QHeaderView::Stretch);
+    m_nodeView->horizontalHeader()->setSectionResizeMode(NodeTableModel::PeerUrlsColumn, QHeaderView::Stretch);
+    m_nodeView->setColumnWidth(NodeTableModel::NameColumn, 110);
     for (int column : {int(NodeTableModel::FirstRegisteredColumn), int(NodeTableModel::LastSeenColumn),
                        int(NodeTableModel::RegistrationsColumn)})
         m_nodeView->setColumnWidth(column, 130);
@@ -300,6 +308,7 @@ QWidget *MainWindow::createCentralWidget()
     splitter->setChildrenCollapsible(false);
     layout->addWidget(splitter, 1);
 
+    updateNodeColumns();
     updateNodesTitle();
     return central;
 }
@@ -327,6 +336,7 @@ void MainWindow::createMenusAndToolBar()
     const Actions &a = m_actions;
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(a.newId);
+    file->addAction(a.newEtcdToken);
     file->addSeparator();
     file->addAction(a.importIds);
     file->addAction(a.exportIds);
@@ -354,6 +364,7 @@ void MainWindow::createMenusAndToolBar()
     toolBar->setMovable(false);
     toolBar->setIconSize(QSize(20, 20));
     toolBar->addAction(a.newId);
+    toolBar->addAction(a.newEtcdToken);
     toolBar->addAction(a.copyId);
     toolBar->addAction(a.copyCommands);
     toolBar->addAction(a.copyUrl);
@@ -381,9 +392,10 @@ void MainWindow::createStatusBar()
     m_urlButton = new QToolButton;
     m_urlButton->setObjectName(QStringLiteral("serverUrl"));
     m_urlButton->setAutoRaise(true);
-    m_urlButton->setToolTip(tr("The discovery URL (-disco-url). Click to copy it."));
+    m_urlButton->setToolTip(tr("The server's URL, rqlite's -disco-url. Click to copy it."));
     m_urlButton->setCursor(Qt::PointingHandCursor);
-    connect(m_urlButton, &QToolButton::clicked, this, &MainWindow::copyDiscoveryUrl);
+    connect(m_urlButton, &QToolButton::clicked, this,
+            [this] { copyToClipboard(m_server.url().toString(), tr("discovery URL")); });
     m_countsLabel = new QLabel;
     m_countsLabel->setObjectName(QStringLiteral("counts"));
     m_rateLabel = new QLabel(tr("0 req/s"));
@@ -467,8 +479,11 @@ void MainWindow::loadNodesOfCurrentId()
         const auto found = m_server.call([id](DiscoveryServer &server) { return server.store().findIdWithNodes(id); });
         if (!found.ok())
             statusBar()->showMessage(tr("Cannot read the nodes of %1: %2").arg(id, found.error()), MessageMs);
-        m_nodes->setNodes(id, found.ok() && found.value() ? found.value()->nodes : QList<Node>());
+        const DiscoveryId *record = currentRecord();
+        m_nodes->setNodes(id, found.ok() && found.value() ? found.value()->nodes : QList<Node>(), record->kind,
+                          record->expectedSize);
     }
+    updateNodeColumns();
     updateNodesTitle();
     updateActions();
 }
@@ -488,6 +503,12 @@ void MainWindow::applyChanges(const QList<StoreChanges> &transactions)
 }
 
 // --- selection ----------------------------------------------------------------------
+
+const DiscoveryId *MainWindow::currentRecord() const
+{
+    const int row = m_ids->rowOf(currentId());
+    return row < 0 ? nullptr : &m_ids->idAt(row);
+}
 
 QString MainWindow::currentId() const
 {
@@ -561,6 +582,30 @@ void MainWindow::newId()
                              MessageMs * 2);
 }
 
+void MainWindow::newEtcdToken()
+{
+    const auto request = m_prompts.askEtcdToken(this);
+    if (!request)
+        return;
+    if (const QString problem = Validation::checkLabel(request->label); !problem.isEmpty())
+        return m_prompts.showError(this, tr("New etcd Token"), tr("The label cannot be used: %1.").arg(problem));
+    if (request->size < 1 || request->size > Validation::MaxExpectedSize) {
+        return m_prompts.showError(this, tr("New etcd Token"), tr("The cluster size must be from 1 to %1.")
+                                                                   .arg(Validation::MaxExpectedSize));
+    }
+    const auto created = m_server.call([request = *request](DiscoveryServer &server) {
+        return server.service().createId(DiscoveryKind::Etcd, request.label, request.size);
+    });
+    if (!created.ok())
+        return reportFailure(tr("New etcd Token"), created.error());
+    m_selectWhenShown = created->id;
+    m_filter->clear(); // so the new row is not filtered out
+    statusBar()->showMessage(tr("Created the etcd token %1 for %2. Copy the etcd commands (Ctrl+Shift+C) to "
+                                "start the cluster.")
+                                 .arg(created->id, countOf(request->size, tr("member"), tr("members"))),
+                             MessageMs * 2);
+}
+
 void MainWindow::copyId()
 {
     copyToClipboard(currentId(), tr("ID"));
@@ -568,14 +613,26 @@ void MainWindow::copyId()
 
 void MainWindow::copyDiscoveryUrl()
 {
-    if (m_server.isRunning())
+    if (!m_server.isRunning())
+        return;
+    const DiscoveryId *record = currentRecord();
+    if (record && record->kind == DiscoveryKind::Etcd)
+        copyToClipboard(etcdDiscoveryUrl(m_server.url(), record->id).toString(), tr("--discovery URL"));
+    else
         copyToClipboard(m_server.url().toString(), tr("discovery URL"));
 }
 
-void MainWindow::copyRqliteCommands()
+void MainWindow::copyClusterCommands()
 {
-    if (m_server.isRunning() && !currentId().isEmpty())
-        copyToClipboard(rqliteCommands(m_server.url(), currentId()), tr("rqlite commands for 3 nodes"));
+    const DiscoveryId *record = currentRecord();
+    if (!m_server.isRunning() || !record)
+        return;
+    if (record->kind == DiscoveryKind::Rqlite) {
+        copyToClipboard(rqliteCommands(m_server.url(), record->id), tr("rqlite commands for 3 nodes"));
+    } else if (record->expectedSize) {
+        copyToClipboard(etcdCommands(etcdDiscoveryUrl(m_server.url(), record->id), *record->expectedSize),
+                        tr("etcd commands for %1").arg(countOf(*record->expectedSize, tr("member"), tr("members"))));
+    }
 }
 
 void MainWindow::editLabel()
@@ -714,7 +771,13 @@ void MainWindow::importIds()
 
 void MainWindow::openSettings()
 {
-    const auto chosen = m_prompts.askSettings(this, m_settings, m_tray != nullptr);
+    AdminTokenInfo adminToken;
+    if (m_server.isRunning()) {
+        adminToken = m_server.call([](DiscoveryServer &server) {
+            return AdminTokenInfo{server.adminToken(), server.adminTokenPath()};
+        });
+    }
+    const auto chosen = m_prompts.askSettings(this, m_settings, m_tray != nullptr, adminToken);
     if (chosen)
         applySettings(*chosen);
 }
@@ -731,7 +794,8 @@ QString MainWindow::aboutText() const
                              : m_runConfig.databasePath.isEmpty() ? ServerConfig::defaultDatabasePath()
                                                                   : m_runConfig.databasePath;
     return tr("<h3>DiscoDesk %1</h3>"
-              "<p>A local discovery service for rqlite clusters (-disco-url), and a window that shows it working.</p>"
+              "<p>A local discovery service for rqlite (-disco-url) and etcd (--discovery) clusters, and a window "
+              "that shows it working.</p>"
               "<table>"
               "<tr><td>Discovery URL:&nbsp;</td><td>%2</td></tr>"
               "<tr><td>Database:&nbsp;</td><td>%3</td></tr>"
@@ -768,14 +832,29 @@ void MainWindow::updateActions()
     const bool running = m_server.isRunning();
     const QString id = currentId();
     const bool hasCurrent = running && !id.isEmpty();
-    // The commands start rqlite nodes: they make no sense for another kind of ID.
-    const bool isRqlite = hasCurrent && m_ids->idAt(m_ids->rowOf(id)).kind == DiscoveryKind::Rqlite;
+    const DiscoveryId *record = hasCurrent ? currentRecord() : nullptr;
+    const bool isEtcd = record && record->kind == DiscoveryKind::Etcd;
+    // etcd's commands start as many members as the token's size: it must have one.
+    const bool hasCommands = record && (!isEtcd || record->expectedSize);
     const bool hasSelection = running && !selectedIds().isEmpty();
     const bool hasNodes = running && !selectedNodes().isEmpty();
     m_actions.newId->setEnabled(running);
+    m_actions.newEtcdToken->setEnabled(running);
     m_actions.copyId->setEnabled(hasCurrent);
     m_actions.copyUrl->setEnabled(running);
-    m_actions.copyCommands->setEnabled(isRqlite);
+    m_actions.copyUrl->setToolTip(isEtcd ? tr("Copy this etcd token's --discovery URL (Ctrl+Shift+U)")
+                                         : tr("Copy the discovery URL, rqlite's -disco-url (Ctrl+Shift+U)"));
+    m_actions.copyCommands->setEnabled(hasCommands);
+    if (isEtcd && record->expectedSize) {
+        const int size = *record->expectedSize;
+        m_actions.copyCommands->setText(
+            tr("Copy &etcd Commands (%1)").arg(countOf(size, tr("Member"), tr("Members"))));
+        m_actions.copyCommands->setToolTip(
+            tr("Copy the commands that start a local %1-member etcd cluster with this token").arg(size));
+    } else {
+        m_actions.copyCommands->setText(tr("Copy &rqlite Commands (3 Nodes)"));
+        m_actions.copyCommands->setToolTip(tr("Copy the commands that start a local 3-node rqlite cluster with this ID"));
+    }
     m_actions.editLabel->setEnabled(hasCurrent);
     m_actions.deleteIds->setEnabled(hasSelection);
     m_actions.deleteNodes->setEnabled(hasNodes);
@@ -812,7 +891,20 @@ void MainWindow::updateNodesTitle()
     }
     const int row = m_ids->rowOf(id);
     const QString label = row >= 0 ? m_ids->idAt(row).label : QString();
-    m_nodesTitle->setText(label.isEmpty() ? tr("Nodes of %1").arg(id) : tr("Nodes of %1 (%2)").arg(id, label));
+    const bool etcd = m_nodes->kind() == DiscoveryKind::Etcd;
+    if (label.isEmpty())
+        m_nodesTitle->setText(etcd ? tr("Members of the etcd token %1").arg(id) : tr("Nodes of %1").arg(id));
+    else
+        m_nodesTitle->setText(etcd ? tr("Members of the etcd token %1 (%2)").arg(id, label)
+                                   : tr("Nodes of %1 (%2)").arg(id, label));
+}
+
+void MainWindow::updateNodeColumns()
+{
+    // Member names and peer URLs exist only for etcd tokens.
+    const bool etcd = m_nodes->kind() == DiscoveryKind::Etcd;
+    m_nodeView->setColumnHidden(NodeTableModel::NameColumn, !etcd);
+    m_nodeView->setColumnHidden(NodeTableModel::PeerUrlsColumn, !etcd);
 }
 
 void MainWindow::updateEmptyHint()
@@ -820,7 +912,8 @@ void MainWindow::updateEmptyHint()
     if (!m_emptyHint)
         return;
     const bool empty = m_idProxy->rowCount() == 0 && m_server.isRunning();
-    m_emptyHint->setText(m_ids->rowCount() == 0 ? tr("No discovery IDs yet.\nClick New (Ctrl+N) to create one.")
+    m_emptyHint->setText(m_ids->rowCount() == 0 ? tr("No discovery IDs yet.\nClick New (Ctrl+N) for an rqlite "
+                                                     "cluster or New etcd (Ctrl+Shift+N) for an etcd cluster.")
                                                 : tr("No ID matches the filter."));
     m_emptyHint->setVisible(empty);
     m_emptyHint->setGeometry(m_idView->viewport()->rect());

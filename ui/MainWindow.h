@@ -66,9 +66,14 @@ public:
 
 public slots:
     void newId();
+    void newEtcdToken();
     void copyId();
+    // The URL its nodes are given: the server's (-disco-url) for an rqlite ID, the
+    // token's --discovery URL for an etcd token.
     void copyDiscoveryUrl();
-    void copyRqliteCommands();
+    // The commands that start a local cluster with the current ID: 3 rqlite nodes,
+    // or as many etcd members as the token's size.
+    void copyClusterCommands();
     void editLabel();
     void deleteIds();
     void deleteNodes();
@@ -93,6 +98,8 @@ private:
     void createStatusBar();
     void createTray();
 
+    // The current row's ID, or nullptr when no row is current.
+    const DiscoveryId *currentRecord() const;
     void reloadIds();
     void loadNodesOfCurrentId();
     void applyChanges(const QList<StoreChanges> &transactions);
@@ -100,6 +107,7 @@ private:
     void updateActions();
     void updateCounts();
     void updateNodesTitle();
+    void updateNodeColumns();
     void updateEmptyHint();
     void tick();
     void copyToClipboard(const QString &text, const QString &what);
@@ -137,7 +145,7 @@ private:
 
     struct Actions
     {
-        QAction *newId, *copyId, *copyUrl, *copyCommands, *editLabel, *deleteIds, *deleteNodes,
+        QAction *newId, *newEtcdToken, *copyId, *copyUrl, *copyCommands, *editLabel, *deleteIds, *deleteNodes,
             *copyAddress, *prune, *exportIds, *importIds, *settings, *about, *aboutQt, *quit, *find,
             *showHide;
     } m_actions{};

@@ -1,16 +1,26 @@
 #include "NodeTableModel.h"
 
+#include "Icons.h"
+
+#include <QColor>
+
+#include <algorithm>
+
 NodeTableModel::NodeTableModel(QObject *parent)
     : LiveTableModel({FirstRegisteredColumn, LastSeenColumn}, parent)
 {
 }
 
-void NodeTableModel::setNodes(const QString &discoveryId, const QList<Node> &nodes)
+void NodeTableModel::setNodes(const QString &discoveryId, const QList<Node> &nodes, DiscoveryKind kind,
+                              std::optional<int> expectedSize)
 {
     beginResetModel();
     m_discoveryId = discoveryId;
     m_rows = discoveryId.isEmpty() ? QList<Node>() : nodes;
+    m_kind = discoveryId.isEmpty() ? DiscoveryKind::Rqlite : kind;
+    m_expectedSize = expectedSize;
     clearHighlights();
+    m_beyondSize = membersBeyondSize();
     endResetModel();
 }
 
@@ -24,6 +34,36 @@ void NodeTableModel::applyChanges(const QList<StoreChanges> &transactions)
                 apply(change);
         }
     }
+    updateBeyondSize();
+}
+
+QSet<QString> NodeTableModel::membersBeyondSize() const
+{
+    QSet<QString> beyond;
+    if (m_kind != DiscoveryKind::Etcd || !m_expectedSize || *m_expectedSize < 1 || m_rows.size() <= *m_expectedSize)
+        return beyond;
+    // etcd sorts the members by createdIndex and counts the first size of them.
+    QList<qint64> indexes;
+    for (const Node &node : m_rows)
+        indexes.append(node.etcdIndex);
+    std::sort(indexes.begin(), indexes.end());
+    const qint64 last = indexes.at(*m_expectedSize - 1);
+    for (const Node &node : m_rows) {
+        if (node.etcdIndex > last)
+            beyond.insert(node.address);
+    }
+    return beyond;
+}
+
+void NodeTableModel::updateBeyondSize()
+{
+    QSet<QString> beyond = membersBeyondSize();
+    if (beyond == m_beyondSize)
+        return;
+    m_beyondSize = std::move(beyond);
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1),
+                         {Qt::ForegroundRole, Qt::DecorationRole, Qt::ToolTipRole});
 }
 
 void NodeTableModel::apply(const StoreChange &change)
@@ -61,8 +101,10 @@ void NodeTableModel::apply(const StoreChange &change)
         // Its nodes went with it.
         setNodes({}, {});
         break;
-    case StoreChange::Type::IdCreated:
     case StoreChange::Type::IdUpdated:
+        m_expectedSize = change.discovery.expectedSize; // an import may set it
+        break;
+    case StoreChange::Type::IdCreated:
         break;
     }
 }
@@ -93,13 +135,31 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     const Node &node = m_rows.at(index.row());
     if (role == Qt::BackgroundRole)
         return highlightBackground(index.row());
+    const int column = index.column();
+    const bool isTimeColumn = column == FirstRegisteredColumn || column == LastSeenColumn;
+    if (isBeyondSize(index.row())) {
+        if (role == Qt::ForegroundRole)
+            return QColor(0xe6, 0x51, 0x00);
+        if (role == Qt::DecorationRole && column == AddressColumn)
+            return Icons::own(QStringLiteral("warning.svg"));
+        if (role == Qt::ToolTipRole && !isTimeColumn)
+            return beyondSizeText();
+    }
 
-    switch (index.column()) {
+    switch (column) {
     case AddressColumn:
         if (role == Qt::DisplayRole || role == SortRole)
             return node.address;
         if (role == Qt::ToolTipRole && !node.etcdValue.isEmpty())
             return node.etcdValue; // an etcd member: its name and peer URLs
+        break;
+    case NameColumn:
+        if (role == Qt::DisplayRole || role == SortRole)
+            return EtcdMemberValue::parse(node.etcdValue).name;
+        break;
+    case PeerUrlsColumn:
+        if (role == Qt::DisplayRole || role == SortRole)
+            return EtcdMemberValue::parse(node.etcdValue).peerUrls.join(QStringLiteral(", "));
         break;
     case FirstRegisteredColumn:
         return timeData(node.firstRegistered, role);
@@ -119,12 +179,21 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
+QString NodeTableModel::beyondSizeText() const
+{
+    return tr("Beyond the token's size of %1: etcd turns this member into a proxy to the first %1 members, "
+              "or with --discovery-fallback exit it exits")
+        .arg(m_expectedSize.value_or(0));
+}
+
 QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case AddressColumn: return tr("Address");
+    case AddressColumn: return m_kind == DiscoveryKind::Etcd ? tr("Member ID") : tr("Address");
+    case NameColumn: return tr("Member name");
+    case PeerUrlsColumn: return tr("Peer URLs");
     case FirstRegisteredColumn: return tr("First registered");
     case LastSeenColumn: return tr("Last seen");
     case RegistrationsColumn: return tr("Times registered");

@@ -1,10 +1,13 @@
 #include "SettingsDialog.h"
 
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGroupBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -12,7 +15,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-SettingsDialog::SettingsDialog(const AppSettings &settings, bool trayAvailable, QWidget *parent)
+SettingsDialog::SettingsDialog(const AppSettings &settings, bool trayAvailable, const AdminTokenInfo &adminToken,
+                               QWidget *parent)
     : QDialog(parent)
 {
     setWindowTitle(tr("Settings"));
@@ -67,6 +71,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool trayAvailable, 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_problem);
+    layout->addWidget(createAdminTokenBox(adminToken));
     layout->addWidget(buttons);
     validate();
     resize(560, sizeHint().height());
@@ -81,6 +86,55 @@ AppSettings SettingsDialog::settings() const
     result.timeZone = m_timeZone->currentIndex() == 1 ? TimeZoneChoice::Utc : TimeZoneChoice::Local;
     result.closeToTray = m_closeToTray->isChecked();
     return result;
+}
+
+QWidget *SettingsDialog::createAdminTokenBox(const AdminTokenInfo &adminToken)
+{
+    auto *box = new QGroupBox(tr("Admin API token"));
+    const bool known = !adminToken.token.isEmpty();
+
+    auto *token = new QLineEdit(adminToken.token);
+    token->setObjectName(QStringLiteral("adminToken"));
+    token->setReadOnly(true);
+    token->setEchoMode(QLineEdit::Password); // a secret: hidden until asked for
+    token->setPlaceholderText(tr("shown while the server is running"));
+    token->setCursorPosition(0); // shown from its start
+    auto *show = new QPushButton(tr("Show"));
+    show->setObjectName(QStringLiteral("showAdminToken"));
+    show->setCheckable(true);
+    show->setEnabled(known);
+    connect(show, &QPushButton::toggled, token, [token, show](bool visible) {
+        token->setEchoMode(visible ? QLineEdit::Normal : QLineEdit::Password);
+        show->setText(visible ? tr("Hide") : tr("Show"));
+    });
+    auto *copy = new QPushButton(tr("Copy"));
+    copy->setObjectName(QStringLiteral("copyAdminToken"));
+    copy->setEnabled(known);
+    connect(copy, &QPushButton::clicked, copy, [copy, value = adminToken.token] {
+        QGuiApplication::clipboard()->setText(value);
+        copy->setText(tr("Copied"));
+    });
+    auto *tokenRow = new QHBoxLayout;
+    tokenRow->addWidget(token, 1);
+    tokenRow->addWidget(show);
+    tokenRow->addWidget(copy);
+
+    auto *path = new QLabel(known ? tr("Kept in %1 (readable by you only).").arg(adminToken.path) : QString());
+    path->setObjectName(QStringLiteral("adminTokenPath"));
+    path->setTextFormat(Qt::PlainText);
+    path->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    path->setWordWrap(true);
+    auto *why = new QLabel(tr("Needed only when the server listens beyond loopback (an address other than "
+                              "127.0.0.1 or ::1): the admin API (/api/v1) then asks for the header "
+                              "\"Authorization: Bearer <token>\". rqlite and etcd nodes never need it."));
+    why->setTextFormat(Qt::PlainText);
+    why->setWordWrap(true);
+
+    auto *layout = new QVBoxLayout(box);
+    layout->addLayout(tokenRow);
+    layout->addWidget(path);
+    layout->addWidget(why);
+    return box;
 }
 
 void SettingsDialog::validate()

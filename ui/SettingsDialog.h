@@ -9,21 +9,32 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QWidget;
+
+// The running server's admin API token and the file it is kept in; empty while the
+// server is not running.
+struct AdminTokenInfo
+{
+    QString token;
+    QString path;
+};
 
 // Edits AppSettings. Changing the address, port or database restarts the server in
-// place once the dialog is accepted.
+// place once the dialog is accepted. Also shows the admin API token, read-only.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
 
 public:
-    SettingsDialog(const AppSettings &settings, bool trayAvailable, QWidget *parent = nullptr);
+    SettingsDialog(const AppSettings &settings, bool trayAvailable, const AdminTokenInfo &adminToken = {},
+                   QWidget *parent = nullptr);
 
     AppSettings settings() const;
 
 private:
     void validate();
     void browseDatabase();
+    QWidget *createAdminTokenBox(const AdminTokenInfo &adminToken);
 
     QLineEdit *m_bind;
     QSpinBox *m_port;

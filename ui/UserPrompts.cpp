@@ -1,6 +1,5 @@
 #include "UserPrompts.h"
 
-#include "SettingsDialog.h"
 #include "core/Validation.h"
 
 #include <QFileDialog>
@@ -18,6 +17,14 @@ std::optional<QString> DialogPrompts::askLabel(QWidget *parent, const QString &t
     if (dialog.exec() != QDialog::Accepted)
         return std::nullopt;
     return dialog.textValue().trimmed().left(Validation::MaxLabelLength);
+}
+
+std::optional<EtcdTokenRequest> DialogPrompts::askEtcdToken(QWidget *parent)
+{
+    NewEtcdTokenDialog dialog(parent);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.request();
 }
 
 bool DialogPrompts::confirm(QWidget *parent, const QString &title, const QString &question)
@@ -52,9 +59,9 @@ QString DialogPrompts::askImportFile(QWidget *parent)
 }
 
 std::optional<AppSettings> DialogPrompts::askSettings(QWidget *parent, const AppSettings &current,
-                                                      bool trayAvailable)
+                                                      bool trayAvailable, const AdminTokenInfo &adminToken)
 {
-    SettingsDialog dialog(current, trayAvailable, parent);
+    SettingsDialog dialog(current, trayAvailable, adminToken, parent);
     if (dialog.exec() != QDialog::Accepted)
         return std::nullopt;
     return dialog.settings();

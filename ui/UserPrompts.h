@@ -2,7 +2,9 @@
 
 #include "AppSettings.h"
 #include "ExportDialog.h"
+#include "NewEtcdTokenDialog.h"
 #include "PruneDialog.h"
+#include "SettingsDialog.h"
 
 #include <optional>
 
@@ -17,13 +19,14 @@ public:
     virtual ~UserPrompts() = default;
 
     virtual std::optional<QString> askLabel(QWidget *parent, const QString &title, const QString &current) = 0;
+    virtual std::optional<EtcdTokenRequest> askEtcdToken(QWidget *parent) = 0;
     virtual bool confirm(QWidget *parent, const QString &title, const QString &question) = 0;
     virtual std::optional<PruneRules> askPruneRules(QWidget *parent, const PrunePreview &preview,
                                                     TimeZoneChoice zone) = 0;
     virtual std::optional<ExportRequest> askExport(QWidget *parent, int allCount, int selectedCount) = 0;
     virtual QString askImportFile(QWidget *parent) = 0;
     virtual std::optional<AppSettings> askSettings(QWidget *parent, const AppSettings &current,
-                                                   bool trayAvailable) = 0;
+                                                   bool trayAvailable, const AdminTokenInfo &adminToken) = 0;
 
     virtual void inform(QWidget *parent, const QString &title, const QString &text) = 0;
     virtual void showError(QWidget *parent, const QString &title, const QString &text) = 0;
@@ -35,13 +38,14 @@ class DialogPrompts final : public UserPrompts
 {
 public:
     std::optional<QString> askLabel(QWidget *parent, const QString &title, const QString &current) override;
+    std::optional<EtcdTokenRequest> askEtcdToken(QWidget *parent) override;
     bool confirm(QWidget *parent, const QString &title, const QString &question) override;
     std::optional<PruneRules> askPruneRules(QWidget *parent, const PrunePreview &preview,
                                             TimeZoneChoice zone) override;
     std::optional<ExportRequest> askExport(QWidget *parent, int allCount, int selectedCount) override;
     QString askImportFile(QWidget *parent) override;
-    std::optional<AppSettings> askSettings(QWidget *parent, const AppSettings &current,
-                                           bool trayAvailable) override;
+    std::optional<AppSettings> askSettings(QWidget *parent, const AppSettings &current, bool trayAvailable,
+                                           const AdminTokenInfo &adminToken) override;
     void inform(QWidget *parent, const QString &title, const QString &text) override;
     void showError(QWidget *parent, const QString &title, const QString &text) override;
     void showAbout(QWidget *parent, const QString &text) override;
