@@ -67,6 +67,12 @@ private slots:
         QTest::newRow("invalid utf-8") << request("POST", "/" + id, "{\"addr\":\"\xff\xfe:1\"}") << 400;
         QTest::newRow("duplicate keys") << request("POST", "/" + id, "{\"addr\":\"a:1\",\"addr\":\"b:2\"}") << 400;
         QTest::newRow("delete body array") << request("DELETE", "/" + id, "[]") << 400;
+        QTest::newRow("addr words") << request("POST", "/" + id, "{\"addr\":\"my laptop\"}") << 400;
+        QTest::newRow("addr no port") << request("POST", "/" + id, "{\"addr\":\"localhost\"}") << 400;
+        QTest::newRow("addr port 0") << request("POST", "/" + id, "{\"addr\":\"localhost:0\"}") << 400;
+        QTest::newRow("addr port too big") << request("POST", "/" + id, "{\"addr\":\"localhost:65536\"}") << 400;
+        QTest::newRow("addr url without host") << request("POST", "/" + id, "{\"addr\":\"http://:4001\"}") << 400;
+        QTest::newRow("addr bad ipv6") << request("POST", "/" + id, "{\"addr\":\"[::1:4001\"}") << 400;
         QTest::newRow("unknown id") << request("POST", "/00000000-0000-4000-8000-000000000000", "{\"addr\":\"a:1\"}") << 404;
 
         // paths

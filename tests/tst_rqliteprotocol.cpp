@@ -133,6 +133,19 @@ private slots:
         QVERIFY(nodesOf(client().get("/" + id)).isEmpty());
     }
 
+    void addressesInEveryUsualFormAreAccepted()
+    {
+        const QByteArray id = m_server->createId();
+        const QStringList forms{QStringLiteral("localhost:4001"), QStringLiteral("10.0.0.1:4001"),
+                                QStringLiteral("[::1]:4001"), QStringLiteral("node_1.local:65535"),
+                                QStringLiteral("http://localhost:4001"), QStringLiteral("https://db-2.example:443/x")};
+        for (const QString &addr : forms) {
+            const HttpResponse response = client().post("/" + id, "{\"addr\":\"" + addr.toUtf8() + "\"}");
+            QVERIFY2(response.status == 200, qPrintable(addr + u' ' + QString::fromUtf8(response.body)));
+        }
+        QCOMPARE(nodesOf(client().get("/" + id)), forms);
+    }
+
     void otherMethodsAre405()
     {
         const QByteArray id = m_server->createId();

@@ -206,6 +206,33 @@ private slots:
         QCOMPARE(value.peerUrls, (QStringList{QStringLiteral("http://10.0.0.1:2380"), QStringLiteral("http://[::1]:2380")}));
     }
 
+    void refusesADamagedDatabaseAndLeavesItUntouched()
+    {
+        {
+            Store store;
+            QCOMPARE(store.open(path()), QString());
+            DiscoveryService service(store);
+            for (int i = 0; i < 50; ++i) {
+                const QString id = service.createId(DiscoveryKind::Rqlite, QStringLiteral("cluster %1").arg(i))->id;
+                for (int n = 0; n < 3; ++n)
+                    service.registerNode(id, QStringLiteral("host-%1-%2-%3:4001").arg(i).arg(n).arg(QString(60, u'x')), {});
+            }
+        } // closed: everything is checkpointed into the file
+        QFile file(path());
+        QVERIFY(file.size() > 6 * 4096);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.seek(3 * 4096)); // past the first pages, into the tables
+        file.write(QByteArray(2 * 4096, '\x5a'));
+        file.close();
+        const QByteArray before = fileHash(path());
+
+        Store store;
+        const QString error = store.open(path());
+        QVERIFY2(error.contains(QStringLiteral("is damaged")), qPrintable(error));
+        QVERIFY(!store.isOpen());
+        QCOMPARE(fileHash(path()), before);
+    }
+
     void createsAndFindsIds()
     {
         Store store;

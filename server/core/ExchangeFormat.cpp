@@ -172,7 +172,7 @@ std::optional<Node> readNode(const QJsonValue &value, const QString &path, Disco
     Reader reader(value.toObject(), path, error);
     Node node;
     node.address = reader.string(QStringLiteral("addr"), true);
-    if (!reader.failed()) {
+    if (!reader.failed() && kind == DiscoveryKind::Rqlite) {
         if (const QString problem = Validation::checkAddress(node.address); !problem.isEmpty())
             reader.fail(QStringLiteral("addr"), problem);
     }
@@ -190,7 +190,7 @@ std::optional<Node> readNode(const QJsonValue &value, const QString &path, Disco
             reader.fail(QStringLiteral("addr"), QStringLiteral("\"%1\" is not a valid etcd member ID").arg(node.address.left(80)));
         node.etcdValue = reader.string(QStringLiteral("value"), true);
         if (!reader.failed()) {
-            if (const QString problem = Validation::checkAddress(node.etcdValue); !problem.isEmpty())
+            if (const QString problem = Validation::checkEtcdValue(node.etcdValue); !problem.isEmpty())
                 reader.fail(QStringLiteral("value"), problem);
         }
         node.etcdIndex = reader.integer(QStringLiteral("etcd_index"), true, 2,

@@ -1,5 +1,8 @@
 #include "Validation.h"
 
+#include <QRegularExpression>
+#include <QUrl>
+
 namespace {
 
 bool hasControlCharacter(QStringView text)
@@ -39,6 +42,17 @@ bool isWellFormedEtcdMemberId(QStringView text)
     return isWellFormedId(text) && text.front() != u'_';
 }
 
+QString checkEtcdValue(QStringView value)
+{
+    if (value.trimmed().isEmpty())
+        return QStringLiteral("value is empty");
+    if (value.size() > MaxAddressLength)
+        return QStringLiteral("value is longer than %1 characters").arg(MaxAddressLength);
+    if (hasControlCharacter(value))
+        return QStringLiteral("value contains a control character");
+    return {};
+}
+
 QString checkAddress(QStringView address)
 {
     if (address.trimmed().isEmpty())
@@ -47,6 +61,22 @@ QString checkAddress(QStringView address)
         return QStringLiteral("address is longer than %1 characters").arg(MaxAddressLength);
     if (hasControlCharacter(address))
         return QStringLiteral("address contains a control character");
+
+    const QString text = address.toString();
+    static const QRegularExpression scheme(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]*://"));
+    if (scheme.match(text).hasMatch()) {
+        const QUrl url(text, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty())
+            return QStringLiteral("\"%1\" is not a URL with a host").arg(text.left(80));
+        return {};
+    }
+    // host:port, where host is a name, an IPv4 address or [an IPv6 address].
+    static const QRegularExpression hostPort(
+        QStringLiteral(R"(^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?):([0-9]{1,5})$)"));
+    const QRegularExpressionMatch match = hostPort.match(text);
+    const int port = match.captured(3).toInt();
+    if (!match.hasMatch() || port < 1 || port > 65535)
+        return QStringLiteral("\"%1\" is not host:port (such as localhost:4001) or a URL").arg(text.left(80));
     return {};
 }
 

@@ -24,8 +24,12 @@ bool isWellFormedEtcdMemberId(QStringView text);
 inline constexpr int MaxExpectedSize = 1000;
 
 // Each returns an empty string when the value is acceptable, else why it is not.
-// Also used for an etcd member's registered value ("name=peerURL,...").
+// A node's address: "host:port" (a name, an IPv4 address or [an IPv6 address], and a
+// port from 1 to 65535) or a URL with a host ("http://host:port/..."), at most
+// MaxAddressLength characters, no control characters.
 QString checkAddress(QStringView address);
+// An etcd member's registered value ("name=peerURL,..."): length and characters only.
+QString checkEtcdValue(QStringView value);
 QString checkLabel(QStringView label);
 
 } // namespace Validation

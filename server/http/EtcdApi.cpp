@@ -224,7 +224,7 @@ HttpReply EtcdApi::createMember(const HttpRequest &request, const QString &direc
     const QString value = formValue(request.body, QStringLiteral("value"), &present);
     if (!present)
         return etcdError(400, InvalidField, QStringLiteral("Invalid field"), QStringLiteral("value is missing"), 0);
-    if (const QString problem = Validation::checkAddress(value); !problem.isEmpty())
+    if (const QString problem = Validation::checkEtcdValue(value); !problem.isEmpty())
         return etcdError(400, InvalidField, QStringLiteral("Invalid field"), QStringLiteral("value: ") + problem, 0);
 
     const auto created = m_service.createEtcdMember(token, memberId, value, request.remoteAddress);

@@ -204,6 +204,17 @@ QString Store::open(const QString &path)
     if (version > Schema::latestVersion())
         return fail(QStringLiteral("%1 has schema version %2, newer than this DiscoDesk knows (%3); "
                                    "use a newer DiscoDesk").arg(path).arg(version).arg(Schema::latestVersion()));
+    {
+        // Damaged pages would fail requests later and take writes now: refuse the
+        // file before writing anything to it.
+        QSqlQuery check(m_db);
+        if (!check.exec(QStringLiteral("PRAGMA quick_check(1)")) || !check.next())
+            return fail(QStringLiteral("%1 is damaged (%2); restore it or choose another file")
+                            .arg(path, describe(check.lastError())));
+        if (const QString result = check.value(0).toString(); result != u"ok")
+            return fail(QStringLiteral("%1 is damaged (SQLite: %2); restore it or choose another file")
+                            .arg(path, result.left(200)));
+    }
 
     if (const QString error = configureConnection(); !error.isEmpty())
         return fail(QStringLiteral("cannot set up %1: %2").arg(path, error));
