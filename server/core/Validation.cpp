@@ -14,6 +14,18 @@ bool hasControlCharacter(QStringView text)
     return false;
 }
 
+// What addresses and etcd values share: not blank, not too long, no control characters.
+QString checkRegisteredText(QStringView text, const QString &what)
+{
+    if (text.trimmed().isEmpty())
+        return what + QStringLiteral(" is empty");
+    if (text.size() > Validation::MaxAddressLength)
+        return QStringLiteral("%1 is longer than %2 characters").arg(what).arg(Validation::MaxAddressLength);
+    if (hasControlCharacter(text))
+        return what + QStringLiteral(" contains a control character");
+    return {};
+}
+
 } // namespace
 
 namespace Validation {
@@ -44,23 +56,13 @@ bool isWellFormedEtcdMemberId(QStringView text)
 
 QString checkEtcdValue(QStringView value)
 {
-    if (value.trimmed().isEmpty())
-        return QStringLiteral("value is empty");
-    if (value.size() > MaxAddressLength)
-        return QStringLiteral("value is longer than %1 characters").arg(MaxAddressLength);
-    if (hasControlCharacter(value))
-        return QStringLiteral("value contains a control character");
-    return {};
+    return checkRegisteredText(value, QStringLiteral("value"));
 }
 
 QString checkAddress(QStringView address)
 {
-    if (address.trimmed().isEmpty())
-        return QStringLiteral("address is empty");
-    if (address.size() > MaxAddressLength)
-        return QStringLiteral("address is longer than %1 characters").arg(MaxAddressLength);
-    if (hasControlCharacter(address))
-        return QStringLiteral("address contains a control character");
+    if (QString problem = checkRegisteredText(address, QStringLiteral("address")); !problem.isEmpty())
+        return problem;
 
     const QString text = address.toString();
     static const QRegularExpression scheme(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]*://"));
