@@ -2,24 +2,11 @@
 
 #include "CommandLine.h"
 #include "DiscoveryServer.h"
+#include "LogWriter.h"
 #include "ShutdownSignals.h"
 #include "Version.h"
 
 #include <QCoreApplication>
-#include <QTextStream>
-
-#include <cstdio>
-
-namespace {
-
-void printLine(FILE *stream, const QString &line)
-{
-    std::fputs(qPrintable(line + u'\n'), stream);
-    std::fflush(stream);
-}
-
-} // namespace
-
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -37,29 +24,31 @@ int main(int argc, char *argv[])
     const ServerOptions options(parser);
     parser.process(app);
 
+    LogWriter out(stdout);
+    LogWriter err(stderr);
     ServerConfig config;
     if (const QString error = options.apply(parser, config); !error.isEmpty()) {
-        printLine(stderr, QStringLiteral("discodesk-server: %1").arg(error));
+        err.writeLineNow(QStringLiteral("discodesk-server: %1").arg(error));
         return 2;
     }
 
     ShutdownSignals signalHandler;
     DiscoveryServer server;
-    QObject::connect(&server, &DiscoveryServer::requestFinished, [](const RequestLogEntry &entry) {
-        printLine(stdout, entry.toLogLine());
+    QObject::connect(&server, &DiscoveryServer::requestFinished, &out, [&out](const RequestLogEntry &entry) {
+        out.writeLine(entry.toLogLine());
     });
     if (const QString error = server.start(config); !error.isEmpty()) {
-        printLine(stderr, QStringLiteral("discodesk-server: %1").arg(error));
+        err.writeLineNow(QStringLiteral("discodesk-server: %1").arg(error));
         return 1;
     }
-    printLine(stdout, QStringLiteral("DiscoDesk %1 listening on %2 (database %3)")
-                          .arg(QStringLiteral(DISCODESK_VERSION), server.url().toString(), server.databasePath()));
+    out.writeLineNow(QStringLiteral("DiscoDesk %1 listening on %2 (database %3)")
+                         .arg(QStringLiteral(DISCODESK_VERSION), server.url().toString(), server.databasePath()));
     if (!config.bindAddress.isLoopback())
-        printLine(stdout, QStringLiteral("The admin API needs \"Authorization: Bearer <token>\"; the token is in %1")
-                              .arg(server.adminTokenPath()));
+        out.writeLineNow(QStringLiteral("The admin API needs \"Authorization: Bearer <token>\"; the token is in %1")
+                             .arg(server.adminTokenPath()));
 
     const int code = app.exec();
     server.stop();
-    printLine(stdout, QStringLiteral("DiscoDesk stopped"));
+    out.writeLineNow(QStringLiteral("DiscoDesk stopped"));
     return code;
 }

@@ -20,7 +20,8 @@ DiscoveryServer::DiscoveryServer(QObject *parent)
       m_adminApi(m_service),
       m_etcdApi(m_service, this),
       m_rqliteApi(m_service),
-      m_http(this)
+      m_http(this),
+      m_commitTimer(this)
 {
     // Order matters: /healthz, /api/v1, /new and /etcd/ first; rqlite's /{id} takes
     // what is left.
@@ -28,7 +29,20 @@ DiscoveryServer::DiscoveryServer(QObject *parent)
     m_http.addHandler(&m_etcdApi);
     m_http.addHandler(&m_rqliteApi);
     connect(&m_store, &Store::changed, &m_etcdApi, &EtcdApi::onStoreChanged);
+    // Direct: the cache forgets a changed ID before the next request is read.
+    connect(&m_store, &Store::changed, this, [this](const StoreChanges &changes) {
+        m_rqliteApi.cache().forget(changes);
+    });
     connect(&m_http, &HttpServer::requestFinished, this, &DiscoveryServer::requestFinished);
+
+    // Group commit: the writes of all the requests read in one pass of the event loop
+    // share one SQLite transaction, committed right after that pass; their replies
+    // wait for it, so a reply never reports a write that a crash could still lose.
+    m_commitTimer.setSingleShot(true);
+    m_commitTimer.setInterval(0);
+    connect(&m_commitTimer, &QTimer::timeout, this, &DiscoveryServer::commitBatch);
+    connect(&m_store, &Store::batchOpened, &m_commitTimer, qOverload<>(&QTimer::start));
+    m_http.setHoldReplies([this] { return m_store.isBatchOpen(); });
     connect(&m_store, &Store::changed, this, &DiscoveryServer::storeChanged);
 }
 
@@ -51,6 +65,7 @@ QString DiscoveryServer::start(const ServerConfig &config)
     }
     if (const QString error = m_store.open(path); !error.isEmpty())
         return error;
+    m_rqliteApi.cache().clear(); // it may hold records of another database
 
     // Loopback is the user's own machine; anything else needs the admin token.
     m_adminTokenPath = config.adminTokenPath.isEmpty() ? AdminToken::defaultPathFor(path) : config.adminTokenPath;
@@ -67,6 +82,7 @@ QString DiscoveryServer::start(const ServerConfig &config)
     m_etcdApi.setWaitTimeout(config.etcdWaitTimeout);
     m_http.setLimits(config.limits);
     m_store.setMaxNodesPerId(config.maxNodesPerId);
+    m_store.setGroupCommit(true);
     if (const QString error = m_http.listen(config.bindAddress, config.port); !error.isEmpty()) {
         m_store.close();
         return error;
@@ -74,8 +90,33 @@ QString DiscoveryServer::start(const ServerConfig &config)
     return {};
 }
 
+HttpReply DiscoveryServer::handle(const HttpRequest &request)
+{
+    const HttpReply reply = m_http.dispatch(request);
+    if (auto failure = commitOpenBatch())
+        return *failure;
+    return reply;
+}
+
+std::optional<HttpReply> DiscoveryServer::commitOpenBatch()
+{
+    m_commitTimer.stop();
+    const auto committed = m_store.commitBatch();
+    if (committed.ok())
+        return std::nullopt;
+    m_rqliteApi.cache().clear(); // it may hold records built from the lost writes
+    return HttpReply::error(503, QStringLiteral("the database is unavailable: %1").arg(committed.error()));
+}
+
+void DiscoveryServer::commitBatch()
+{
+    // Held replies go out now, or the failure instead of each.
+    m_http.releaseReplies(commitOpenBatch());
+}
+
 void DiscoveryServer::stop()
 {
+    commitBatch(); // what was answered "later" is saved and answered now
     m_http.close();
     m_store.close();
 }

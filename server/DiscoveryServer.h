@@ -9,6 +9,7 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QTimer>
 #include <QUrl>
 
 struct ServerConfig
@@ -54,8 +55,8 @@ public:
     QString adminTokenPath() const { return m_adminTokenPath; }
 
     // Answers a request without the network, as the HTTP server would (no reply
-    // can be held): for the fuzzer.
-    HttpReply handle(const HttpRequest &request) { return m_http.dispatch(request); }
+    // can be held), its writes committed before it returns: for the fuzzer.
+    HttpReply handle(const HttpRequest &request);
 
     Store &store() { return m_store; }
     DiscoveryService &service() { return m_service; }
@@ -70,6 +71,10 @@ signals:
     void storeChanged(const StoreChanges &changes);
 
 private:
+    void commitBatch();
+    // Commits the open batch; on failure returns what every reply of the batch becomes.
+    std::optional<HttpReply> commitOpenBatch();
+
     Store m_store;
     DiscoveryService m_service;
     AdminApi m_adminApi;
@@ -78,4 +83,5 @@ private:
     HttpServer m_http;
     QString m_adminToken;
     QString m_adminTokenPath;
+    QTimer m_commitTimer; // commits the open batch once the event loop has read what came
 };

@@ -2,6 +2,7 @@
 // connection cap, 100-continue, the cap on nodes per ID, and the request log of
 // refusals. (Size limits are in tst_badinput.)
 
+#include "http/RequestFramer.h"
 #include "support/TestServer.h"
 
 #include <QSignalSpy>
@@ -171,6 +172,48 @@ private slots:
         for (const QByteArray member : {"aa", "bb"})
             QCOMPARE(client.send("PUT", token + "/" + member + "?prevExist=false", "value=x").status, 201);
         QCOMPARE(client.send("PUT", token + "/cc?prevExist=false", "value=x").status, 409);
+    }
+
+    void framingDoesNotDependOnHowBytesArrive()
+    {
+        // TCP may cut a request anywhere: every cut must frame as the whole does.
+        HttpLimits limits;
+        limits.maxHeaderBytes = 120;
+        limits.maxBodyBytes = 10;
+        const QList<QByteArray> streams{
+            "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+            "\r\nGET /c HTTP/1.1\r\n\r\n",
+            "POST /b HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
+            "POST /b HTTP/1.1\r\ncontent-length: 11\r\n\r\n",
+            "GET /" + QByteArray(200, 'x') + " HTTP/1.1\r\n\r\n",
+            "GET /a HTTP/1.1\r\nX: " + QByteArray(200, 'y'),
+            "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "NONSENSE\r\n\r\n",
+        };
+        for (const QByteArray &stream : streams) {
+            RequestFramer whole(limits);
+            const RequestFramer::Step expected = whole.feed(stream);
+            for (qsizetype cut = 1; cut < stream.size(); ++cut) {
+                RequestFramer pieces(limits);
+                RequestFramer::Step first = pieces.feed(QByteArrayView(stream).first(cut));
+                const RequestFramer::Step second = first.refusal ? RequestFramer::Step{}
+                                                                 : pieces.feed(QByteArrayView(stream).sliced(cut));
+                const auto refusal = first.refusal ? first.refusal : second.refusal;
+                const QByteArray where = stream.left(40) + " cut at " + QByteArray::number(cut);
+                QVERIFY2(refusal.has_value() == expected.refusal.has_value(), where.constData());
+                if (refusal)
+                    QVERIFY2(refusal->status == expected.refusal->status, where.constData());
+                QVERIFY2(first.continues + second.continues == expected.continues, where.constData());
+                QVERIFY2(pieces.readingHeaders() == whole.readingHeaders(), where.constData());
+                QVERIFY2(pieces.readingBody() == whole.readingBody(), where.constData());
+            }
+        }
+        RequestFramer framer(limits);
+        QCOMPARE(framer.feed("GET / HTTP/1.1\r\nX: " + QByteArray(200, 'y')).refusal->status, 431);
+        RequestFramer chunked(limits);
+        QCOMPARE(chunked.feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").refusal->status, 411);
+        RequestFramer tooLong(limits);
+        QCOMPARE(tooLong.feed("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n").refusal->status, 413);
     }
 
     void refusalsAreLogged()

@@ -4,7 +4,9 @@
 #include "support/TestServer.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTest>
 
 namespace {
@@ -233,6 +235,60 @@ private slots:
             QVERIFY(response.json().contains(QStringLiteral("error")));
         }
         QCOMPARE(client().get("/a/b/c").status, 404);
+    }
+
+    void lookupsShowChangesMadeOutsideTheRqliteApi()
+    {
+        // Lookups of an unchanged ID come from memory; every other way of changing
+        // the ID (the window, the admin API) must show at once.
+        const QByteArray id = m_server->createId();
+        client().post("/" + id, R"({"addr":"localhost:4001"})");
+        client().post("/" + id, R"({"addr":"localhost:4002"})");
+        QCOMPARE(nodesOf(client().get("/" + id)).size(), 2);
+        const auto removed = m_server->thread().call([&](DiscoveryServer &server) {
+            return server.service().removeNode(QString::fromLatin1(id), QStringLiteral("localhost:4001")).value();
+        });
+        QCOMPARE(removed, Store::NodeChange::Removed);
+        QCOMPARE(nodesOf(client().get("/" + id)), QStringList{QStringLiteral("localhost:4002")});
+        QCOMPARE(client().del("/api/v1/ids/" + id).status, 200);
+        QCOMPARE(client().get("/" + id).status, 404);
+    }
+
+    void pipelinedRegistrationsAreAnsweredInOrder()
+    {
+        // Replies wait for their group commit; they must still leave in request order.
+        const QByteArray id = m_server->createId();
+        QByteArray requests;
+        for (int n = 1; n <= 3; ++n) {
+            const QByteArray body = "{\"addr\":\"localhost:400" + QByteArray::number(n) + "\"}";
+            requests += "POST /" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        }
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(requests);
+        QByteArray received;
+        while (received.count("]}") < 3 && socket.waitForReadyRead(5000))
+            received += socket.readAll();
+        QCOMPARE(received.count("HTTP/1.1 200"), 3);
+        const qsizetype first = received.indexOf(R"(["localhost:4001"])");
+        const qsizetype second = received.indexOf(R"(["localhost:4001","localhost:4002"])");
+        const qsizetype third = received.indexOf(R"(["localhost:4001","localhost:4002","localhost:4003"])");
+        QVERIFY2(first >= 0 && first < second && second < third, received.constData());
+    }
+
+    void recordJsonIsWhatQJsonDocumentWouldWrite()
+    {
+        // The record is written by hand for speed; it must stay byte for byte the JSON
+        // Qt writes, escapes included.
+        const QStringList addresses{QStringLiteral("localhost:4001"), QStringLiteral("quote\"back\\slash"),
+                                    QStringLiteral("tab\tnew\nline\u0001\u001f"), QStringLiteral("caf\u00e9:1")};
+        const RqliteRecord record{QStringLiteral("an-id"), Timestamp::fromMicroseconds(1487553945589277), addresses};
+        const QJsonObject expected{{QStringLiteral("created_at"), QStringLiteral("2017-02-20 01:25:45.589277")},
+                                   {QStringLiteral("disco_id"), QStringLiteral("an-id")},
+                                   {QStringLiteral("nodes"), QJsonArray::fromStringList(addresses)}};
+        QCOMPARE(RqliteApi::recordJson(record), QJsonDocument(expected).toJson(QJsonDocument::Compact));
     }
 
     void everythingSurvivesARestart()

@@ -63,6 +63,27 @@ private:
     QTemporaryDir m_dir;
     QString path(const QString &name = QStringLiteral("store.sqlite")) const { return m_dir.filePath(name); }
 
+    // What a second SQLite connection sees: committed data only.
+    int nodeCountSeenByAnotherConnection(const QString &id)
+    {
+        int count = -1;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("observer"));
+            db.setDatabaseName(path());
+            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+            if (db.open()) {
+                QSqlQuery query(db);
+                query.prepare(QStringLiteral("SELECT COUNT(*) FROM nodes WHERE discovery_id = ?"));
+                query.addBindValue(id);
+                if (query.exec() && query.next())
+                    count = query.value(0).toInt();
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("observer"));
+        return count;
+    }
+
 private slots:
     void init()
     {
@@ -325,6 +346,84 @@ private slots:
         QCOMPARE(change(4).discovery.label, QStringLiteral("renamed"));
         QCOMPARE(change(5).type, StoreChange::Type::IdDeleted);
         QCOMPARE(change(5).discoveryId, id);
+    }
+
+    void registrationReadsTheRecordItLeaves()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryService service(store);
+        const auto created = service.createId(DiscoveryKind::Rqlite, {});
+        RqliteRecord record;
+        QCOMPARE(store.registerNode(created->id, QStringLiteral("a:1"), {}, at(5), &record).value(),
+                 Store::NodeChange::Added);
+        QCOMPARE(store.registerNode(created->id, QStringLiteral("b:2"), {}, at(6), &record).value(),
+                 Store::NodeChange::Added);
+        QCOMPARE(record.id, created->id);
+        QCOMPARE(record.createdAt, created->createdAt);
+        QCOMPARE(record.addresses, (QStringList{QStringLiteral("a:1"), QStringLiteral("b:2")}));
+        QCOMPARE(store.findRqliteRecord(created->id).value()->addresses, record.addresses);
+
+        // An etcd token is not an rqlite ID: rqlite cannot register into it or read it.
+        const QString token = service.createId(DiscoveryKind::Etcd, {}, 3)->id;
+        QCOMPARE(store.registerNode(token, QStringLiteral("a:1"), {}, at(7)).value(), Store::NodeChange::UnknownId);
+        QVERIFY(!store.findRqliteRecord(token).value());
+        QCOMPARE(store.findId(token).value()->nodeCount, 0);
+    }
+
+    void groupCommitSavesAndReportsOnlyAtCommit()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryService service(store);
+        const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
+        store.setGroupCommit(true);
+        QSignalSpy opened(&store, &Store::batchOpened);
+        QSignalSpy changed(&store, &Store::changed);
+
+        QCOMPARE(store.registerNode(id, QStringLiteral("a:1"), {}, at(10)).value(), Store::NodeChange::Added);
+        QCOMPARE(store.registerNode(id, QStringLiteral("b:1"), {}, at(11)).value(), Store::NodeChange::Added);
+        QCOMPARE(opened.size(), 1);
+        QVERIFY(store.isBatchOpen());
+        // The store itself reads its own writes; nobody else sees or hears of them yet.
+        QCOMPARE(store.findId(id).value()->nodeCount, 2);
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(nodeCountSeenByAnotherConnection(id), 0);
+
+        QVERIFY(store.commitBatch().ok());
+        QVERIFY(!store.isBatchOpen());
+        QCOMPARE(nodeCountSeenByAnotherConnection(id), 2);
+        QCOMPARE(changed.size(), 1); // one notice for the whole batch, in order
+        const StoreChanges changes = changed.at(0).at(0).value<StoreChanges>();
+        QCOMPARE(changes.size(), 2);
+        QCOMPARE(changes.at(0).node.address, QStringLiteral("a:1"));
+        QCOMPARE(changes.at(1).node.address, QStringLiteral("b:1"));
+    }
+
+    void groupCommitRollsBackOnlyTheWriteThatFailed()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryService service(store);
+        const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
+        store.setMaxNodesPerId(1);
+        store.setGroupCommit(true);
+        QSignalSpy changed(&store, &Store::changed);
+
+        QCOMPARE(store.registerNode(id, QStringLiteral("a:1"), {}, at(10)).value(), Store::NodeChange::Added);
+        QCOMPARE(store.registerNode(id, QStringLiteral("b:1"), {}, at(11)).value(), Store::NodeChange::Full);
+        // A write that fails in the database (an ID that exists already) fails alone.
+        DiscoveryId duplicate;
+        duplicate.id = id;
+        duplicate.createdAt = at(12);
+        QVERIFY(!store.createId(duplicate).ok());
+        QVERIFY(store.isBatchOpen());
+        QCOMPARE(store.removeNode(id, QStringLiteral("zz:1"), at(13)).value(), Store::NodeChange::Absent);
+
+        QVERIFY(store.commitBatch().ok());
+        QCOMPARE(nodeCountSeenByAnotherConnection(id), 1);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(0).value<StoreChanges>().at(0).node.address, QStringLiteral("a:1"));
     }
 
     void keepsEverythingAcrossReopen()

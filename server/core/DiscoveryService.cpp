@@ -24,9 +24,10 @@ StoreResult<DiscoveryId> DiscoveryService::createId(DiscoveryKind kind, const QS
 }
 
 StoreResult<Store::NodeChange> DiscoveryService::registerNode(const QString &id, const QString &address,
-                                                              const QString &registeredBy)
+                                                              const QString &registeredBy,
+                                                              RqliteRecord *record)
 {
-    return m_store.registerNode(id, address, registeredBy, Timestamp::now());
+    return m_store.registerNode(id, address, registeredBy, Timestamp::now(), record);
 }
 
 StoreResult<Store::NodeChange> DiscoveryService::removeNode(const QString &id, const QString &address)

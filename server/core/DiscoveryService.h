@@ -20,7 +20,8 @@ public:
     StoreResult<Store::EtcdMemberCreation> createEtcdMember(const QString &token, const QString &memberId,
                                                             const QString &value, const QString &registeredBy);
     StoreResult<Store::NodeChange> registerNode(const QString &id, const QString &address,
-                                                const QString &registeredBy);
+                                                const QString &registeredBy,
+                                                RqliteRecord *record = nullptr);
     StoreResult<Store::NodeChange> removeNode(const QString &id, const QString &address);
     StoreResult<PruneResult> prune(const PruneRules &rules, bool dryRun);
     StoreResult<ImportSummary> importIds(const QList<DiscoveryIdWithNodes> &records);

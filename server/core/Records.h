@@ -64,6 +64,15 @@ struct DiscoveryIdWithNodes
     QList<Node> nodes; // in registration order
 };
 
+// What rqlite's discovery protocol tells about an ID: just enough for its reply, and
+// so read with no column more than that needs.
+struct RqliteRecord
+{
+    QString id;
+    Timestamp createdAt;
+    QStringList addresses; // in registration order
+};
+
 // Paging and filtering for the list of IDs.
 struct IdListQuery
 {

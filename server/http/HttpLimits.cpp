@@ -2,6 +2,7 @@
 
 #include "http/RequestFramer.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSslSocket>
@@ -38,7 +39,8 @@ public:
                     QStringLiteral("the request headers took longer than %1 ms").arg(m_limits.headerTimeout.count())});
         });
         connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::readBeforeServer);
-        connect(socket, &QTcpSocket::bytesWritten, this, [this] { m_idle.start(m_limits.idleTimeout); });
+        connect(socket, &QTcpSocket::bytesWritten, this, [this] { m_lastActivity.start(); });
+        m_lastActivity.start();
         m_idle.start(m_limits.idleTimeout);
     }
 
@@ -56,7 +58,7 @@ private:
             QMetaObject::invokeMethod(this, [this] { m_unreadAfterServer = m_socket->bytesAvailable(); },
                                       Qt::QueuedConnection);
         }
-        m_idle.start(m_limits.idleTimeout);
+        m_lastActivity.start();
         const qint64 available = m_socket->bytesAvailable();
         const QByteArray fresh = m_socket->peek(available).mid(m_unreadAfterServer);
         m_unreadAfterServer = available; // until the server has read
@@ -95,6 +97,12 @@ private:
 
     void onIdle()
     {
+        // Activity only notes the time (restarting a timer per request costs more);
+        // the timer catches up here.
+        if (const qint64 quiet = m_lastActivity.elapsed(); quiet < m_limits.idleTimeout.count()) {
+            m_idle.start(m_limits.idleTimeout.count() - quiet);
+            return;
+        }
         if (m_socket->property(HoldingReply).toBool()) {
             m_idle.start(m_limits.idleTimeout);
             return;
@@ -109,6 +117,7 @@ private:
     RequestFramer m_framer;
     LimitedTcpServer *m_server;
     QTimer m_idle;
+    QElapsedTimer m_lastActivity; // the last byte read or written
     QTimer m_headers;
     qint64 m_unreadAfterServer = 0;
     bool m_followingServer = false;

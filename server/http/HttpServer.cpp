@@ -74,6 +74,7 @@ void HttpServer::close()
 {
     // Held replies go first: their sockets are about to close.
     qDeleteAll(findChildren<PendingReply *>(Qt::FindDirectChildrenOnly));
+    m_heldReplies.clear();
     if (m_tcpServer) {
         m_tcpServer->close();
         delete m_tcpServer;
@@ -93,6 +94,15 @@ QHostAddress HttpServer::address() const
 quint16 HttpServer::port() const
 {
     return m_tcpServer ? m_tcpServer->serverPort() : 0;
+}
+
+void HttpServer::releaseReplies(const std::optional<HttpReply> &failure)
+{
+    const QList<HeldReply> held = std::exchange(m_heldReplies, {});
+    for (const HeldReply &waiting : held) {
+        if (waiting.pending) // else the client left
+            waiting.pending->send(failure ? *failure : waiting.reply, waiting.withBody);
+    }
 }
 
 HttpReply HttpServer::dispatch(const HttpRequest &request)
@@ -128,6 +138,11 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
     if (reply.deferred) {
         Q_ASSERT(pending);
         return; // the pending reply logs itself when it is sent or abandoned
+    }
+    if (m_holdReplies && m_holdReplies()) {
+        PendingReply *held = parsed.defer();
+        m_heldReplies.append({held, reply, parsed.method != "HEAD"});
+        return;
     }
     write(responder, reply, parsed.method != "HEAD");
 

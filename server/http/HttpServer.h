@@ -7,6 +7,9 @@
 #include <QHostAddress>
 #include <QPointer>
 
+#include <functional>
+
+class PendingReply;
 class QTcpServer;
 class QHttpServerResponder;
 
@@ -36,6 +39,12 @@ public:
     QHostAddress address() const;
     quint16 port() const;
 
+    // While holdReplies() is true, replies wait, in order, instead of going out at once:
+    // with group commit, a reply must not report a write that is not saved yet.
+    void setHoldReplies(std::function<bool()> holdReplies) { m_holdReplies = std::move(holdReplies); }
+    // Sends the waiting replies; with failure set, each is answered with it instead.
+    void releaseReplies(const std::optional<HttpReply> &failure);
+
     // Asks the handlers, in order; 404 when none answers.
     HttpReply dispatch(const HttpRequest &request);
 
@@ -60,7 +69,16 @@ protected:
 private:
     void answer(const QHttpServerRequest &request, QHttpServerResponder &responder);
 
+    struct HeldReply
+    {
+        QPointer<PendingReply> pending;
+        HttpReply reply;
+        bool withBody;
+    };
+
     QList<RequestHandler *> m_handlers;
+    std::function<bool()> m_holdReplies;
+    QList<HeldReply> m_heldReplies;
     HttpLimits m_limits;
     std::optional<QSslConfiguration> m_tls;
     QPointer<QTcpServer> m_tcpServer;

@@ -5,6 +5,8 @@
 #include <QMetaEnum>
 #include <QUrl>
 
+#include <cstdio>
+
 namespace {
 
 QByteArray methodName(QHttpServerRequest::Method method)
@@ -42,8 +44,9 @@ HttpRequest HttpRequest::make(const QByteArray &method, const QUrl &url, const Q
     const QStringList parts = encodedPath.split(u'/', Qt::SkipEmptyParts);
     result.segments.reserve(parts.size());
     for (const QString &part : parts)
-        result.segments.append(QUrl::fromPercentEncoding(part.toUtf8()));
-    result.query = QUrlQuery(url);
+        result.segments.append(part.contains(u'%') ? QUrl::fromPercentEncoding(part.toUtf8()) : part);
+    if (url.hasQuery())
+        result.query = QUrlQuery(url);
     result.body = body;
     result.authorization = authorization;
     result.remoteAddress = remoteAddress;
@@ -82,9 +85,19 @@ HttpReply HttpReply::later()
 
 QString RequestLogEntry::toLogLine() const
 {
-    return QStringLiteral("%1 %2 %3 %4 %5 ms %6")
-        .arg(at.toIso8601(), method, path)
-        .arg(status)
-        .arg(durationMs, 0, 'f', 2)
-        .arg(remoteAddress);
+    // Appended piece by piece: QString::arg() parsed its pattern for every request.
+    // The duration in whole hundredths: "%.2f" would follow the user's locale.
+    const long long hundredths = qRound64(qMax(durationMs, 0.0) * 100);
+    char numbers[64];
+    const int length = std::snprintf(numbers, sizeof numbers, " %d %lld.%02lld ms ", status, hundredths / 100,
+                                     hundredths % 100);
+    QString line = at.toIso8601();
+    line.reserve(line.size() + method.size() + path.size() + remoteAddress.size() + length + 2);
+    line += u' ';
+    line += method;
+    line += u' ';
+    line += path;
+    line += QLatin1String(numbers, length);
+    line += remoteAddress;
+    return line;
 }

@@ -18,7 +18,7 @@ PendingReply::PendingReply(QHttpServerResponder &&responder, RequestLogEntry ent
     connect(m_socket, &QObject::destroyed, this, &PendingReply::abandon);
 }
 
-void PendingReply::send(const HttpReply &reply)
+void PendingReply::send(const HttpReply &reply, bool withBody)
 {
     if (m_done)
         return;
@@ -28,7 +28,7 @@ void PendingReply::send(const HttpReply &reply)
     }
     m_done = true;
     LimitedTcpServer::setHoldingReply(m_socket, false);
-    HttpServer::write(m_responder, reply, true);
+    HttpServer::write(m_responder, reply, withBody);
     m_entry.status = reply.status;
     m_entry.durationMs = double(m_timer.nsecsElapsed()) / 1e6;
     m_entry.at = Timestamp::now();

@@ -20,8 +20,9 @@ class PendingReply : public QObject
 public:
     PendingReply(QHttpServerResponder &&responder, RequestLogEntry entry, QObject *parent);
 
-    // Sends the reply once, then deletes itself (later, so callers may go on using it).
-    void send(const HttpReply &reply);
+    // Sends the reply once (without its body for HEAD), then deletes itself later, so
+    // callers may go on using it.
+    void send(const HttpReply &reply, bool withBody = true);
     // Sent, or the client left: nothing more will be written.
     bool isFinished() const { return m_done; }
 

@@ -2,6 +2,8 @@
 
 #include <QList>
 
+#include <cstring>
+
 RequestFramer::Step RequestFramer::feed(QByteArrayView data)
 {
     Step step;
@@ -18,16 +20,30 @@ RequestFramer::Step RequestFramer::feed(QByteArrayView data)
             ++i;
             continue;
         }
-        m_header.append(data[i++]);
-        if (m_header.endsWith('\n') && m_header.count('\n') == 1) {
-            m_requestLine = m_header.trimmed();
-            // QHttpServer would drop such a connection without a word.
-            const QList<QByteArray> parts = m_requestLine.split(' ');
-            if (parts.size() != 3 || parts.at(1).isEmpty() || !parts.at(2).startsWith("HTTP/1."))
-                step.refusal = Refusal{400, "Bad Request", QStringLiteral("malformed request line")};
-        } else if (m_header.endsWith("\n\r\n") || m_header.endsWith("\n\n")) {
-            step.refusal = headersComplete(&step.continues);
-        } else if (m_header.size() > m_limits.maxHeaderBytes) {
+        // A line at a time (or what there is of it), not a byte at a time.
+        const auto *newline = static_cast<const char *>(std::memchr(data.data() + i, '\n', size_t(data.size() - i)));
+        const qsizetype end = newline ? newline - data.data() + 1 : data.size();
+        const qsizetype lineStart = m_header.size() - m_partialLine;
+        m_header.append(data.data() + i, end - i);
+        i = end;
+        if (!newline) {
+            m_partialLine = m_header.size() - lineStart;
+        } else {
+            m_partialLine = 0;
+            const QByteArrayView line = QByteArrayView(m_header).sliced(lineStart);
+            if (lineStart == 0) {
+                m_requestLine = line.trimmed().toByteArray();
+                // QHttpServer would drop such a connection without a word.
+                const QList<QByteArray> parts = m_requestLine.split(' ');
+                if (parts.size() != 3 || parts.at(1).isEmpty() || !parts.at(2).startsWith("HTTP/1."))
+                    step.refusal = Refusal{400, "Bad Request", QStringLiteral("malformed request line")};
+            } else if (line == "\r\n" || line == "\n") {
+                step.refusal = headersComplete(&step.continues);
+                m_refused = step.refusal.has_value();
+                continue;
+            }
+        }
+        if (!step.refusal && m_header.size() > m_limits.maxHeaderBytes) {
             step.refusal = Refusal{431, "Request Header Fields Too Large",
                                    QStringLiteral("the request line and headers are larger than %1 bytes")
                                        .arg(m_limits.maxHeaderBytes)};
@@ -41,24 +57,31 @@ std::optional<RequestFramer::Refusal> RequestFramer::headersComplete(int *contin
 {
     qint64 length = -1;
     bool expectContinue = false;
-    const QList<QByteArray> lines = m_header.split('\n');
-    m_header.clear();
-    for (qsizetype n = 1; n < lines.size(); ++n) {
-        const QByteArray line = lines.at(n).trimmed();
+    const QByteArray head = std::exchange(m_header, {});
+    qsizetype start = head.indexOf('\n') + 1; // the request line is not a header
+    while (start < head.size()) {
+        qsizetype end = head.indexOf('\n', start);
+        if (end < 0)
+            end = head.size();
+        const QByteArrayView line = QByteArrayView(head).sliced(start, end - start).trimmed();
+        start = end + 1;
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "content-length" && length < 0) { // the first one counts, as in QHttpServer
+        const QByteArrayView name = line.first(colon).trimmed();
+        const QByteArrayView value = line.sliced(colon + 1).trimmed();
+        if (name.compare("content-length", Qt::CaseInsensitive) == 0 && length < 0) {
+            // The first one counts, as in QHttpServer.
             bool ok = false;
             length = value.toLongLong(&ok);
             if (!ok || length < 0)
                 return Refusal{400, "Bad Request", QStringLiteral("Content-Length is not a number")};
-        } else if (name == "transfer-encoding" && value.toLower() != "identity") {
+        } else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0
+                   && value.compare("identity", Qt::CaseInsensitive) != 0) {
             return Refusal{411, "Length Required",
                            QStringLiteral("send the body with a Content-Length, not a Transfer-Encoding")};
-        } else if (name == "expect" && value.toLower() == "100-continue") {
+        } else if (name.compare("expect", Qt::CaseInsensitive) == 0
+                   && value.compare("100-continue", Qt::CaseInsensitive) == 0) {
             expectContinue = true;
         }
     }

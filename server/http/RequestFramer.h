@@ -40,6 +40,7 @@ private:
 
     HttpLimits m_limits;
     QByteArray m_header;   // the current request's head, up to its blank line
+    qsizetype m_partialLine = 0; // bytes at the end of m_header not yet ended by '\n'
     QByteArray m_requestLine;
     qint64 m_bodyLeft = 0; // body bytes of the current request still to come
     bool m_refused = false;

@@ -4,9 +4,10 @@
 #include "core/JsonInput.h"
 #include "core/Validation.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <cstdio>
 
 namespace {
 
@@ -20,16 +21,53 @@ HttpReply unavailable(const QString &reason)
     return HttpReply::error(503, QStringLiteral("the database is unavailable: %1").arg(reason));
 }
 
+// A JSON string as QJsonDocument writes it: quotes, backslashes and control
+// characters escaped, everything else as UTF-8.
+void appendJsonString(QByteArray &out, const QString &text)
+{
+    out += '"';
+    for (const char c : text.toUtf8()) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (uchar(c) < 0x20) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", unsigned(uchar(c)));
+                out += escaped;
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
 } // namespace
 
-QByteArray RqliteApi::recordJson(const QString &id, Timestamp createdAt, const QStringList &addresses)
+// Written by hand, not through QJsonDocument: every registration sends one, and
+// building a QJsonObject cost more than the rest of the reply.
+QByteArray RqliteApi::recordJson(const RqliteRecord &record)
 {
-    const QJsonObject object{
-        {QStringLiteral("created_at"), createdAt.toRqliteFormat()},
-        {QStringLiteral("disco_id"), id},
-        {QStringLiteral("nodes"), QJsonArray::fromStringList(addresses)},
-    };
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+    QByteArray json;
+    json.reserve(64 + record.id.size() + record.addresses.size() * 24);
+    json += "{\"created_at\":";
+    appendJsonString(json, record.createdAt.toRqliteFormat());
+    json += ",\"disco_id\":";
+    appendJsonString(json, record.id);
+    json += ",\"nodes\":[";
+    for (qsizetype i = 0; i < record.addresses.size(); ++i) {
+        if (i > 0)
+            json += ',';
+        appendJsonString(json, record.addresses.at(i));
+    }
+    json += "]}";
+    return json;
 }
 
 std::optional<HttpReply> RqliteApi::handle(const HttpRequest &request)
@@ -56,7 +94,9 @@ std::optional<HttpReply> RqliteApi::handle(const HttpRequest &request)
         return unknownId(id); // cannot exist: no need to ask the store
     if (request.method == "GET")
         return record(id);
-    return changeNode(request, id);
+    if (request.method == "POST")
+        return registerNode(request, id);
+    return removeNode(request, id);
 }
 
 HttpReply RqliteApi::create()
@@ -64,24 +104,69 @@ HttpReply RqliteApi::create()
     const auto created = m_service.createId(DiscoveryKind::Rqlite, QString());
     if (!created.ok())
         return unavailable(created.error());
-    return HttpReply::json(200, recordJson(created->id, created->createdAt, {}));
+    return HttpReply::json(200, recordJson({created->id, created->createdAt, {}}));
 }
 
 HttpReply RqliteApi::record(const QString &id)
 {
-    const auto found = m_service.store().findIdWithNodes(id);
+    if (const QByteArray *cached = m_cache.find(id))
+        return HttpReply::json(200, *cached);
+    const auto found = m_service.store().findRqliteRecord(id);
     if (!found.ok())
         return unavailable(found.error());
-    if (!found.value() || found.value()->id.kind != DiscoveryKind::Rqlite)
-        return unknownId(id);
-    QStringList addresses;
-    addresses.reserve(found.value()->nodes.size());
-    for (const Node &node : found.value()->nodes)
-        addresses.append(node.address);
-    return HttpReply::json(200, recordJson(id, found.value()->id.createdAt, addresses));
+    if (!found.value())
+        return unknownId(id); // also an etcd token: it is not an rqlite ID
+    const QByteArray body = recordJson(*found.value());
+    m_cache.insert(id, body);
+    return HttpReply::json(200, body);
 }
 
-HttpReply RqliteApi::changeNode(const HttpRequest &request, const QString &id)
+// Reads {"addr": "host:port"} into address; says what is wrong with it otherwise.
+std::optional<HttpReply> RqliteApi::badAddress(const QByteArray &body, QString *address)
+{
+    QString parseError;
+    const QJsonDocument document = JsonInput::parse(body, &parseError);
+    if (!document.isObject())
+        return HttpReply::error(400, QStringLiteral("bad request body"));
+    const QJsonValue addr = document.object().value(QStringLiteral("addr"));
+    if (addr.isUndefined())
+        return HttpReply::error(400, QStringLiteral("address not specified"));
+    if (!addr.isString())
+        return HttpReply::error(400, QStringLiteral("bad request body: addr must be a string"));
+    *address = addr.toString();
+    if (const QString problem = Validation::checkAddress(*address); !problem.isEmpty())
+        return HttpReply::error(400, QStringLiteral("bad address: %1").arg(problem));
+    return std::nullopt;
+}
+
+HttpReply RqliteApi::registerNode(const HttpRequest &request, const QString &id)
+{
+    QString address;
+    if (const auto bad = badAddress(request.body, &address)) {
+        // The original service checks the ID before the body: an unknown ID is 404
+        // whatever the body. Only a bad request pays for this extra read.
+        const auto exists = m_service.store().findId(id);
+        if (!exists.ok())
+            return unavailable(exists.error());
+        if (!exists.value() || exists.value()->kind != DiscoveryKind::Rqlite)
+            return unknownId(id);
+        return *bad;
+    }
+    // One write transaction registers the address and reads the record for the reply.
+    RqliteRecord after;
+    const auto registered = m_service.registerNode(id, address, request.remoteAddress, &after);
+    if (!registered.ok())
+        return unavailable(registered.error());
+    if (registered.value() == Store::NodeChange::UnknownId)
+        return unknownId(id); // also an etcd token: it is not an rqlite ID
+    if (registered.value() == Store::NodeChange::Full)
+        return HttpReply::error(409, QStringLiteral("%1 has the most nodes an ID may have (%2): remove some first")
+                                         .arg(id).arg(m_service.store().maxNodesPerId()));
+    // Not cached: the cache forgets the ID when this write commits.
+    return HttpReply::json(200, recordJson(after));
+}
+
+HttpReply RqliteApi::removeNode(const HttpRequest &request, const QString &id)
 {
     // The original service checks the ID first, then the body.
     const auto exists = m_service.store().findId(id);
@@ -90,28 +175,13 @@ HttpReply RqliteApi::changeNode(const HttpRequest &request, const QString &id)
     if (!exists.value() || exists.value()->kind != DiscoveryKind::Rqlite)
         return unknownId(id); // an etcd token is not an rqlite ID
 
-    QString parseError;
-    const QJsonDocument body = JsonInput::parse(request.body, &parseError);
-    if (!body.isObject())
-        return HttpReply::error(400, QStringLiteral("bad request body"));
-    const QJsonValue addr = body.object().value(QStringLiteral("addr"));
-    if (addr.isUndefined())
-        return HttpReply::error(400, QStringLiteral("address not specified"));
-    if (!addr.isString())
-        return HttpReply::error(400, QStringLiteral("bad request body: addr must be a string"));
-    const QString address = addr.toString();
-    if (const QString problem = Validation::checkAddress(address); !problem.isEmpty())
-        return HttpReply::error(400, QStringLiteral("bad address: %1").arg(problem));
-
-    const auto changed = request.method == "POST"
-        ? m_service.registerNode(id, address, request.remoteAddress)
-        : m_service.removeNode(id, address);
-    if (!changed.ok())
-        return unavailable(changed.error());
-    if (changed.value() == Store::NodeChange::UnknownId)
+    QString address;
+    if (const auto bad = badAddress(request.body, &address))
+        return *bad;
+    const auto removed = m_service.removeNode(id, address);
+    if (!removed.ok())
+        return unavailable(removed.error());
+    if (removed.value() == Store::NodeChange::UnknownId)
         return unknownId(id); // deleted in the meantime
-    if (changed.value() == Store::NodeChange::Full)
-        return HttpReply::error(409, QStringLiteral("%1 has the most nodes an ID may have (%2): remove some first")
-                                         .arg(id).arg(m_service.store().maxNodesPerId()));
     return record(id);
 }

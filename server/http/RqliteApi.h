@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpTypes.h"
+#include "http/ReplyCache.h"
 
 class DiscoveryService;
 
@@ -19,12 +20,18 @@ public:
     std::optional<HttpReply> handle(const HttpRequest &request) override;
 
     // The record as rqlite clients expect it, for an ID and its nodes' addresses.
-    static QByteArray recordJson(const QString &id, Timestamp createdAt, const QStringList &addresses);
+    static QByteArray recordJson(const RqliteRecord &record);
+
+    // Records already built: the store's changes must reach it (see ReplyCache).
+    ReplyCache &cache() { return m_cache; }
 
 private:
     HttpReply create();
-    HttpReply changeNode(const HttpRequest &request, const QString &id);
+    HttpReply removeNode(const HttpRequest &request, const QString &id);
+    HttpReply registerNode(const HttpRequest &request, const QString &id);
     HttpReply record(const QString &id);
+    std::optional<HttpReply> badAddress(const QByteArray &body, QString *address);
 
     DiscoveryService &m_service;
+    ReplyCache m_cache;
 };

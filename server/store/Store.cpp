@@ -99,6 +99,11 @@ private:
 // BEGIN IMMEDIATE ... COMMIT. Changes recorded inside are emitted after the commit;
 // a transaction that is not committed rolls back and forgets them. A transaction
 // opened inside another joins it: only the outermost one begins and commits.
+//
+// With group commit on, an outermost write transaction is a savepoint in the open
+// batch instead (opening the batch first if there is none): committing it releases
+// the savepoint, failing rolls back just its own changes, and commitBatch() commits
+// them all at once. Reads join an open batch, so they see its writes.
 class Store::Transaction
 {
 public:
@@ -107,44 +112,82 @@ public:
         if (write)
             store.reconnectIfFailed();
         if (store.m_transactionDepth++ > 0) {
-            m_nested = true;
+            m_mode = Mode::Joined;
             return;
         }
-        QSqlQuery begin(store.m_db);
-        m_open = begin.exec(write ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
-        if (!m_open)
-            store.fail(describe(begin.lastError()));
+        if (store.m_batch == Batch::Broken) {
+            store.m_error = store.m_batchError;
+            return; // Failed: nothing more may join a batch that is lost
+        }
+        if (store.m_batch == Batch::None && write && store.m_groupCommit) {
+            if (!store.run(QStringLiteral("BEGIN IMMEDIATE")))
+                return;
+            store.m_batch = Batch::Open;
+            emit store.batchOpened();
+        }
+        if (store.m_batch == Batch::Open) {
+            if (!write) {
+                m_mode = Mode::Joined;
+                return;
+            }
+            m_changesBefore = store.m_pending.size();
+            if (store.run(QStringLiteral("SAVEPOINT request")))
+                m_mode = Mode::Savepoint;
+            else
+                store.breakBatch();
+            return;
+        }
+        // Prepared once like every statement: BEGIN and COMMIT run on every request.
+        if (store.run(write ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN")))
+            m_mode = Mode::Own;
     }
     ~Transaction()
     {
         --m_store.m_transactionDepth;
-        if (m_open) {
-            QSqlQuery(m_store.m_db).exec(QStringLiteral("ROLLBACK"));
+        const QString error = m_store.m_error; // the reason we roll back, not the rollback's
+        if (m_mode == Mode::Own) {
+            m_store.run(QStringLiteral("ROLLBACK"));
             m_store.m_pending.clear();
+        } else if (m_mode == Mode::Savepoint) {
+            if (m_store.run(QStringLiteral("ROLLBACK TO request")) && m_store.run(QStringLiteral("RELEASE request")))
+                m_store.m_pending.resize(m_changesBefore);
+            else
+                m_store.breakBatch(); // SQLite rolled the whole batch back on its own
         }
+        m_store.m_error = error;
     }
-    bool isActive() const { return m_nested || m_open; }
+    bool isActive() const { return m_mode != Mode::Failed; }
 
     bool commit()
     {
-        if (m_nested)
+        switch (m_mode) {
+        case Mode::Joined:
             return true;
-        QSqlQuery commit(m_store.m_db);
-        if (!commit.exec(QStringLiteral("COMMIT"))) {
-            m_store.fail(describe(commit.lastError()));
-            return false;
+        case Mode::Savepoint:
+            if (!m_store.run(QStringLiteral("RELEASE request")))
+                return false;
+            m_mode = Mode::Done; // its changes are emitted when the batch commits
+            return true;
+        case Mode::Own:
+            if (!m_store.run(QStringLiteral("COMMIT")))
+                return false;
+            m_mode = Mode::Done;
+            if (const StoreChanges changes = std::exchange(m_store.m_pending, {}); !changes.isEmpty())
+                emit m_store.changed(changes);
+            return true;
+        case Mode::Failed:
+        case Mode::Done:
+            break;
         }
-        m_open = false;
-        const StoreChanges changes = std::exchange(m_store.m_pending, {});
-        if (!changes.isEmpty())
-            emit m_store.changed(changes);
-        return true;
+        return false;
     }
 
 private:
+    enum class Mode { Failed, Joined, Own, Savepoint, Done };
+
     Store &m_store;
-    bool m_nested = false;
-    bool m_open = false;
+    Mode m_mode = Mode::Failed;
+    qsizetype m_changesBefore = 0;
 };
 
 Store::Store(QObject *parent) : QObject(parent)
@@ -232,6 +275,8 @@ QString Store::configureConnection()
     QSqlQuery pragma(m_db);
     for (const auto &statement : {QStringLiteral("PRAGMA journal_mode = WAL"),
                                   QStringLiteral("PRAGMA synchronous = NORMAL"),
+                                  // Savepoints of group commit keep page copies in RAM, not a temp file.
+                                  QStringLiteral("PRAGMA temp_store = MEMORY"),
                                   QStringLiteral("PRAGMA foreign_keys = ON")}) {
         if (!pragma.exec(statement))
             return describe(pragma.lastError());
@@ -244,7 +289,7 @@ void Store::reconnectIfFailed()
     // SQLite opens a file it may not write read-only and keeps it so; a full disk
     // can leave the connection unable to write. A fresh connection sees the file as
     // it is now, so writes work again once the cause is gone.
-    if (!m_failedSinceConnect || m_transactionDepth > 0 || !m_db.isValid())
+    if (!m_failedSinceConnect || m_transactionDepth > 0 || m_batch != Batch::None || !m_db.isValid())
         return;
     m_failedSinceConnect = false;
     qDeleteAll(m_statements);
@@ -266,6 +311,7 @@ void Store::close()
     qDeleteAll(m_statements);
     m_statements.clear();
     m_pending.clear();
+    m_batch = Batch::None; // closing the connection rolls an open batch back
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -289,6 +335,8 @@ Store::Statement Store::run(const QString &sql, const QVariantList &values)
     QSqlQuery *query = m_statements.value(sql);
     if (!query) {
         query = new QSqlQuery(m_db);
+        // Rows are read once, in order: without this Qt keeps a copy of every row.
+        query->setForwardOnly(true);
         if (!query->prepare(sql)) {
             fail(describe(query->lastError()));
             delete query;
@@ -304,6 +352,36 @@ Store::Statement Store::run(const QString &sql, const QVariantList &values)
         return Statement(nullptr);
     }
     return Statement(query);
+}
+
+void Store::setGroupCommit(bool enabled)
+{
+    m_groupCommit = enabled;
+}
+
+void Store::breakBatch()
+{
+    m_batch = Batch::Broken;
+    m_batchError = m_error;
+}
+
+StoreResult<bool> Store::commitBatch()
+{
+    Q_ASSERT(m_transactionDepth == 0);
+    if (m_batch == Batch::None)
+        return true;
+    const bool broken = m_batch == Batch::Broken;
+    m_batch = Batch::None;
+    if (!broken && run(QStringLiteral("COMMIT"))) {
+        if (const StoreChanges changes = std::exchange(m_pending, {}); !changes.isEmpty())
+            emit changed(changes);
+        return true;
+    }
+    const QString error = broken ? std::exchange(m_batchError, {}) : takeError();
+    run(QStringLiteral("ROLLBACK")); // fails when SQLite rolled back already: fine
+    m_error.clear();
+    m_pending.clear();
+    return StoreResult<bool>::failure(error);
 }
 
 void Store::fail(const QString &error)
@@ -356,7 +434,8 @@ StoreResult<DiscoveryId> Store::createId(const DiscoveryId &record)
 StoreResult<std::optional<DiscoveryId>> Store::findId(const QString &id)
 {
     using Result = StoreResult<std::optional<DiscoveryId>>;
-    Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d WHERE d.id = ?").arg(IdColumns), {id});
+    static const QString sql = QStringLiteral("SELECT %1 FROM discovery_ids d WHERE d.id = ?").arg(IdColumns);
+    Statement q = run(sql, {id});
     if (!q)
         return Result::failure(takeError());
     if (!q->next())
@@ -366,11 +445,16 @@ StoreResult<std::optional<DiscoveryId>> Store::findId(const QString &id)
 
 StoreResult<std::optional<DiscoveryIdWithNodes>> Store::findIdWithNodes(const QString &id)
 {
-    using Result = StoreResult<std::optional<DiscoveryIdWithNodes>>;
     // One read transaction, so the ID and its nodes are the same moment's.
     Transaction transaction(*this, false);
     if (!transaction.isActive())
-        return Result::failure(takeError());
+        return StoreResult<std::optional<DiscoveryIdWithNodes>>::failure(takeError());
+    return readIdWithNodes(id);
+}
+
+StoreResult<std::optional<DiscoveryIdWithNodes>> Store::readIdWithNodes(const QString &id)
+{
+    using Result = StoreResult<std::optional<DiscoveryIdWithNodes>>;
     const auto found = findId(id);
     if (!found.ok())
         return Result::failure(found.error());
@@ -378,12 +462,43 @@ StoreResult<std::optional<DiscoveryIdWithNodes>> Store::findIdWithNodes(const QS
         return std::optional<DiscoveryIdWithNodes>();
 
     DiscoveryIdWithNodes result{*found.value(), {}};
-    Statement q = run(QStringLiteral("SELECT %1 FROM nodes WHERE discovery_id = ? ORDER BY seq").arg(NodeColumns), {id});
+    static const QString sql = QStringLiteral("SELECT %1 FROM nodes WHERE discovery_id = ? ORDER BY seq").arg(NodeColumns);
+    Statement q = run(sql, {id});
     if (!q)
         return Result::failure(takeError());
     while (q->next())
         result.nodes.append(nodeFromRow(*q));
     return std::optional<DiscoveryIdWithNodes>(std::move(result));
+}
+
+StoreResult<std::optional<RqliteRecord>> Store::findRqliteRecord(const QString &id)
+{
+    Transaction transaction(*this, false);
+    if (!transaction.isActive())
+        return StoreResult<std::optional<RqliteRecord>>::failure(takeError());
+    return readRqliteRecord(id);
+}
+
+StoreResult<std::optional<RqliteRecord>> Store::readRqliteRecord(const QString &id)
+{
+    using Result = StoreResult<std::optional<RqliteRecord>>;
+    RqliteRecord record;
+    {
+        Statement q = run(QStringLiteral("SELECT created_at FROM discovery_ids WHERE id = ? AND kind = ?"),
+                          {id, kindName(DiscoveryKind::Rqlite)});
+        if (!q)
+            return Result::failure(takeError());
+        if (!q->next())
+            return std::optional<RqliteRecord>();
+        record.id = id;
+        record.createdAt = Timestamp::fromMicroseconds(q->value(0).toLongLong());
+    }
+    Statement q = run(QStringLiteral("SELECT address FROM nodes WHERE discovery_id = ? ORDER BY seq"), {id});
+    if (!q)
+        return Result::failure(takeError());
+    while (q->next())
+        record.addresses.append(q->value(0).toString());
+    return std::optional<RqliteRecord>(std::move(record));
 }
 
 StoreResult<IdPage> Store::listIds(const IdListQuery &query)
@@ -471,41 +586,48 @@ std::optional<bool> Store::idExists(const QString &id)
 }
 
 StoreResult<Store::NodeChange> Store::registerNode(const QString &id, const QString &address,
-                                                   const QString &registeredBy, Timestamp at)
+                                                   const QString &registeredBy, Timestamp at,
+                                                   RqliteRecord *record)
 {
     using Result = StoreResult<NodeChange>;
     Transaction transaction(*this);
     if (!transaction.isActive())
         return Result::failure(takeError());
-    const std::optional<bool> exists = idExists(id);
-    if (!exists)
-        return Result::failure(takeError());
-    if (!*exists)
-        return NodeChange::UnknownId;
     {
         // Counted inside the write transaction, so concurrent writers cannot overshoot.
-        Statement q = run(QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN address = ? THEN 1 ELSE 0 END)"
-                                         " FROM nodes WHERE discovery_id = ?"), {address, id});
-        if (!q || !q->next())
+        Statement q = run(QStringLiteral(
+            "SELECT (SELECT COUNT(*) FROM nodes n WHERE n.discovery_id = d.id),"
+            " EXISTS (SELECT 1 FROM nodes n WHERE n.discovery_id = d.id AND n.address = ?)"
+            " FROM discovery_ids d WHERE d.id = ? AND d.kind = ?"),
+            {address, id, kindName(DiscoveryKind::Rqlite)});
+        if (!q)
             return Result::failure(takeError());
-        if (q->value(0).toInt() >= m_maxNodesPerId && q->value(1).toInt() == 0)
+        if (!q->next())
+            return NodeChange::UnknownId;
+        if (q->value(0).toInt() >= m_maxNodesPerId && !q->value(1).toBool())
             return NodeChange::Full;
     }
     Node node;
     {
-        Statement q = run(QStringLiteral(
+        static const QString sql = QStringLiteral(
             "INSERT INTO nodes (discovery_id, address, first_registered, last_seen, registrations, registered_by)"
             " VALUES (?, ?, ?, ?, 1, ?)"
             " ON CONFLICT (discovery_id, address) DO UPDATE"
             " SET last_seen = excluded.last_seen, registrations = nodes.registrations + 1"
-            " RETURNING %1").arg(NodeColumns),
-            {id, address, at.microseconds(), at.microseconds(), text(registeredBy)});
+            " RETURNING %1").arg(NodeColumns);
+        Statement q = run(sql, {id, address, at.microseconds(), at.microseconds(), text(registeredBy)});
         if (!q || !q->next())
             return Result::failure(takeError());
         node = nodeFromRow(*q);
     }
     if (!run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id = ?"), {at.microseconds(), id}))
         return Result::failure(takeError());
+    if (record) {
+        const auto now = readRqliteRecord(id);
+        if (!now.ok() || !now.value())
+            return Result::failure(now.ok() ? QStringLiteral("the ID vanished") : now.error());
+        *record = *now.value();
+    }
 
     const bool added = node.registrations == 1;
     noteChange({added ? StoreChange::Type::NodeAdded : StoreChange::Type::NodeUpdated, id, at, {}, node});

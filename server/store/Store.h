@@ -81,8 +81,15 @@ public:
     StoreResult<std::optional<DiscoveryId>> setLabel(const QString &id, const QString &label);
     StoreResult<bool> deleteId(const QString &id); // false: there was no such ID
 
+    // rqlite's registration: adds the address to the rqlite ID, or counts it seen again
+    // (an etcd token is UnknownId here). With record set, it also reads the record as
+    // the registration leaves it, in the same transaction, so the reply needs no
+    // second read.
     StoreResult<NodeChange> registerNode(const QString &id, const QString &address,
-                                         const QString &registeredBy, Timestamp at);
+                                         const QString &registeredBy, Timestamp at,
+                                         RqliteRecord *record = nullptr);
+    // An rqlite ID's record; nullopt for an unknown ID or an etcd token.
+    StoreResult<std::optional<RqliteRecord>> findRqliteRecord(const QString &id);
     StoreResult<NodeChange> removeNode(const QString &id, const QString &address, Timestamp at);
 
     // etcd's "PUT <token>/<member>?prevExist=false": creates the member with the
@@ -106,8 +113,19 @@ public:
     // Merges validated records in one transaction: all or nothing.
     StoreResult<ImportSummary> importIds(const QList<DiscoveryIdWithNodes> &records, Timestamp at);
 
+    // Group commit: with it on, write transactions do not commit one by one but join
+    // one open transaction, the batch, which commitBatch() commits; a write that
+    // fails rolls back only its own changes. changed() is emitted when the batch
+    // commits. Whoever turns it on must call commitBatch() soon after
+    // batchOpened(), and must not tell anyone a write is saved before that.
+    void setGroupCommit(bool enabled);
+    bool isBatchOpen() const { return m_batch != Batch::None; }
+    // Commits the batch; on failure every write in it is lost, and the reason says why.
+    StoreResult<bool> commitBatch();
+
 signals:
     void changed(const StoreChanges &changes);
+    void batchOpened();
 
 private:
     class Statement;
@@ -116,9 +134,13 @@ private:
     Statement run(const QString &sql, const QVariantList &values = {});
     // Whether the ID exists; nullopt when the query failed (takeError() says why).
     std::optional<bool> idExists(const QString &id);
+    // Call these inside a transaction, so that the ID and its nodes are the same moment's.
+    StoreResult<std::optional<DiscoveryIdWithNodes>> readIdWithNodes(const QString &id);
+    StoreResult<std::optional<RqliteRecord>> readRqliteRecord(const QString &id);
     QString configureConnection();
     void reconnectIfFailed();
     void fail(const QString &error);
+    void breakBatch(); // the batch cannot commit: refuse writes until commitBatch()
     QString takeError();
     void noteChange(StoreChange change);
 
@@ -130,6 +152,10 @@ private:
     QString m_error;
     StoreChanges m_pending; // changes of the open transaction
     int m_transactionDepth = 0;
+    enum class Batch { None, Open, Broken };
+    Batch m_batch = Batch::None;
+    QString m_batchError; // why a broken batch broke
+    bool m_groupCommit = false;
     bool m_failedSinceConnect = false; // a statement failed: reconnect before the next write
     int m_maxNodesPerId = DefaultMaxNodesPerId;
 };
