@@ -65,10 +65,14 @@ QString DiscoveryServer::start(const ServerConfig &config)
     }
     if (const QString error = m_store.open(path); !error.isEmpty())
         return error;
-    m_rqliteApi.cache().clear(); // it may hold records of another database
 
     // Loopback is the user's own machine; anything else needs the admin token.
-    m_adminTokenPath = config.adminTokenPath.isEmpty() ? AdminToken::defaultPathFor(path) : config.adminTokenPath;
+    // A PostgreSQL database is no file to keep the token beside: it goes in the
+    // program's folder, one for every PostgreSQL database used from this account.
+    const QString tokenBeside = m_store.isShared()
+        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/postgresql")
+        : path;
+    m_adminTokenPath = config.adminTokenPath.isEmpty() ? AdminToken::defaultPathFor(tokenBeside) : config.adminTokenPath;
     const AdminToken::Loaded token = AdminToken::loadOrCreate(m_adminTokenPath);
     m_adminToken = token.token;
     const bool loopback = config.bindAddress.isLoopback();
@@ -82,7 +86,10 @@ QString DiscoveryServer::start(const ServerConfig &config)
     m_etcdApi.setWaitTimeout(config.etcdWaitTimeout);
     m_http.setLimits(config.limits);
     m_store.setMaxNodesPerId(config.maxNodesPerId);
-    m_store.setGroupCommit(true);
+    // Group commit and cached replies need this server to make every change. Servers
+    // sharing a PostgreSQL database commit each request on its own and always read.
+    m_store.setGroupCommit(!m_store.isShared());
+    m_rqliteApi.cache().setEnabled(!m_store.isShared());
     if (const QString error = m_http.listen(config.bindAddress, config.port); !error.isEmpty()) {
         m_store.close();
         return error;

@@ -1,5 +1,6 @@
 #include "Store.h"
 
+#include "store/ChangeMessage.h"
 #include "store/Schema.h"
 
 #include <QAtomicInteger>
@@ -11,6 +12,10 @@
 #include <QSqlQuery>
 
 namespace {
+
+// Any number, the same in every DiscoDesk: the advisory lock held while the schema is
+// read and upgraded.
+constexpr qint64 SchemaLockKey = 0x44697363; // "Disc"
 
 // Column list shared by every query that reads whole IDs; idFromRow() reads it.
 const QString IdColumns = QStringLiteral(
@@ -107,9 +112,15 @@ private:
 class Store::Transaction
 {
 public:
-    explicit Transaction(Store &store, bool write = true) : m_store(store)
+    // Read: a consistent view. Write: changes, one writer at a time per ID (SQLite:
+    // one at a time at all). Exclusive: changes to many IDs at once, with every other
+    // writer kept out until the end (prune, import).
+    enum class Access { Read, Write, Exclusive };
+
+    explicit Transaction(Store &store, Access access = Access::Write) : m_store(store)
     {
-        if (write)
+        const bool write = access != Access::Read;
+        if (write || store.isShared())
             store.reconnectIfFailed();
         if (store.m_transactionDepth++ > 0) {
             m_mode = Mode::Joined;
@@ -137,17 +148,32 @@ public:
                 store.breakBatch();
             return;
         }
-        // Prepared once like every statement: BEGIN and COMMIT run on every request.
-        if (store.run(write ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN")))
-            m_mode = Mode::Own;
+        if (!store.isShared()) {
+            // Prepared once like every statement: BEGIN and COMMIT run on every request.
+            if (store.run(write ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN")))
+                m_mode = Mode::Own;
+            return;
+        }
+        if (!store.m_db.transaction()) {
+            store.fail(describe(store.m_db.lastError()));
+            return;
+        }
+        if (access == Access::Exclusive) {
+            QSqlQuery lock(store.m_db); // LOCK cannot be a prepared statement
+            if (!lock.exec(QStringLiteral("LOCK TABLE discovery_ids, nodes IN EXCLUSIVE MODE"))) {
+                store.fail(describe(lock.lastError()));
+                rollback();
+                return;
+            }
+        }
+        m_mode = Mode::Own;
     }
     ~Transaction()
     {
         --m_store.m_transactionDepth;
         const QString error = m_store.m_error; // the reason we roll back, not the rollback's
         if (m_mode == Mode::Own) {
-            m_store.run(QStringLiteral("ROLLBACK"));
-            m_store.m_pending.clear();
+            rollback();
         } else if (m_mode == Mode::Savepoint) {
             if (m_store.run(QStringLiteral("ROLLBACK TO request")) && m_store.run(QStringLiteral("RELEASE request")))
                 m_store.m_pending.resize(m_changesBefore);
@@ -169,7 +195,7 @@ public:
             m_mode = Mode::Done; // its changes are emitted when the batch commits
             return true;
         case Mode::Own:
-            if (!m_store.run(QStringLiteral("COMMIT")))
+            if (!commitOwn())
                 return false;
             m_mode = Mode::Done;
             if (const StoreChanges changes = std::exchange(m_store.m_pending, {}); !changes.isEmpty())
@@ -184,6 +210,36 @@ public:
 
 private:
     enum class Mode { Failed, Joined, Own, Savepoint, Done };
+
+    bool commitOwn()
+    {
+        if (!m_store.isShared())
+            return bool(m_store.run(QStringLiteral("COMMIT")));
+        // The other servers hear of each change once it is committed: NOTIFY is
+        // delivered at COMMIT, and dropped with a rollback.
+        for (const StoreChange &change : std::as_const(m_store.m_pending)) {
+            if (!m_store.run(QStringLiteral("SELECT pg_notify(?, ?)"),
+                             {QString::fromLatin1(ChangeMessage::Channel),
+                              QString::fromUtf8(ChangeMessage::encode(change))}))
+                return false;
+        }
+        // commit(), not exec("COMMIT"), which reports success for a transaction the
+        // server rolled back after an error.
+        if (!m_store.m_db.commit()) {
+            m_store.fail(describe(m_store.m_db.lastError()));
+            return false;
+        }
+        return true;
+    }
+
+    void rollback()
+    {
+        if (m_store.isShared())
+            m_store.m_db.rollback();
+        else
+            m_store.run(QStringLiteral("ROLLBACK"));
+        m_store.m_pending.clear();
+    }
 
     Store &m_store;
     Mode m_mode = Mode::Failed;
@@ -202,9 +258,75 @@ Store::~Store()
     close();
 }
 
-QString Store::open(const QString &path)
+QString Store::open(const QString &location)
 {
     close();
+    QString error;
+    const auto parsed = DatabaseLocation::parse(location, &error);
+    if (!parsed)
+        return error;
+    m_location = *parsed;
+    error = m_location.isShared() ? openPostgreSql() : openSqliteFile(m_location.filePath);
+    if (!error.isEmpty()) {
+        close();
+        return error;
+    }
+    m_path = m_location.displayName();
+    return {};
+}
+
+QString Store::openPostgreSql()
+{
+    const QString name = m_location.displayName();
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+    if (!m_db.isValid())
+        return QStringLiteral("cannot use %1: Qt's PostgreSQL driver is missing (Debian: libqt6sql6-psql)").arg(name);
+    m_db.setHostName(m_location.host);
+    m_db.setPort(m_location.port);
+    m_db.setUserName(m_location.user);
+    m_db.setPassword(m_location.password);
+    m_db.setDatabaseName(m_location.database);
+    m_db.setConnectOptions(m_location.options);
+    if (!m_db.open())
+        return QStringLiteral("cannot connect to %1: %2").arg(name, describe(m_db.lastError()));
+
+    // Servers starting together on an empty database take turns to create the schema.
+    QSqlQuery lock(m_db);
+    if (!lock.exec(QStringLiteral("SELECT pg_advisory_lock(%1)").arg(SchemaLockKey)))
+        return QStringLiteral("cannot lock the schema of %1: %2").arg(name, describe(lock.lastError()));
+    const QString error = prepareSchema(Schema::Dialect::PostgreSql, name);
+    lock.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(SchemaLockKey));
+    if (!error.isEmpty())
+        return error;
+    return configureConnection();
+}
+
+// Why a database of this schema version cannot be used; empty when it can.
+QString Store::versionRefusal(int version, const QString &name)
+{
+    if (version < 0)
+        return QStringLiteral("%1 is a database of another program, not DiscoDesk's; "
+                              "choose another database").arg(name);
+    if (version > Schema::latestVersion())
+        return QStringLiteral("%1 has schema version %2, newer than this DiscoDesk knows (%3); "
+                              "use a newer DiscoDesk").arg(name).arg(version).arg(Schema::latestVersion());
+    return {};
+}
+
+QString Store::prepareSchema(Schema::Dialect dialect, const QString &name)
+{
+    int version = 0;
+    if (const QString error = Schema::readVersion(m_db, dialect, &version); !error.isEmpty())
+        return QStringLiteral("cannot read %1: %2").arg(name, error);
+    if (const QString refusal = versionRefusal(version, name); !refusal.isEmpty())
+        return refusal;
+    if (const QString error = Schema::migrate(m_db, dialect, version); !error.isEmpty())
+        return QStringLiteral("cannot upgrade the schema of %1: %2").arg(name, error);
+    return {};
+}
+
+QString Store::openSqliteFile(const QString &path)
+{
     const QFileInfo info(path);
     if (info.exists() && !info.isFile())
         return QStringLiteral("%1 is not a file").arg(path);
@@ -231,45 +353,41 @@ QString Store::open(const QString &path)
     m_db.setDatabaseName(path);
     // Other connections (the window's reader, a second writer) wait instead of failing.
     m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    auto fail = [this](const QString &message) {
-        close();
-        return message;
-    };
     if (!m_db.open())
-        return fail(QStringLiteral("cannot open %1: %2").arg(path, describe(m_db.lastError())));
+        return QStringLiteral("cannot open %1: %2").arg(path, describe(m_db.lastError()));
 
     int version = 0;
-    if (const QString error = Schema::readVersion(m_db, &version); !error.isEmpty())
-        return fail(QStringLiteral("cannot read %1: %2").arg(path, error));
-    if (version < 0)
-        return fail(QStringLiteral("%1 is a database of another program, not DiscoDesk's; "
-                                   "choose another file").arg(path));
-    if (version > Schema::latestVersion())
-        return fail(QStringLiteral("%1 has schema version %2, newer than this DiscoDesk knows (%3); "
-                                   "use a newer DiscoDesk").arg(path).arg(version).arg(Schema::latestVersion()));
+    if (const QString error = Schema::readVersion(m_db, Schema::Dialect::Sqlite, &version); !error.isEmpty())
+        return QStringLiteral("cannot read %1: %2").arg(path, error);
+    if (const QString refusal = versionRefusal(version, path); !refusal.isEmpty())
+        return refusal; // before anything below writes to the file
     {
         // Damaged pages would fail requests later and take writes now: refuse the
         // file before writing anything to it.
         QSqlQuery check(m_db);
         if (!check.exec(QStringLiteral("PRAGMA quick_check(1)")) || !check.next())
-            return fail(QStringLiteral("%1 is damaged (%2); restore it or choose another file")
-                            .arg(path, describe(check.lastError())));
+            return QStringLiteral("%1 is damaged (%2); restore it or choose another file")
+                .arg(path, describe(check.lastError()));
         if (const QString result = check.value(0).toString(); result != u"ok")
-            return fail(QStringLiteral("%1 is damaged (SQLite: %2); restore it or choose another file")
-                            .arg(path, result.left(200)));
+            return QStringLiteral("%1 is damaged (SQLite: %2); restore it or choose another file")
+                .arg(path, result.left(200));
     }
-
+    // WAL mode before the first write, so that even the schema is written through it.
     if (const QString error = configureConnection(); !error.isEmpty())
-        return fail(QStringLiteral("cannot set up %1: %2").arg(path, error));
-    if (const QString error = Schema::migrate(m_db, version); !error.isEmpty())
-        return fail(QStringLiteral("cannot upgrade the schema of %1: %2").arg(path, error));
-
-    m_path = path;
-    return {};
+        return QStringLiteral("cannot set up %1: %2").arg(path, error);
+    return prepareSchema(Schema::Dialect::Sqlite, path);
 }
 
 QString Store::configureConnection()
 {
+    if (isShared()) {
+        // Every DiscoDesk on the database tells the others what it committed.
+        QSqlDriver *driver = m_db.driver();
+        if (!driver->subscribeToNotification(QString::fromLatin1(ChangeMessage::Channel)))
+            return QStringLiteral("cannot listen for changes: %1").arg(describe(driver->lastError()));
+        connect(driver, &QSqlDriver::notification, this, &Store::onNotification, Qt::UniqueConnection);
+        return {};
+    }
     // WAL: readers never block the writer. synchronous=NORMAL: a commit survives a
     // killed process; only a power loss can take the last commits back.
     QSqlQuery pragma(m_db);
@@ -289,12 +407,19 @@ void Store::reconnectIfFailed()
     // SQLite opens a file it may not write read-only and keeps it so; a full disk
     // can leave the connection unable to write. A fresh connection sees the file as
     // it is now, so writes work again once the cause is gone.
+    // A PostgreSQL connection may have been lost (a restarted server): it comes back
+    // the same way, its prepared statements and LISTEN made anew.
     if (!m_failedSinceConnect || m_transactionDepth > 0 || m_batch != Batch::None || !m_db.isValid())
         return;
     m_failedSinceConnect = false;
     qDeleteAll(m_statements);
     m_statements.clear();
     m_db.close();
+    if (isShared()) {
+        if (m_db.open())
+            configureConnection();
+        return;
+    }
     // SQLite made its -wal and -shm files with the database's permissions of that
     // moment; a database made writable again needs them writable too.
     const QFile::Permissions permissions = QFile::permissions(m_path);
@@ -319,6 +444,7 @@ void Store::close()
     }
     m_lock.reset();
     m_path.clear();
+    m_location = {};
 }
 
 bool Store::isOpen() const
@@ -335,8 +461,10 @@ Store::Statement Store::run(const QString &sql, const QVariantList &values)
     QSqlQuery *query = m_statements.value(sql);
     if (!query) {
         query = new QSqlQuery(m_db);
-        // Rows are read once, in order: without this Qt keeps a copy of every row.
-        query->setForwardOnly(true);
+        // Rows are read once, in order: without this Qt keeps a copy of every row. Not
+        // on PostgreSQL, where a forward-only result is lost when the connection runs
+        // another statement before it is read to the end.
+        query->setForwardOnly(!isShared());
         if (!query->prepare(sql)) {
             fail(describe(query->lastError()));
             delete query;
@@ -382,6 +510,25 @@ StoreResult<bool> Store::commitBatch()
     m_error.clear();
     m_pending.clear();
     return StoreResult<bool>::failure(error);
+}
+
+void Store::onNotification(const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload)
+{
+    // Our own connection's notices repeat what changed() told already.
+    if (source == QSqlDriver::SelfSource || name != QLatin1String(ChangeMessage::Channel))
+        return;
+    if (const auto change = ChangeMessage::decode(payload.toString().toUtf8()))
+        emit changed({*change});
+}
+
+bool Store::lockId(const QString &id)
+{
+    // SQLite's BEGIN IMMEDIATE already lets one writer in at a time. On PostgreSQL the
+    // ID's row is locked until the transaction ends, so that servers changing the same
+    // ID take turns: counts and etcd indexes stay right.
+    if (!isShared())
+        return true;
+    return bool(run(QStringLiteral("SELECT 1 FROM discovery_ids WHERE id = ? FOR UPDATE"), {id}));
 }
 
 void Store::fail(const QString &error)
@@ -446,7 +593,7 @@ StoreResult<std::optional<DiscoveryId>> Store::findId(const QString &id)
 StoreResult<std::optional<DiscoveryIdWithNodes>> Store::findIdWithNodes(const QString &id)
 {
     // One read transaction, so the ID and its nodes are the same moment's.
-    Transaction transaction(*this, false);
+    Transaction transaction(*this, Transaction::Access::Read);
     if (!transaction.isActive())
         return StoreResult<std::optional<DiscoveryIdWithNodes>>::failure(takeError());
     return readIdWithNodes(id);
@@ -473,7 +620,7 @@ StoreResult<std::optional<DiscoveryIdWithNodes>> Store::readIdWithNodes(const QS
 
 StoreResult<std::optional<RqliteRecord>> Store::findRqliteRecord(const QString &id)
 {
-    Transaction transaction(*this, false);
+    Transaction transaction(*this, Transaction::Access::Read);
     if (!transaction.isActive())
         return StoreResult<std::optional<RqliteRecord>>::failure(takeError());
     return readRqliteRecord(id);
@@ -515,7 +662,7 @@ StoreResult<IdPage> Store::listIds(const IdListQuery &query)
         ? QStringLiteral("d.last_activity DESC, d.id")
         : QStringLiteral("d.created_at DESC, d.id");
 
-    Transaction transaction(*this, false);
+    Transaction transaction(*this, Transaction::Access::Read);
     if (!transaction.isActive())
         return StoreResult<IdPage>::failure(takeError());
     IdPage page;
@@ -562,7 +709,7 @@ StoreResult<std::optional<DiscoveryId>> Store::setLabel(const QString &id, const
 StoreResult<bool> Store::deleteId(const QString &id)
 {
     Transaction transaction(*this);
-    if (!transaction.isActive())
+    if (!transaction.isActive() || !lockId(id))
         return StoreResult<bool>::failure(takeError());
     if (!run(QStringLiteral("DELETE FROM nodes WHERE discovery_id = ?"), {id}))
         return StoreResult<bool>::failure(takeError());
@@ -591,7 +738,7 @@ StoreResult<Store::NodeChange> Store::registerNode(const QString &id, const QStr
 {
     using Result = StoreResult<NodeChange>;
     Transaction transaction(*this);
-    if (!transaction.isActive())
+    if (!transaction.isActive() || !lockId(id))
         return Result::failure(takeError());
     {
         // Counted inside the write transaction, so concurrent writers cannot overshoot.
@@ -640,7 +787,7 @@ StoreResult<Store::NodeChange> Store::removeNode(const QString &id, const QStrin
 {
     using Result = StoreResult<NodeChange>;
     Transaction transaction(*this);
-    if (!transaction.isActive())
+    if (!transaction.isActive() || !lockId(id))
         return Result::failure(takeError());
     const std::optional<bool> exists = idExists(id);
     if (!exists)
@@ -669,7 +816,7 @@ StoreResult<Store::EtcdMemberCreation> Store::createEtcdMember(const QString &to
 {
     using Result = StoreResult<EtcdMemberCreation>;
     Transaction transaction(*this);
-    if (!transaction.isActive())
+    if (!transaction.isActive() || !lockId(token))
         return Result::failure(takeError());
     qint64 index = 0;
     {
@@ -721,7 +868,7 @@ StoreResult<PruneResult> Store::prune(const PruneRules &rules, bool dryRun, Time
 
     // Dry runs take the same write lock as real ones, so that a dry run reports
     // exactly what a prune at that moment removes.
-    Transaction transaction(*this);
+    Transaction transaction(*this, Transaction::Access::Exclusive);
     if (!transaction.isActive())
         return Result::failure(takeError());
 
@@ -786,7 +933,7 @@ StoreResult<PruneResult> Store::prune(const PruneRules &rules, bool dryRun, Time
 StoreResult<QList<DiscoveryIdWithNodes>> Store::exportIds(const QStringList &ids)
 {
     using Result = StoreResult<QList<DiscoveryIdWithNodes>>;
-    Transaction transaction(*this, false);
+    Transaction transaction(*this, Transaction::Access::Read);
     if (!transaction.isActive())
         return Result::failure(takeError());
 
@@ -827,7 +974,7 @@ StoreResult<ImportSummary> Store::importIds(const QList<DiscoveryIdWithNodes> &r
 {
     using Result = StoreResult<ImportSummary>;
     ImportSummary summary;
-    Transaction transaction(*this);
+    Transaction transaction(*this, Transaction::Access::Exclusive);
     if (!transaction.isActive())
         return Result::failure(takeError());
 

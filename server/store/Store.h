@@ -1,12 +1,15 @@
 #pragma once
 
 #include "core/Records.h"
+#include "store/DatabaseLocation.h"
+#include "store/Schema.h"
 #include "store/StoreChange.h"
 
 #include <QHash>
 #include <QLockFile>
 #include <QObject>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 
 #include <memory>
 #include <optional>
@@ -58,13 +61,18 @@ public:
     explicit Store(QObject *parent = nullptr);
     ~Store() override;
 
-    // Opens the SQLite file at path, creating it and its folder if needed, and
-    // brings its schema up to date. Returns an empty string on success, otherwise a
+    // Opens the database at location (see DatabaseLocation): a SQLite file, created
+    // with its folder if needed, or a PostgreSQL database given as a postgresql:// URL.
+    // Brings its schema up to date. Returns an empty string on success, otherwise a
     // one-line reason; a database this program cannot use is left untouched.
-    QString open(const QString &path);
+    QString open(const QString &location);
     void close();
     bool isOpen() const;
+    // The file path, or the URL without its password.
     QString path() const { return m_path; }
+    // Whether other DiscoDesk servers may change the database too (PostgreSQL): then
+    // changed() also reports their changes, as they commit.
+    bool isShared() const { return m_location.isShared(); }
 
     static constexpr int DefaultMaxNodesPerId = 1000;
     // A new address beyond this many is refused (Full); registering again is not.
@@ -137,7 +145,14 @@ private:
     // Call these inside a transaction, so that the ID and its nodes are the same moment's.
     StoreResult<std::optional<DiscoveryIdWithNodes>> readIdWithNodes(const QString &id);
     StoreResult<std::optional<RqliteRecord>> readRqliteRecord(const QString &id);
+    QString openSqliteFile(const QString &path);
+    QString openPostgreSql();
+    static QString versionRefusal(int version, const QString &name);
+    QString prepareSchema(Schema::Dialect dialect, const QString &name);
     QString configureConnection();
+    void onNotification(const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload);
+    // Locks the ID's row until the transaction ends, where other servers could write.
+    bool lockId(const QString &id);
     void reconnectIfFailed();
     void fail(const QString &error);
     void breakBatch(); // the batch cannot commit: refuse writes until commitBatch()
@@ -145,6 +160,7 @@ private:
     void noteChange(StoreChange change);
 
     QString m_connectionName;
+    DatabaseLocation m_location;
     QString m_path;
     std::unique_ptr<QLockFile> m_lock; // one DiscoDesk per database file
     QSqlDatabase m_db;

@@ -1,11 +1,21 @@
 #include "TestServer.h"
 
+#include "support/TestDatabase.h"
+
 #include <QTest>
 
-TestServer::TestServer() = default;
+TestServer::TestServer()
+{
+    m_database = TestDatabase::create(m_dir.path(), &m_databaseError);
+}
 
 bool TestServer::start()
 {
+    if (m_database.isEmpty()) {
+        qWarning("no %s database for the server: %s", qPrintable(TestDatabase::backendName()),
+                 qPrintable(m_databaseError));
+        return false;
+    }
     ServerConfig config = m_config;
     config.port = 0;
     config.databasePath = databasePath();

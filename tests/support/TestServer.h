@@ -5,8 +5,9 @@
 
 #include <QTemporaryDir>
 
-// A discovery server on its own worker thread, on a free loopback port and a SQLite
-// file in a temporary folder that is removed afterwards.
+// A discovery server on its own worker thread, on a free loopback port and a fresh
+// database (TestDatabase: a SQLite file in a temporary folder that is removed
+// afterwards, or a PostgreSQL database).
 class TestServer
 {
 public:
@@ -20,7 +21,8 @@ public:
 
     quint16 port() const { return quint16(m_thread.url().port()); }
     QByteArray url() const { return m_thread.url().toString().toUtf8(); }
-    QString databasePath() const { return m_dir.filePath(QStringLiteral("discodesk.sqlite")); }
+    // The server's database (TestDatabase): a file path, or a PostgreSQL URL.
+    QString databasePath() const { return m_database; }
     HttpClient client() const { return HttpClient(port()); }
     ServerThread &thread() { return m_thread; }
 
@@ -29,6 +31,8 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    QString m_database;
+    QString m_databaseError;
     ServerConfig m_config;
     ServerThread m_thread;
 };

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+
+class TestPostgres;
+
+// The database the store and HTTP suites run against. By default a SQLite file in
+// the test's temporary folder; with DISCODESK_TEST_DATABASE=postgresql, a fresh
+// database on a throwaway PostgreSQL server that the test executable starts on first
+// use (TestPostgres) and stops when it ends. CTest runs those suites both ways.
+namespace TestDatabase {
+
+bool usesPostgreSql();
+// "SQLite" or "PostgreSQL", for messages.
+QString backendName();
+
+// A new, empty database: a location for Store::open() and --db. For SQLite, the
+// file path in folder (not created yet). Empty on failure, with *error saying why
+// (a missing PostgreSQL fails the test: it is never skipped).
+QString create(const QString &folder, QString *error);
+
+// The server of this executable, started on first use; nullptr after an error.
+TestPostgres *postgres(QString *error);
+
+} // namespace TestDatabase

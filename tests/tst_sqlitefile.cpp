@@ -1,0 +1,276 @@
+// What only a SQLite file has: the file and its folder, WAL mode, refusing files
+// that are not DiscoDesk's or are damaged (untouched), upgrading an old file, and
+// group commit, which only a store that owns its database uses.
+
+#include "core/DiscoveryService.h"
+#include "store/Schema.h"
+#include "store/Store.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+QByteArray fileHash(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+Timestamp at(qint64 seconds)
+{
+    return Timestamp::fromMicroseconds(seconds * 1'000'000);
+}
+
+// Runs raw SQL on a database file through a separate connection, for setting up
+// databases the store must refuse.
+void execOn(const QString &path, const QStringList &statements)
+{
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        for (const QString &statement : statements)
+            QVERIFY2(query.exec(statement), qPrintable(statement));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+}
+
+} // namespace
+
+class TestSqliteFile : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name = QStringLiteral("store.sqlite")) const { return m_dir.filePath(name); }
+
+    // What a second SQLite connection sees: committed data only.
+    int nodeCountSeenByAnotherConnection(const QString &id)
+    {
+        int count = -1;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("observer"));
+            db.setDatabaseName(path());
+            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+            if (db.open()) {
+                QSqlQuery query(db);
+                query.prepare(QStringLiteral("SELECT COUNT(*) FROM nodes WHERE discovery_id = ?"));
+                query.addBindValue(id);
+                if (query.exec() && query.next())
+                    count = query.value(0).toInt();
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("observer"));
+        return count;
+    }
+
+private slots:
+    void init()
+    {
+        QFile::remove(path());
+        QFile::remove(path() + QStringLiteral("-wal"));
+        QFile::remove(path() + QStringLiteral("-shm"));
+    }
+
+    void createsDatabaseAndFolder()
+    {
+        Store store;
+        const QString nested = m_dir.filePath(QStringLiteral("a/b/discodesk.sqlite"));
+        QCOMPARE(store.open(nested), QString());
+        QVERIFY(QFile::exists(nested));
+        QVERIFY(store.ping().ok());
+    }
+
+    void usesWalMode()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        store.close();
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("wal"));
+        db.setDatabaseName(path());
+        QVERIFY(db.open());
+        {
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA journal_mode")) && query.next());
+            QCOMPARE(query.value(0).toString(), QStringLiteral("wal"));
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("wal"));
+    }
+
+    void refusesNewerSchemaAndLeavesItUntouched()
+    {
+        execOn(path(), {QStringLiteral("CREATE TABLE discodesk_schema (version INTEGER NOT NULL)"),
+                        QStringLiteral("INSERT INTO discodesk_schema VALUES (%1)").arg(Schema::latestVersion() + 1),
+                        QStringLiteral("CREATE TABLE discovery_ids (whatever TEXT)")});
+        const QByteArray before = fileHash(path());
+
+        Store store;
+        const QString error = store.open(path());
+        QVERIFY2(error.contains(QStringLiteral("newer than this DiscoDesk knows")), qPrintable(error));
+        QVERIFY(!store.isOpen());
+        QCOMPARE(fileHash(path()), before);
+        QVERIFY(!QFile::exists(path() + QStringLiteral("-wal")));
+    }
+
+    void refusesAnotherProgramsDatabase()
+    {
+        execOn(path(), {QStringLiteral("CREATE TABLE photos (id INTEGER)")});
+        const QByteArray before = fileHash(path());
+        Store store;
+        const QString error = store.open(path());
+        QVERIFY2(error.contains(QStringLiteral("another program")), qPrintable(error));
+        QCOMPARE(fileHash(path()), before);
+    }
+
+    void refusesFileThatIsNotSqlite()
+    {
+        QFile file(path());
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("this is not a database, it is a shopping list\n").repeated(100));
+        file.close();
+        const QByteArray before = fileHash(path());
+        Store store;
+        const QString error = store.open(path());
+        QVERIFY2(!error.isEmpty(), "a text file must be refused");
+        QVERIFY2(error.contains(path()), qPrintable(error));
+        QCOMPARE(fileHash(path()), before);
+    }
+
+    void upgradesAVersion1DatabaseKeepingItsData()
+    {
+        // A file as DiscoDesk 0.1's first schema wrote it.
+        execOn(path(), {
+            QStringLiteral("CREATE TABLE discodesk_schema (version INTEGER NOT NULL)"),
+            QStringLiteral("INSERT INTO discodesk_schema VALUES (1)"),
+            QStringLiteral("CREATE TABLE discovery_ids (id TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at BIGINT NOT NULL,"
+                           " expected_size INTEGER, label TEXT NOT NULL DEFAULT '', last_activity BIGINT NOT NULL)"),
+            QStringLiteral("CREATE TABLE nodes (seq INTEGER PRIMARY KEY AUTOINCREMENT, discovery_id TEXT NOT NULL"
+                           " REFERENCES discovery_ids (id) ON DELETE CASCADE, address TEXT NOT NULL,"
+                           " first_registered BIGINT NOT NULL, last_seen BIGINT NOT NULL, registrations BIGINT NOT NULL,"
+                           " registered_by TEXT NOT NULL, UNIQUE (discovery_id, address))"),
+            QStringLiteral("INSERT INTO discovery_ids VALUES ('old-id', 'rqlite', 1000000, NULL, 'from 0.1', 2000000)"),
+            QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered, last_seen, registrations, registered_by)"
+                           " VALUES ('old-id', 'localhost:4001', 1500000, 2000000, 3, '127.0.0.1')"),
+        });
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        const auto record = store.findIdWithNodes(QStringLiteral("old-id")).value();
+        QVERIFY(record);
+        QCOMPARE(record->id.label, QStringLiteral("from 0.1"));
+        QCOMPARE(record->nodes.size(), 1);
+        QCOMPARE(record->nodes.first().registrations, 3);
+        QCOMPARE(record->nodes.first().etcdIndex, 0);
+        store.close();
+
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        db.setDatabaseName(path());
+        QVERIFY(db.open());
+        {
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("SELECT version FROM discodesk_schema")) && query.next());
+            QCOMPARE(query.value(0).toInt(), Schema::latestVersion());
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("check"));
+    }
+
+    void refusesADamagedDatabaseAndLeavesItUntouched()
+    {
+        {
+            Store store;
+            QCOMPARE(store.open(path()), QString());
+            DiscoveryService service(store);
+            for (int i = 0; i < 50; ++i) {
+                const QString id = service.createId(DiscoveryKind::Rqlite, QStringLiteral("cluster %1").arg(i))->id;
+                for (int n = 0; n < 3; ++n)
+                    service.registerNode(id, QStringLiteral("host-%1-%2-%3:4001").arg(i).arg(n).arg(QString(60, u'x')), {});
+            }
+        } // closed: everything is checkpointed into the file
+        QFile file(path());
+        QVERIFY(file.size() > 6 * 4096);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.seek(3 * 4096)); // past the first pages, into the tables
+        file.write(QByteArray(2 * 4096, '\x5a'));
+        file.close();
+        const QByteArray before = fileHash(path());
+
+        Store store;
+        const QString error = store.open(path());
+        QVERIFY2(error.contains(QStringLiteral("is damaged")), qPrintable(error));
+        QVERIFY(!store.isOpen());
+        QCOMPARE(fileHash(path()), before);
+    }
+
+    void groupCommitSavesAndReportsOnlyAtCommit()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryService service(store);
+        const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
+        store.setGroupCommit(true);
+        QSignalSpy opened(&store, &Store::batchOpened);
+        QSignalSpy changed(&store, &Store::changed);
+
+        QCOMPARE(store.registerNode(id, QStringLiteral("a:1"), {}, at(10)).value(), Store::NodeChange::Added);
+        QCOMPARE(store.registerNode(id, QStringLiteral("b:1"), {}, at(11)).value(), Store::NodeChange::Added);
+        QCOMPARE(opened.size(), 1);
+        QVERIFY(store.isBatchOpen());
+        // The store itself reads its own writes; nobody else sees or hears of them yet.
+        QCOMPARE(store.findId(id).value()->nodeCount, 2);
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(nodeCountSeenByAnotherConnection(id), 0);
+
+        QVERIFY(store.commitBatch().ok());
+        QVERIFY(!store.isBatchOpen());
+        QCOMPARE(nodeCountSeenByAnotherConnection(id), 2);
+        QCOMPARE(changed.size(), 1); // one notice for the whole batch, in order
+        const StoreChanges changes = changed.at(0).at(0).value<StoreChanges>();
+        QCOMPARE(changes.size(), 2);
+        QCOMPARE(changes.at(0).node.address, QStringLiteral("a:1"));
+        QCOMPARE(changes.at(1).node.address, QStringLiteral("b:1"));
+    }
+
+    void groupCommitRollsBackOnlyTheWriteThatFailed()
+    {
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryService service(store);
+        const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
+        store.setMaxNodesPerId(1);
+        store.setGroupCommit(true);
+        QSignalSpy changed(&store, &Store::changed);
+
+        QCOMPARE(store.registerNode(id, QStringLiteral("a:1"), {}, at(10)).value(), Store::NodeChange::Added);
+        QCOMPARE(store.registerNode(id, QStringLiteral("b:1"), {}, at(11)).value(), Store::NodeChange::Full);
+        // A write that fails in the database (an ID that exists already) fails alone.
+        DiscoveryId duplicate;
+        duplicate.id = id;
+        duplicate.createdAt = at(12);
+        QVERIFY(!store.createId(duplicate).ok());
+        QVERIFY(store.isBatchOpen());
+        QCOMPARE(store.removeNode(id, QStringLiteral("zz:1"), at(13)).value(), Store::NodeChange::Absent);
+
+        QVERIFY(store.commitBatch().ok());
+        QCOMPARE(nodeCountSeenByAnotherConnection(id), 1);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(0).value<StoreChanges>().at(0).node.address, QStringLiteral("a:1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSqliteFile)
+#include "tst_sqlitefile.moc"
