@@ -2,32 +2,12 @@
 // three members bootstrap with --discovery, a fourth is told the cluster is full, and a
 // member that registers again is refused. Every process is stopped, also on failure.
 
+#include "support/EtcdMembers.h"
 #include "support/TestServer.h"
 
-#include <QProcess>
-#include <QStandardPaths>
-#include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
-
-namespace {
-
-// Free loopback ports, all held until every one is chosen so none repeats.
-QList<quint16> freePorts(int count)
-{
-    std::vector<std::unique_ptr<QTcpServer>> probes;
-    QList<quint16> ports;
-    for (int i = 0; i < count; ++i) {
-        probes.push_back(std::make_unique<QTcpServer>());
-        probes.back()->listen(QHostAddress::LocalHost, 0);
-        ports << probes.back()->serverPort();
-    }
-    return ports;
-}
-
-} // namespace
 
 class TestEtcdCluster : public QObject
 {
@@ -35,87 +15,36 @@ class TestEtcdCluster : public QObject
 
 private:
     std::unique_ptr<TestServer> m_server;
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::vector<std::unique_ptr<QProcess>> m_members;
-    QList<quint16> m_clientPorts;
-
-    QProcess *startMember(const QString &name, const QString &discoveryUrl, quint16 clientPort, quint16 peerPort,
-                          const QStringList &extra = {})
-    {
-        auto process = std::make_unique<QProcess>();
-        process->setProcessChannelMode(QProcess::MergedChannels);
-        const QString client = QStringLiteral("http://127.0.0.1:%1").arg(clientPort);
-        const QString peer = QStringLiteral("http://127.0.0.1:%1").arg(peerPort);
-        process->start(QStringLiteral("etcd"),
-                       QStringList{QStringLiteral("--name"), name,
-                                   QStringLiteral("--data-dir"), m_dataDir->filePath(name),
-                                   QStringLiteral("--listen-client-urls"), client,
-                                   QStringLiteral("--advertise-client-urls"), client,
-                                   QStringLiteral("--listen-peer-urls"), peer,
-                                   QStringLiteral("--initial-advertise-peer-urls"), peer,
-                                   QStringLiteral("--discovery"), discoveryUrl} + extra);
-        m_members.push_back(std::move(process));
-        return m_members.back().get();
-    }
-
-    // What `etcdctl member list` prints against the first member.
-    QString memberList()
-    {
-        QProcess etcdctl;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("ETCDCTL_API"), QStringLiteral("3"));
-        etcdctl.setProcessEnvironment(env);
-        etcdctl.start(QStringLiteral("etcdctl"), {QStringLiteral("--endpoints"),
-                                                  QStringLiteral("http://127.0.0.1:%1").arg(m_clientPorts.first()),
-                                                  QStringLiteral("--dial-timeout"), QStringLiteral("2s"),
-                                                  QStringLiteral("member"), QStringLiteral("list")});
-        if (!etcdctl.waitForFinished(10000))
-            etcdctl.kill();
-        return QString::fromUtf8(etcdctl.readAllStandardOutput());
-    }
+    std::unique_ptr<EtcdMembers> m_members;
 
 private slots:
     void initTestCase()
     {
-        // Installed by scripts/install-deps --test; without them this test must fail, not skip.
-        QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("etcd")).isEmpty(),
-                 "etcd is missing: run scripts/install-deps --test (Debian package etcd-server)");
-        QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("etcdctl")).isEmpty(),
-                 "etcdctl is missing: run scripts/install-deps --test (Debian package etcd-client)");
+        const QString missing = EtcdMembers::missingTools();
+        QVERIFY2(missing.isEmpty(), qPrintable(missing));
     }
 
     void init()
     {
         m_server = std::make_unique<TestServer>();
         QVERIFY(m_server->start());
-        m_dataDir = std::make_unique<QTemporaryDir>();
+        m_members = std::make_unique<EtcdMembers>();
     }
 
     void cleanup()
     {
-        // Runs after a failure too: no etcd outlives the test.
-        for (auto &member : m_members) {
-            if (member->state() != QProcess::NotRunning) {
-                member->terminate();
-                if (!member->waitForFinished(5000)) {
-                    member->kill();
-                    member->waitForFinished(5000);
-                }
-            }
-        }
-        m_members.clear();
+        m_members.reset(); // runs after a failure too: no etcd outlives the test
         m_server.reset();
-        m_dataDir.reset();
     }
 
     void threeMembersFormAClusterAndAFourthIsTurnedAway()
     {
         const QString discoveryUrl = QString::fromUtf8(m_server->client().get("/new?size=3").body);
         const QByteArray token = QUrl(discoveryUrl).path().mid(6).toUtf8();
-        const QList<quint16> ports = freePorts(8);
-        m_clientPorts = ports.mid(0, 4);
+        const QList<quint16> ports = EtcdMembers::freePorts(8);
+        auto memberList = [&] { return EtcdMembers::memberList(ports.at(0)); };
         for (int i = 0; i < 3; ++i)
-            QVERIFY(startMember(QStringLiteral("m%1").arg(i + 1), discoveryUrl, ports.at(i), ports.at(4 + i))
+            QVERIFY(m_members->start(QStringLiteral("m%1").arg(i + 1), discoveryUrl, ports.at(i), ports.at(4 + i))
                         ->waitForStarted(5000));
 
         // etcdctl sees three started members...
@@ -135,7 +64,7 @@ private slots:
         QCOMPARE(names, (QStringList{QStringLiteral("m1"), QStringLiteral("m2"), QStringLiteral("m3")}));
 
         // A fourth member with --discovery-fallback exit exits, saying the cluster is full.
-        QProcess *fourth = startMember(QStringLiteral("m4"), discoveryUrl, ports.at(3), ports.at(7),
+        QProcess *fourth = m_members->start(QStringLiteral("m4"), discoveryUrl, ports.at(3), ports.at(7),
                                        {QStringLiteral("--discovery-fallback"), QStringLiteral("exit")});
         QVERIFY(fourth->waitForFinished(30000));
         QVERIFY(fourth->exitCode() != 0);

@@ -1,0 +1,74 @@
+#include "EtcdMembers.h"
+
+#include <QProcessEnvironment>
+#include <QStandardPaths>
+#include <QTcpServer>
+
+EtcdMembers::~EtcdMembers()
+{
+    for (auto &member : m_members) {
+        if (member->state() == QProcess::NotRunning)
+            continue;
+        member->terminate();
+        if (!member->waitForFinished(5000)) {
+            member->kill();
+            member->waitForFinished(5000);
+        }
+    }
+}
+
+QString EtcdMembers::missingTools()
+{
+    // Installed by scripts/install-deps --test; without them a test must fail, not skip.
+    if (QStandardPaths::findExecutable(QStringLiteral("etcd")).isEmpty())
+        return QStringLiteral("etcd is missing: run scripts/install-deps --test (Debian package etcd-server)");
+    if (QStandardPaths::findExecutable(QStringLiteral("etcdctl")).isEmpty())
+        return QStringLiteral("etcdctl is missing: run scripts/install-deps --test (Debian package etcd-client)");
+    return {};
+}
+
+QList<quint16> EtcdMembers::freePorts(int count)
+{
+    std::vector<std::unique_ptr<QTcpServer>> probes;
+    QList<quint16> ports;
+    for (int i = 0; i < count; ++i) {
+        probes.push_back(std::make_unique<QTcpServer>());
+        probes.back()->listen(QHostAddress::LocalHost, 0);
+        ports << probes.back()->serverPort();
+    }
+    return ports;
+}
+
+QProcess *EtcdMembers::start(const QString &name, const QString &discoveryUrl, quint16 clientPort, quint16 peerPort,
+                             const QStringList &extra)
+{
+    auto process = std::make_unique<QProcess>();
+    process->setProcessChannelMode(QProcess::MergedChannels);
+    const QString client = QStringLiteral("http://127.0.0.1:%1").arg(clientPort);
+    const QString peer = QStringLiteral("http://127.0.0.1:%1").arg(peerPort);
+    process->start(QStringLiteral("etcd"),
+                   QStringList{QStringLiteral("--name"), name,
+                               QStringLiteral("--data-dir"), m_dataDir.filePath(name),
+                               QStringLiteral("--listen-client-urls"), client,
+                               QStringLiteral("--advertise-client-urls"), client,
+                               QStringLiteral("--listen-peer-urls"), peer,
+                               QStringLiteral("--initial-advertise-peer-urls"), peer,
+                               QStringLiteral("--discovery"), discoveryUrl} + extra);
+    m_members.push_back(std::move(process));
+    return m_members.back().get();
+}
+
+QString EtcdMembers::memberList(quint16 clientPort)
+{
+    QProcess etcdctl;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("ETCDCTL_API"), QStringLiteral("3"));
+    etcdctl.setProcessEnvironment(env);
+    etcdctl.start(QStringLiteral("etcdctl"), {QStringLiteral("--endpoints"),
+                                              QStringLiteral("http://127.0.0.1:%1").arg(clientPort),
+                                              QStringLiteral("--dial-timeout"), QStringLiteral("2s"),
+                                              QStringLiteral("member"), QStringLiteral("list")});
+    if (!etcdctl.waitForFinished(10000))
+        etcdctl.kill();
+    return QString::fromUtf8(etcdctl.readAllStandardOutput());
+}

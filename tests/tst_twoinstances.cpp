@@ -1,0 +1,266 @@
+// Two DiscoDesk servers on one real PostgreSQL database, as behind a load balancer:
+// what one stores the other serves at once, concurrent writes through both stay
+// right, a real etcd cluster bootstraps across both, and a third server (a window's)
+// hears of every change within a second.
+
+#include "support/EtcdMembers.h"
+#include "support/TestDatabase.h"
+#include "support/TestPostgres.h"
+#include "support/TestServer.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+namespace {
+
+// Runs each job on a thread of its own, all at once, and waits for all of them.
+void runTogether(const QList<std::function<void()>> &jobs)
+{
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (const auto &job : jobs)
+        threads.emplace_back(QThread::create(job));
+    for (auto &thread : threads)
+        thread->start();
+    for (auto &thread : threads)
+        thread->wait();
+}
+
+QStringList addressesOf(const HttpResponse &record)
+{
+    QStringList list;
+    for (const QJsonValue &value : record.jsonArray(QStringLiteral("nodes")))
+        list << value.toString();
+    return list;
+}
+
+QByteArray addrBody(const QString &address)
+{
+    return "{\"addr\":\"" + address.toUtf8() + "\"}";
+}
+
+} // namespace
+
+class TestTwoInstances : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ServerThread> m_a;
+    std::unique_ptr<ServerThread> m_b;
+    ServerConfig m_config; // both servers' settings: the same database
+
+    HttpClient a() const { return HttpClient(quint16(m_a->url().port())); }
+    HttpClient b() const { return HttpClient(quint16(m_b->url().port())); }
+
+    // Both servers on one fresh database.
+    void startBoth(int maxNodesPerId = Store::DefaultMaxNodesPerId)
+    {
+        QString error;
+        TestPostgres *postgres = TestDatabase::postgres(&error);
+        QVERIFY2(postgres, qPrintable(error));
+        m_config = ServerConfig();
+        m_config.port = 0;
+        m_config.databasePath = postgres->createDatabase();
+        QVERIFY2(!m_config.databasePath.isEmpty(), qPrintable(postgres->lastError()));
+        m_config.maxNodesPerId = maxNodesPerId;
+        m_config.adminTokenPath = m_dir.filePath(QStringLiteral("admin-token"));
+        m_a = std::make_unique<ServerThread>();
+        m_b = std::make_unique<ServerThread>();
+        error = m_a->start(m_config);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        error = m_b->start(m_config);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+
+private slots:
+    void cleanup()
+    {
+        m_a.reset();
+        m_b.reset();
+    }
+
+    void whatOneStoresTheOtherServesAtOnce()
+    {
+        startBoth();
+        const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        QCOMPARE(b().get("/" + id).status, 200);
+        QCOMPARE(a().post("/" + id, addrBody(QStringLiteral("localhost:4001"))).status, 200);
+        QCOMPARE(addressesOf(b().get("/" + id)), QStringList{QStringLiteral("localhost:4001")});
+        QCOMPARE(b().del("/" + id, addrBody(QStringLiteral("localhost:4001"))).status, 200);
+        QVERIFY(addressesOf(a().get("/" + id)).isEmpty());
+        QCOMPARE(b().del("/api/v1/ids/" + id).status, 200);
+        QCOMPARE(a().get("/" + id).status, 404);
+    }
+
+    void concurrentRegistrationsThroughBothAreEachStoredOnce()
+    {
+        startBoth();
+        const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        // Each server gets 30 addresses of its own and the same 10 shared ones.
+        auto registerThrough = [&](HttpClient client, const QString &prefix, int *failures) {
+            return [=, this] {
+                for (int i = 0; i < 40; ++i) {
+                    const QString address = i < 30 ? QStringLiteral("%1-%2:4001").arg(prefix).arg(i)
+                                                   : QStringLiteral("shared-%1:4001").arg(i);
+                    if (HttpClient(client).post("/" + id, addrBody(address)).status != 200)
+                        ++*failures;
+                }
+            };
+        };
+        int failuresA = 0, failuresB = 0;
+        runTogether({registerThrough(a(), QStringLiteral("a"), &failuresA),
+                     registerThrough(b(), QStringLiteral("b"), &failuresB)});
+        QCOMPARE(failuresA, 0);
+        QCOMPARE(failuresB, 0);
+
+        const QStringList throughA = addressesOf(a().get("/" + id));
+        QCOMPARE(throughA.size(), 70);
+        QCOMPARE(QSet<QString>(throughA.begin(), throughA.end()).size(), 70); // no address twice
+        QCOMPARE(addressesOf(b().get("/" + id)), throughA);
+        const HttpResponse detail = b().get("/api/v1/ids/" + id);
+        for (const QJsonValue &node : detail.jsonArray(QStringLiteral("nodes"))) {
+            const QJsonObject object = node.toObject();
+            const bool shared = object.value(QStringLiteral("addr")).toString().startsWith(u"shared-");
+            QCOMPARE(object.value(QStringLiteral("registrations")).toInt(), shared ? 2 : 1);
+        }
+    }
+
+    void theNodeLimitHoldsAcrossServers()
+    {
+        startBoth(10);
+        const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        int acceptedA = 0, acceptedB = 0;
+        auto registerThrough = [&](HttpClient client, const QString &prefix, int *accepted) {
+            return [=] {
+                for (int i = 0; i < 20; ++i) {
+                    const int status = HttpClient(client).post("/" + id, addrBody(QStringLiteral("%1-%2:1").arg(prefix).arg(i))).status;
+                    if (status == 200)
+                        ++*accepted;
+                }
+            };
+        };
+        runTogether({registerThrough(a(), QStringLiteral("a"), &acceptedA),
+                     registerThrough(b(), QStringLiteral("b"), &acceptedB)});
+        QCOMPARE(acceptedA + acceptedB, 10);
+        QCOMPARE(addressesOf(b().get("/" + id)).size(), 10);
+    }
+
+    void etcdIndexesStayStrictlyIncreasingAcrossServers()
+    {
+        startBoth();
+        const QString discoveryUrl = QString::fromUtf8(a().get("/new?size=50").body);
+        const QByteArray path = QUrl(discoveryUrl).path().toUtf8();
+        QList<qint64> indexesA, indexesB;
+        auto createThrough = [&](HttpClient client, const QString &prefix, QList<qint64> *indexes) {
+            return [=] {
+                for (int i = 0; i < 20; ++i) {
+                    const HttpResponse created = HttpClient(client).send(
+                        "PUT", path + "/" + prefix.toUtf8() + QByteArray::number(i) + "?prevExist=false",
+                        "value=" + prefix.toUtf8() + QByteArray::number(i) + "%3Dhttp%3A%2F%2F127.0.0.1%3A1",
+                        "application/x-www-form-urlencoded");
+                    indexes->append(created.json().value(QStringLiteral("node")).toObject()
+                                        .value(QStringLiteral("createdIndex")).toInteger());
+                }
+            };
+        };
+        runTogether({createThrough(a(), QStringLiteral("a"), &indexesA),
+                     createThrough(b(), QStringLiteral("b"), &indexesB)});
+        // Each server's answers grow, and together they are 2..41, none twice.
+        QVERIFY(std::is_sorted(indexesA.begin(), indexesA.end()));
+        QVERIFY(std::is_sorted(indexesB.begin(), indexesB.end()));
+        QList<qint64> all = indexesA + indexesB;
+        std::sort(all.begin(), all.end());
+        QList<qint64> expected;
+        for (qint64 index = 2; index <= 41; ++index)
+            expected << index;
+        QCOMPARE(all, expected);
+    }
+
+    void anEtcdWaitOnOneServerWakesForAMemberRegisteredOnTheOther()
+    {
+        startBoth();
+        const QString discoveryUrl = QString::fromUtf8(a().get("/new?size=3").body);
+        const QByteArray path = QUrl(discoveryUrl).path().toUtf8();
+        HttpResponse woken;
+        std::unique_ptr<QThread> waiter(QThread::create([&] {
+            woken = b().get(path + "?wait=true&recursive=true&waitIndex=2");
+        }));
+        waiter->start();
+        QTest::qWait(300); // the wait is held by B by now
+        QCOMPARE(a().send("PUT", path + "/m1?prevExist=false", "value=m1%3Dhttp%3A%2F%2F127.0.0.1%3A2380",
+                          "application/x-www-form-urlencoded").status, 201);
+        QVERIFY(waiter->wait(5000));
+        QCOMPARE(woken.status, 200);
+        QCOMPARE(woken.json().value(QStringLiteral("node")).toObject().value(QStringLiteral("value")).toString(),
+                 QStringLiteral("m1=http://127.0.0.1:2380"));
+    }
+
+    void aRealEtcdClusterBootstrapsAcrossBothServers()
+    {
+        const QString missing = EtcdMembers::missingTools();
+        QVERIFY2(missing.isEmpty(), qPrintable(missing));
+        startBoth();
+        const QString throughA = QString::fromUtf8(a().get("/new?size=3").body);
+        QString throughB = throughA;
+        throughB.replace(QStringLiteral(":%1/").arg(m_a->url().port()), QStringLiteral(":%1/").arg(m_b->url().port()));
+        QVERIFY(throughB != throughA);
+
+        EtcdMembers members;
+        const QList<quint16> ports = EtcdMembers::freePorts(6);
+        for (int i = 0; i < 3; ++i) {
+            const QString discoveryUrl = i == 1 ? throughB : throughA;
+            QVERIFY(members.start(QStringLiteral("m%1").arg(i + 1), discoveryUrl, ports.at(i), ports.at(3 + i))
+                        ->waitForStarted(5000));
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(EtcdMembers::memberList(ports.at(0)).count(QStringLiteral(", started, ")) == 3,
+                                  qPrintable(EtcdMembers::memberList(ports.at(0))), 60000);
+        const QByteArray token = QUrl(throughA).path().mid(6).toUtf8();
+        QCOMPARE(b().get("/api/v1/ids/" + token).json().value(QStringLiteral("node_count")).toInt(), 3);
+    }
+
+    void aWindowOnTheSameDatabaseHearsOfOtherServersWithinASecond()
+    {
+        startBoth();
+        // The window runs a server of its own on the database; its live view is
+        // driven by storeChanged().
+        ServerThread window;
+        const QString error = window.start(m_config);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QSignalSpy heard(&window, &ServerThread::storeChanged);
+
+        const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        QVERIFY(heard.wait(1000));
+        QCOMPARE(heard.constLast().at(0).value<StoreChanges>().constFirst().type, StoreChange::Type::IdCreated);
+        heard.clear();
+        QCOMPARE(b().post("/" + id, addrBody(QStringLiteral("localhost:4001"))).status, 200);
+        QVERIFY(heard.wait(1000));
+        const StoreChange added = heard.constLast().at(0).value<StoreChanges>().constFirst();
+        QCOMPARE(added.type, StoreChange::Type::NodeAdded);
+        QCOMPARE(added.discoveryId, QString::fromUtf8(id));
+        QCOMPARE(added.node.address, QStringLiteral("localhost:4001"));
+    }
+
+    void aPruneThroughOneServerIsSeenByTheOther()
+    {
+        startBoth();
+        QList<QByteArray> ids;
+        for (int i = 0; i < 5; ++i)
+            ids << a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        QCOMPARE(a().post("/" + ids.at(0), addrBody(QStringLiteral("kept:1"))).status, 200);
+        const HttpResponse pruned = b().post("/api/v1/prune", R"({"no_nodes": true})");
+        QCOMPARE(pruned.status, 200);
+        QCOMPARE(a().get("/" + ids.at(0)).status, 200);
+        for (int i = 1; i < 5; ++i)
+            QCOMPARE(a().get("/" + ids.at(i)).status, 404);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTwoInstances)
+#include "tst_twoinstances.moc"
