@@ -9,8 +9,10 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
              QStringLiteral("TCP port to listen on (default %1; 0 picks a free one).").arg(ServerConfig::DefaultPort),
              QStringLiteral("port")),
       m_db(QStringLiteral("db"),
-           QStringLiteral("SQLite database file (default %1).").arg(ServerConfig::defaultDatabasePath()),
-           QStringLiteral("path")),
+           QStringLiteral("The database: a SQLite file (default %1), or a PostgreSQL database that several "
+                          "servers share, postgresql://user@host:port/dbname (password from PGPASSWORD or "
+                          "~/.pgpass).").arg(ServerConfig::defaultDatabasePath()),
+           QStringLiteral("path or URL")),
       m_maxHeader(QStringLiteral("max-header-bytes"),
                   QStringLiteral("Largest request line plus headers; larger is answered 431 (default %1).")
                       .arg(HttpLimits().maxHeaderBytes), QStringLiteral("bytes")),
@@ -32,9 +34,9 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
       m_adminTokenFile(QStringLiteral("admin-token-file"),
                        QStringLiteral("File with the admin API's bearer token, made on first run (default: the "
                                       "database path plus .admin-token). Needed beyond loopback."),
-                       QStringLiteral("path")),
+                       QStringLiteral("path or URL")),
       m_tlsCert(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve HTTPS only (with --tls-key)."),
-                QStringLiteral("path")),
+                QStringLiteral("path or URL")),
       m_tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert, unencrypted."),
                QStringLiteral("path"))
 {
@@ -83,7 +85,7 @@ QString ServerOptions::apply(const QCommandLineParser &parser, ServerConfig &con
     }
     if (parser.isSet(m_db)) {
         if (parser.value(m_db).isEmpty())
-            return QStringLiteral("--db: the path is empty");
+            return QStringLiteral("--db: the database is empty: give a file path or a postgresql:// URL");
         config.databasePath = parser.value(m_db);
     }
 

@@ -79,9 +79,10 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${DISCODESK_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Plugins are loaded at run time, so dpkg-shlibdeps cannot see them:
 #  - libqt6sql6-sqlite: Qt's SQLite driver; without it no database opens;
+#  - libqt6sql6-psql: Qt's PostgreSQL driver, for --db postgresql://...;
 #  - libqt6svg6: the SVG image and icon plugins that draw the window's icons.
 # The X11 platform plugin (libqxcb.so) is part of libqt6gui6, which the scan finds.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6svg6")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6sql6-psql, libqt6svg6")
 # Qt picks Wayland when this is installed, else it runs through XWayland.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "qt6-wayland")
 # Control files with the modes dpkg and lintian expect.
@@ -97,8 +98,9 @@ set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(DISCODESK_LICENSE "Unspecified" CACHE STRING "The license named in the packages' metadata")
 set(CPACK_RPM_PACKAGE_LICENSE "${DISCODESK_LICENSE}")
 # rpm's own scan finds the linked libraries; the plugins are named by hand, with
-# Fedora's package names (qt6-qtbase carries the SQLite driver there).
-set(CPACK_RPM_PACKAGE_REQUIRES "qt6-qtbase, qt6-qtsvg")
+# Fedora's package names (qt6-qtbase carries the SQLite driver there,
+# qt6-qtbase-postgresql the PostgreSQL one).
+set(CPACK_RPM_PACKAGE_REQUIRES "qt6-qtbase, qt6-qtbase-postgresql, qt6-qtsvg")
 # These folders belong to the distribution's filesystem packages, not to DiscoDesk.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
     "${CMAKE_INSTALL_PREFIX}/lib/systemd"

@@ -4,6 +4,7 @@
 
 #include "core/DiscoveryService.h"
 #include "core/ExchangeFormat.h"
+#include "store/ChangeMessage.h"
 #include "store/Store.h"
 #include "support/TestDatabase.h"
 
@@ -192,6 +193,42 @@ private slots:
         QCOMPARE(store.registerNode(token, QStringLiteral("a:1"), {}, at(7)).value(), Store::NodeChange::UnknownId);
         QVERIFY(!store.findRqliteRecord(token).value());
         QCOMPARE(store.findId(token).value()->nodeCount, 0);
+    }
+
+    void changesTravelBetweenServersIntact()
+    {
+        // What a PostgreSQL server tells the others of each change (LISTEN/NOTIFY).
+        StoreChange created;
+        created.type = StoreChange::Type::IdCreated;
+        created.discoveryId = QStringLiteral("abc");
+        created.at = Timestamp::fromMicroseconds(1487553945589277);
+        created.discovery = {QStringLiteral("abc"), DiscoveryKind::Etcd, at(1), 3, QStringLiteral("lab \"1\" caf\u00e9"),
+                             at(2), 4, (qint64(1) << 53) + 1};
+        StoreChange added;
+        added.type = StoreChange::Type::NodeAdded;
+        added.discoveryId = QStringLiteral("abc");
+        added.at = at(3);
+        added.node = {QStringLiteral("m1"), at(3), at(4), 7, QStringLiteral("::1"), QStringLiteral("m1=http://a:1"), 9};
+        for (const StoreChange &change : {created, added}) {
+            const QByteArray message = ChangeMessage::encode(change);
+            QVERIFY(message.size() < 8000); // PostgreSQL's limit for a notification
+            const auto decoded = ChangeMessage::decode(message);
+            QVERIFY(decoded);
+            QCOMPARE(decoded->type, change.type);
+            QCOMPARE(decoded->discoveryId, change.discoveryId);
+            QCOMPARE(decoded->at, change.at);
+            QCOMPARE(decoded->discovery.label, change.discovery.label);
+            QCOMPARE(decoded->discovery.expectedSize, change.discovery.expectedSize);
+            QCOMPARE(decoded->discovery.etcdIndex, change.discovery.etcdIndex);
+            QCOMPARE(decoded->discovery.kind, change.discovery.kind);
+            QCOMPARE(decoded->node.address, change.node.address);
+            QCOMPARE(decoded->node.registrations, change.node.registrations);
+            QCOMPARE(decoded->node.etcdValue, change.node.etcdValue);
+            QCOMPARE(decoded->node.etcdIndex, change.node.etcdIndex);
+            QCOMPARE(decoded->node.lastSeen, change.node.lastSeen);
+        }
+        QVERIFY(!ChangeMessage::decode("not json"));
+        QVERIFY(!ChangeMessage::decode(R"({"type": 99, "id": "x"})"));
     }
 
     void keepsEverythingAcrossReopen()

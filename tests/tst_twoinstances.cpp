@@ -260,6 +260,36 @@ private slots:
         for (int i = 1; i < 5; ++i)
             QCOMPARE(a().get("/" + ids.at(i)).status, 404);
     }
+
+    // Last: it stops the PostgreSQL server that every test here uses.
+    void bothComeBackAfterPostgreSqlRestarts()
+    {
+        startBoth();
+        const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        QCOMPARE(a().post("/" + id, addrBody(QStringLiteral("localhost:4001"))).status, 200);
+
+        QString error;
+        TestPostgres *postgres = TestDatabase::postgres(&error);
+        postgres->stop();
+        const HttpResponse during = b().get("/" + id);
+        QCOMPARE(during.status, 503);
+        QVERIFY2(during.json().value(QStringLiteral("error")).toString().startsWith(u"the database is unavailable"),
+                 during.body.constData());
+
+        error = postgres->start();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        // The first request after the outage may still meet the dead connection.
+        QTRY_COMPARE_WITH_TIMEOUT(b().get("/" + id).status, 200, 5000);
+        QCOMPARE(addressesOf(b().get("/" + id)), QStringList{QStringLiteral("localhost:4001")});
+        QTRY_COMPARE_WITH_TIMEOUT(a().post("/" + id, addrBody(QStringLiteral("localhost:4002"))).status, 200, 5000);
+        // Changes are heard across servers again: LISTEN was renewed.
+        ServerThread window;
+        QVERIFY(window.start(m_config).isEmpty());
+        QSignalSpy heard(&window, &ServerThread::storeChanged);
+        QCOMPARE(b().post("/" + id, addrBody(QStringLiteral("localhost:4003"))).status, 200);
+        QVERIFY(heard.wait(1000));
+        QCOMPARE(addressesOf(a().get("/" + id)).size(), 3);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTwoInstances)

@@ -37,11 +37,16 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool trayAvailable, 
     m_database = new QLineEdit(settings.databasePath);
     m_database->setObjectName(QStringLiteral("databasePath"));
     m_database->setPlaceholderText(ServerConfig::defaultDatabasePath());
+    m_database->setToolTip(tr("A SQLite file of this computer, or a PostgreSQL database shared with other "
+                              "DiscoDesk servers: postgresql://user@host:port/dbname"));
     auto *browse = new QPushButton(tr("Browse\u2026"));
     auto *databaseRow = new QHBoxLayout;
     databaseRow->addWidget(m_database, 1);
     databaseRow->addWidget(browse);
-    form->addRow(tr("Database file:"), databaseRow);
+    form->addRow(tr("Database:"), databaseRow);
+    auto *databaseHint = new QLabel(tr("A file, or postgresql://user@host:port/dbname"));
+    databaseHint->setEnabled(false); // greyed: a hint, not a setting
+    form->addRow(QString(), databaseHint);
 
     m_timeZone = new QComboBox;
     m_timeZone->setObjectName(QStringLiteral("timeZone"));

@@ -455,7 +455,7 @@ bool Store::isOpen() const
 Store::Statement Store::run(const QString &sql, const QVariantList &values)
 {
     if (!m_db.isOpen()) {
-        m_error = QStringLiteral("the database is not open");
+        fail(QStringLiteral("the database is not open")); // the next transaction tries to reconnect
         return Statement(nullptr);
     }
     QSqlQuery *query = m_statements.value(sql);
