@@ -1,0 +1,330 @@
+// The store's hot paths, each on a real SQLite file (WAL, synchronous=NORMAL, as the
+// server opens it). Data is made before the timed loop, or with the timing paused.
+// Times are wall-clock (UseRealTime): a commit's waits on the disk count.
+#include "BenchSupport.h"
+
+#include <vector>
+
+using namespace BenchSupport;
+
+namespace {
+
+const QString RegisteredBy = QStringLiteral("127.0.0.1");
+
+// What the server does: with group commit on, DiscoveryServer commits after each
+// pass of its event loop; here, after every 50 calls.
+constexpr int CallsPerBatch = 50;
+
+// Addresses to register, new to their IDs: IDs are made ahead, in blocks, each with
+// nodesBefore nodes, and take newPerId more each (one ID after the other, as small
+// clusters forming would).
+class RegistrationPool
+{
+public:
+    struct Target
+    {
+        QString id;
+        QString address;
+    };
+
+    RegistrationPool(Store &store, int nodesBefore, int newPerId)
+        : m_store(store), m_nodesBefore(nodesBefore), m_newPerId(newPerId)
+    {
+    }
+
+    bool empty() const { return m_next == m_targets.size(); }
+    const Target &take() { return m_targets[m_next++]; }
+
+    // The next block of IDs, written and committed. Empty string, or why not.
+    QString refill()
+    {
+        if (const QString error = fill(m_store, m_nextId, BlockIds, m_nodesBefore); !error.isEmpty())
+            return error;
+        if (const auto committed = m_store.commitBatch(); !committed.ok()) // with group commit on
+            return committed.error();
+        m_targets.clear();
+        m_next = 0;
+        for (qint64 n = m_nextId; n < m_nextId + BlockIds; ++n) {
+            for (int k = m_nodesBefore; k < m_nodesBefore + m_newPerId; ++k)
+                m_targets.push_back({idOf(n), addressOf(n, k)});
+        }
+        m_nextId += BlockIds;
+        return {};
+    }
+
+private:
+    static constexpr qint64 BlockIds = 2000;
+
+    Store &m_store;
+    int m_nodesBefore;
+    int m_newPerId;
+    std::vector<Target> m_targets;
+    std::size_t m_next = 0;
+    qint64 m_nextId = 0;
+};
+
+bool commit(Store &store, benchmark::State &state)
+{
+    const auto committed = store.commitBatch();
+    if (!committed.ok())
+        state.SkipWithError(committed.error().toStdString().c_str());
+    return committed.ok();
+}
+
+// Registers addresses new to their IDs; with record set, reads the record back too.
+void registerNew(benchmark::State &state, bool groupCommit, int nodesBefore, int newPerId, bool withRecord)
+{
+    TempStore temp;
+    if (!usable(temp, state))
+        return;
+    Store &store = temp.store();
+    store.setGroupCommit(groupCommit);
+    RegistrationPool pool(store, nodesBefore, newPerId);
+    if (const QString error = pool.refill(); !error.isEmpty()) {
+        state.SkipWithError(error.toStdString().c_str());
+        return;
+    }
+    RqliteRecord record;
+    qint64 calls = 0;
+    int sinceCommit = 0;
+    for (auto _ : state) {
+        if (pool.empty()) {
+            // The batch of the timed calls is committed here, untimed, once a block.
+            state.PauseTiming();
+            QString error;
+            if (groupCommit) {
+                if (const auto committed = store.commitBatch(); !committed.ok())
+                    error = committed.error();
+            }
+            if (error.isEmpty())
+                error = pool.refill();
+            state.ResumeTiming(); // not after SkipWithError: it may not follow one
+            if (!error.isEmpty()) {
+                state.SkipWithError(error.toStdString().c_str());
+                break;
+            }
+            sinceCommit = 0;
+        }
+        const RegistrationPool::Target &target = pool.take();
+        const auto result = store.registerNode(target.id, target.address, RegisteredBy, at(++calls),
+                                               withRecord ? &record : nullptr);
+        if (!result.ok() || result.value() != Store::NodeChange::Added) {
+            state.SkipWithError(result.ok() ? "the address was not added" : result.error().toStdString().c_str());
+            break;
+        }
+        if (withRecord && record.addresses.size() != nodesBefore + newPerId) {
+            state.SkipWithError("the record read back has the wrong number of addresses");
+            break;
+        }
+        if (groupCommit && ++sinceCommit == CallsPerBatch) {
+            if (!commit(store, state))
+                break;
+            sinceCommit = 0;
+        }
+    }
+    if (groupCommit)
+        store.commitBatch();
+    state.SetItemsProcessed(state.iterations());
+}
+
+// (a) and (b): five new addresses into each ID, no read-back.
+void BM_StoreRegisterNew(benchmark::State &state, bool groupCommit)
+{
+    registerNew(state, groupCommit, 0, 5, false);
+}
+BENCHMARK_CAPTURE(BM_StoreRegisterNew, one_transaction_each, false)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_StoreRegisterNew, group_commit_50, true)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// What the rqlite API does: the fifth node of an ID registers and the reply's record
+// (five addresses) is read back in the same transaction. Group commit on.
+void BM_StoreRegisterNewWithRecord(benchmark::State &state)
+{
+    registerNew(state, true, 4, 1, true);
+}
+BENCHMARK(BM_StoreRegisterNewWithRecord)->Name("BM_StoreRegisterNewWithRecord/5_nodes/group_commit_50")
+    ->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// A node of a 5-node ID registering again (a restarted rqlited), record read back.
+void BM_StoreRegisterAgainWithRecord(benchmark::State &state)
+{
+    TempStore temp;
+    if (!usable(temp, state))
+        return;
+    Store &store = temp.store();
+    constexpr qint64 Ids = 1000;
+    if (const QString error = fill(store, 0, Ids, 5); !error.isEmpty()) {
+        state.SkipWithError(error.toStdString().c_str());
+        return;
+    }
+    std::vector<RegistrationPool::Target> targets;
+    for (int k = 0; k < 5; ++k) {
+        for (qint64 n = 0; n < Ids; ++n)
+            targets.push_back({idOf(n), addressOf(n, k)});
+    }
+    store.setGroupCommit(true);
+    RqliteRecord record;
+    std::size_t next = 0;
+    qint64 calls = 0;
+    int sinceCommit = 0;
+    for (auto _ : state) {
+        const RegistrationPool::Target &target = targets[next];
+        next = (next + 1) % targets.size();
+        const auto result = store.registerNode(target.id, target.address, RegisteredBy, at(++calls), &record);
+        if (!result.ok() || result.value() != Store::NodeChange::Updated || record.addresses.size() != 5) {
+            state.SkipWithError(result.ok() ? "not registered again with 5 nodes" : result.error().toStdString().c_str());
+            break;
+        }
+        if (++sinceCommit == CallsPerBatch) {
+            if (!commit(store, state))
+                break;
+            sinceCommit = 0;
+        }
+    }
+    store.commitBatch();
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_StoreRegisterAgainWithRecord)->Name("BM_StoreRegisterAgainWithRecord/5_nodes/group_commit_50")
+    ->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_StoreCreateId(benchmark::State &state, bool groupCommit)
+{
+    TempStore temp;
+    if (!usable(temp, state))
+        return;
+    Store &store = temp.store();
+    store.setGroupCommit(groupCommit);
+    // The IDs (as DiscoveryService would make them) are made ahead, in blocks.
+    constexpr qint64 Block = 10000;
+    std::vector<DiscoveryId> records;
+    std::size_t next = 0;
+    qint64 made = 0;
+    const auto makeBlock = [&] {
+        records.clear();
+        next = 0;
+        for (qint64 n = made; n < made + Block; ++n) {
+            DiscoveryId record;
+            record.id = idOf(n);
+            record.createdAt = at(n);
+            records.push_back(record);
+        }
+        made += Block;
+    };
+    makeBlock();
+    int sinceCommit = 0;
+    for (auto _ : state) {
+        if (next == records.size()) {
+            state.PauseTiming();
+            makeBlock();
+            state.ResumeTiming();
+        }
+        const auto created = store.createId(records[next++]);
+        if (!created.ok()) {
+            state.SkipWithError(created.error().toStdString().c_str());
+            break;
+        }
+        if (groupCommit && ++sinceCommit == CallsPerBatch) {
+            if (!commit(store, state))
+                break;
+            sinceCommit = 0;
+        }
+    }
+    if (groupCommit)
+        store.commitBatch();
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_StoreCreateId, one_transaction_each, false)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_StoreCreateId, group_commit_50, true)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// The catalog's IDs in turn: 10,000 IDs with 5 nodes each.
+QStringList catalogIds()
+{
+    QStringList ids;
+    ids.reserve(CatalogIds);
+    for (qint64 n = 0; n < CatalogIds; ++n)
+        ids.append(idOf(n));
+    return ids;
+}
+
+// Looks up the catalog's IDs in turn; lookup returns what is wrong with an answer,
+// or nullptr when it is right.
+template <typename Lookup>
+void lookUpEachId(benchmark::State &state, Lookup lookup)
+{
+    TempStore &temp = catalog();
+    if (!usable(temp, state))
+        return;
+    const QStringList ids = catalogIds();
+    qsizetype next = 0;
+    for (auto _ : state) {
+        if (const char *problem = lookup(temp.store(), ids.at(next))) {
+            state.SkipWithError(problem);
+            break;
+        }
+        next = (next + 1) % ids.size();
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+void BM_StoreFindRqliteRecord(benchmark::State &state)
+{
+    lookUpEachId(state, [](Store &store, const QString &id) -> const char * {
+        const auto found = store.findRqliteRecord(id);
+        return found.ok() && found.value() && found.value()->addresses.size() == 5 ? nullptr
+                                                                                     : "no record with 5 addresses";
+    });
+}
+BENCHMARK(BM_StoreFindRqliteRecord)->Name("BM_StoreFindRqliteRecord/5_nodes")
+    ->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_StoreFindIdWithNodes(benchmark::State &state)
+{
+    lookUpEachId(state, [](Store &store, const QString &id) -> const char * {
+        const auto found = store.findIdWithNodes(id);
+        return found.ok() && found.value() && found.value()->nodes.size() == 5 ? nullptr : "no ID with 5 nodes";
+    });
+}
+BENCHMARK(BM_StoreFindIdWithNodes)->Name("BM_StoreFindIdWithNodes/5_nodes")
+    ->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// A page of 100 of the 10,000 IDs, newest first: the first page, and one from the middle.
+void BM_StoreListIds(benchmark::State &state)
+{
+    TempStore &temp = catalog();
+    if (!usable(temp, state))
+        return;
+    Store &store = temp.store();
+    IdListQuery query;
+    query.offset = static_cast<int>(state.range(0));
+    query.limit = 100;
+    for (auto _ : state) {
+        const auto page = store.listIds(query);
+        if (!page.ok() || page->total != CatalogIds || page->ids.size() != 100) {
+            state.SkipWithError(page.ok() ? "not a page of 100 of 10,000" : page.error().toStdString().c_str());
+            break;
+        }
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_StoreListIds)->Name("BM_StoreListIds/page_100_of_10000")->ArgName("offset")->Arg(0)->Arg(5000)
+    ->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// The export's read: every ID with its nodes, 1,000 IDs x 5 nodes.
+void BM_StoreExportIds(benchmark::State &state)
+{
+    TempStore &temp = exportStore();
+    if (!usable(temp, state))
+        return;
+    Store &store = temp.store();
+    for (auto _ : state) {
+        const auto records = store.exportIds({});
+        if (!records.ok() || records->size() != ExportIds) {
+            state.SkipWithError(records.ok() ? "not 1,000 IDs" : records.error().toStdString().c_str());
+            break;
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * ExportIds);
+}
+BENCHMARK(BM_StoreExportIds)->Name("BM_StoreExportIds/1000_ids_x_5_nodes")
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+
+} // namespace
