@@ -6,12 +6,15 @@
 #include "MainWindow.h"
 #include "UserPrompts.h"
 #include "Version.h"
+#include "WindowBenchmark.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QMessageBox>
 #include <QSettings>
 
 #include <cstdio>
+#include <memory>
 
 namespace {
 
@@ -31,6 +34,8 @@ bool hasDisplay()
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer sinceStart; // the benchmark mode counts from here
+    sinceStart.start();
     if (!hasDisplay()) {
         std::fputs("discodesk: no display (DISPLAY and WAYLAND_DISPLAY are not set); "
                    "run discodesk-server for the discovery service without a window\n",
@@ -53,7 +58,32 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const ServerOptions options(parser);
+    const QCommandLineOption benchmarkScroll(
+        QStringLiteral("benchmark-scroll"),
+        QStringLiteral("Benchmark: once the first IDs are shown, scroll the IDs table to its last row, loading "
+                       "every page, then print how long it took and quit. Figures go to standard output as "
+                       "\"benchmark: name=value\" lines, times in ms from the start of the program."));
+    const QCommandLineOption benchmarkStalls(
+        QStringLiteral("benchmark-stalls"),
+        QStringLiteral("Benchmark: once the first IDs are shown (and scrolled through, with --benchmark-scroll), "
+                       "print \"benchmark: ready\", measure the longest stall of the event loop (a timer every "
+                       "%1 ms) and how long changes take to show, for this many seconds; then compare the tables "
+                       "with the store, print the figures and quit.").arg(StallMeter::IntervalMs),
+        QStringLiteral("seconds"));
+    parser.addOption(benchmarkScroll);
+    parser.addOption(benchmarkStalls);
     parser.process(app);
+
+    WindowBenchmark::Options benchmark;
+    benchmark.scroll = parser.isSet(benchmarkScroll);
+    if (parser.isSet(benchmarkStalls)) {
+        bool ok = false;
+        benchmark.watchSeconds = parser.value(benchmarkStalls).toInt(&ok);
+        if (!ok || benchmark.watchSeconds < 1 || benchmark.watchSeconds > 3600) {
+            std::fputs("discodesk: --benchmark-stalls: give whole seconds from 1 to 3600\n", stderr);
+            return 2;
+        }
+    }
 
     QSettings storage;
     const AppSettings settings = AppSettings::load(storage);
@@ -75,9 +105,14 @@ int main(int argc, char *argv[])
         storage.setValue(QStringLiteral("window/geometry"), window.saveGeometry());
         storage.setValue(QStringLiteral("window/state"), window.saveState());
     });
+    std::unique_ptr<WindowBenchmark> benchmarking;
+    if (benchmark.scroll || benchmark.watchSeconds > 0)
+        benchmarking = std::make_unique<WindowBenchmark>(window, benchmark, sinceStart);
     window.show();
     // A failure is shown in the window, with the way to fix it; the program stays.
     if (!window.startServer())
         std::fprintf(stderr, "discodesk: %s\n", qPrintable(window.serverError()));
+    if (benchmarking)
+        benchmarking->start();
     return app.exec();
 }

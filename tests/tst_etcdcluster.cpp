@@ -48,7 +48,8 @@ private slots:
                         ->waitForStarted(5000));
 
         // etcdctl sees three started members...
-        QTRY_VERIFY2_WITH_TIMEOUT(memberList().count(QStringLiteral(", started, ")) == 3, qPrintable(memberList()), 60000);
+        QString report;
+        QVERIFY2(m_members->waitUntilStarted(3, ports.at(0), std::chrono::seconds(60), &report), qPrintable(report));
         const QString list = memberList();
         for (int i = 0; i < 3; ++i)
             QVERIFY2(list.contains(QStringLiteral(", started, m%1, http://127.0.0.1:%2").arg(i + 1).arg(ports.at(4 + i))),

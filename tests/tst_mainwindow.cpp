@@ -18,7 +18,10 @@
 #include "UserPrompts.h"
 #include "Version.h"
 #include "core/Validation.h"
+#include "store/Store.h"
 #include "support/HttpClient.h"
+#include "support/TestDatabase.h"
+#include "support/TestPostgres.h"
 
 #include <QAction>
 #include <QApplication>
@@ -28,6 +31,7 @@
 #include <QClipboard>
 #include <QFile>
 #include <QGuiApplication>
+#include <QHeaderView>
 #include <QIcon>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -131,6 +135,9 @@ private slots:
     void cleanup();
 
     void registrationsOverHttpAppearLive();
+    void otherServersOnAPostgreSqlDatabaseShowLive();
+    void manyIdsLoadAsTheUserScrolls();
+    void sortingByAColumnLoadsEveryId();
     void newIdIsSelectedAndItsCommandsCopied();
     void etcdTokenFormsLive();
     void newEtcdTokenDialogReadsTheForm();
@@ -153,6 +160,9 @@ private:
     AppSettings testSettings(const QString &database) const;
     MainWindow *openWindow();
     QString createIdOverHttp();
+    // Fills the window's database before it opens: count rqlite IDs, one node each,
+    // a second older than the next; the oldest is labelled "needle".
+    void fillDatabase(int count);
     QAction *action(const char *name) const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -198,6 +208,28 @@ QString TestMainWindow::createIdOverHttp()
     if (response.status != 200)
         return {};
     return response.json().value(QStringLiteral("disco_id")).toString();
+}
+
+void TestMainWindow::fillDatabase(int count)
+{
+    Store store;
+    QCOMPARE(store.open(testSettings(QStringLiteral("discodesk.sqlite")).databasePath), QString());
+    const Timestamp now = Timestamp::now();
+    QList<DiscoveryIdWithNodes> records;
+    for (int i = 0; i < count; ++i) {
+        DiscoveryIdWithNodes record;
+        record.id.id = QStringLiteral("scale-%1").arg(i, 5, 10, QLatin1Char('0'));
+        record.id.createdAt = Timestamp::fromMicroseconds(now.microseconds() - qint64(count - i) * 1'000'000);
+        record.id.lastActivity = record.id.createdAt;
+        record.id.label = i == 0 ? QStringLiteral("needle") : QString();
+        Node node;
+        node.address = QStringLiteral("127.0.0.1:%1").arg(4001 + i % 60000);
+        node.firstRegistered = node.lastSeen = record.id.createdAt;
+        node.registeredBy = QStringLiteral("127.0.0.1");
+        record.nodes = {node};
+        records << record;
+    }
+    QVERIFY(store.importIds(records, now).ok());
 }
 
 QAction *TestMainWindow::action(const char *name) const
@@ -262,6 +294,88 @@ void TestMainWindow::registrationsOverHttpAppearLive()
     QCOMPARE(cell(log, 0, RequestLogModel::PathColumn), QString::fromUtf8(path));
     QCOMPARE(cell(log, 0, RequestLogModel::StatusColumn), QStringLiteral("200"));
     QCOMPARE(cell(log, 0, RequestLogModel::RemoteColumn), QStringLiteral("127.0.0.1"));
+}
+
+// A window on a PostgreSQL database that another server shares: what the other
+// server registers shows within a second, through LISTEN/NOTIFY, and by polling where
+// notifications are not available.
+void TestMainWindow::otherServersOnAPostgreSqlDatabaseShowLive()
+{
+    QString error;
+    TestPostgres *postgres = TestDatabase::postgres(&error);
+    QVERIFY2(postgres, qPrintable(error));
+    AppSettings settings = testSettings(QStringLiteral("unused.sqlite"));
+    settings.databasePath = postgres->createDatabase();
+    QVERIFY2(!settings.databasePath.isEmpty(), qPrintable(postgres->lastError()));
+    m_window = std::make_unique<MainWindow>(settings, settings.serverConfig(), m_prompts);
+    m_window->show();
+    QVERIFY2(m_window->startServer(), qPrintable(m_window->serverError()));
+
+    ServerThread other;
+    ServerConfig config;
+    config.port = 0;
+    config.databasePath = settings.databasePath;
+    config.adminTokenPath = m_dir->filePath(QStringLiteral("other.admin-token"));
+    QVERIFY2(other.start(config).isEmpty(), "the other server did not start");
+    HttpClient client(quint16(other.url().port()));
+
+    const QByteArray first = client.post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->idModel()->rowCount(), 1, 1000);
+    QCOMPARE(m_window->idModel()->data(m_window->idModel()->index(0, 0)).toString(), QString::fromUtf8(first));
+
+    // Without notifications: the window's store looks once a second and reloads.
+    m_window->server().call([](DiscoveryServer &server) { server.store().setPollForChanges(true); });
+    QTest::qWait(int(Store::PollInterval.count()) + 200); // its first look learns the present
+    client.post("/");
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->idModel()->rowCount(), 2, int(Store::PollInterval.count()) + 1000);
+    QCOMPARE(client.del("/api/v1/ids/" + first).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->idModel()->rowCount(), 1, int(Store::PollInterval.count()) + 1000);
+}
+
+void TestMainWindow::manyIdsLoadAsTheUserScrolls()
+{
+    fillDatabase(2500);
+    MainWindow *window = openWindow();
+    // The window opens with the newest page; the status bar counts the whole store.
+    QCOMPARE(window->idModel()->rowCount(), IdTableModel::FirstPageSize);
+    QCOMPARE(window->idModel()->idAt(0).id, QStringLiteral("scale-02499"));
+    QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 2500 nodes"));
+
+    // A node registers under the oldest ID, which is not loaded: the counts move on.
+    const QString oldest = QStringLiteral("scale-00000");
+    HttpClient client(quint16(window->server().url().port()));
+    QCOMPARE(client.post('/' + oldest.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
+    QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 2501 nodes"));
+    QCOMPARE(window->idModel()->rowOf(oldest), -1);
+
+    // The filter finds it although it is not loaded.
+    auto *filter = window->findChild<QLineEdit *>(QStringLiteral("filter"));
+    QTest::keyClicks(filter, QStringLiteral("needle"));
+    QTRY_COMPARE(window->idProxy()->rowCount(), 1);
+    QCOMPARE(cell(*window->idProxy(), 0, IdTableModel::IdColumn), oldest);
+    QCOMPARE(cell(*window->idProxy(), 0, IdTableModel::NodesColumn), QStringLiteral("2"));
+    filter->clear();
+    QTRY_COMPARE(window->idProxy()->rowCount(), IdTableModel::FirstPageSize);
+
+    // The user scrolls to the end: the rest loads, each ID once, the node counted once.
+    window->idView()->scrollToBottom();
+    QTRY_COMPARE(window->idModel()->rowCount(), 2500);
+    QVERIFY(window->idModel()->hasAllRows());
+    const int row = window->idModel()->rowOf(oldest);
+    QVERIFY(row >= 0);
+    QCOMPARE(cell(*window->idModel(), row, IdTableModel::NodesColumn), QStringLiteral("2"));
+    QCOMPARE(window->idModel()->totalNodes(), 2501);
+}
+
+void TestMainWindow::sortingByAColumnLoadsEveryId()
+{
+    fillDatabase(2500);
+    MainWindow *window = openWindow();
+    QCOMPARE(window->idModel()->rowCount(), IdTableModel::FirstPageSize);
+    // The user sorts by label, ascending: the one label comes last, as among all IDs.
+    window->idView()->sortByColumn(IdTableModel::LabelColumn, Qt::AscendingOrder);
+    QTRY_COMPARE(window->idModel()->rowCount(), 2500);
+    QTRY_COMPARE(cell(*window->idProxy(), 2499, IdTableModel::LabelColumn), QStringLiteral("needle"));
 }
 
 void TestMainWindow::newIdIsSelectedAndItsCommandsCopied()

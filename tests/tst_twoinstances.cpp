@@ -219,8 +219,8 @@ private slots:
             QVERIFY(members.start(QStringLiteral("m%1").arg(i + 1), discoveryUrl, ports.at(i), ports.at(3 + i))
                         ->waitForStarted(5000));
         }
-        QTRY_VERIFY2_WITH_TIMEOUT(EtcdMembers::memberList(ports.at(0)).count(QStringLiteral(", started, ")) == 3,
-                                  qPrintable(EtcdMembers::memberList(ports.at(0))), 60000);
+        QString report;
+        QVERIFY2(members.waitUntilStarted(3, ports.at(0), std::chrono::seconds(60), &report), qPrintable(report));
         const QByteArray token = QUrl(throughA).path().mid(6).toUtf8();
         QCOMPARE(b().get("/api/v1/ids/" + token).json().value(QStringLiteral("node_count")).toInt(), 3);
     }
@@ -245,6 +245,28 @@ private slots:
         QCOMPARE(added.type, StoreChange::Type::NodeAdded);
         QCOMPARE(added.discoveryId, QString::fromUtf8(id));
         QCOMPARE(added.node.address, QStringLiteral("localhost:4001"));
+    }
+
+    void withoutNotificationsAWindowStillHearsWithinASecondByPolling()
+    {
+        startBoth();
+        ServerThread window;
+        const QString error = window.start(m_config);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        // Where LISTEN is unavailable the store polls; force that here.
+        window.call([](DiscoveryServer &server) { server.store().setPollForChanges(true); });
+        QVERIFY(window.call([](DiscoveryServer &server) { return server.store().pollsForChanges(); }));
+        QTest::qWait(int(Store::PollInterval.count()) + 200); // its first look: nothing changed yet
+        QSignalSpy heard(&window, &ServerThread::storeChanged);
+
+        const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        QVERIFY(heard.wait(int(Store::PollInterval.count()) + 500));
+        QCOMPARE(heard.constLast().at(0).value<StoreChanges>().constFirst().type, StoreChange::Type::ChangedElsewhere);
+        // Only changes are reported: a quiet database stays quiet.
+        heard.clear();
+        QVERIFY(!heard.wait(int(Store::PollInterval.count()) * 2));
+        QCOMPARE(b().del("/api/v1/ids/" + id).status, 200);
+        QVERIFY(heard.wait(int(Store::PollInterval.count()) + 500));
     }
 
     void aPruneThroughOneServerIsSeenByTheOther()

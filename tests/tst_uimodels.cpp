@@ -9,6 +9,7 @@
 #include "NodeTableModel.h"
 #include "RequestLogModel.h"
 #include "RqliteCommands.h"
+#include "StoreTotals.h"
 #include "TimeText.h"
 
 #include <QAbstractItemModelTester>
@@ -18,6 +19,7 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTest>
+#include <QTimer>
 
 namespace {
 
@@ -80,6 +82,69 @@ QString cell(const QAbstractItemModel &model, int row, int column, int role = Qt
     return model.index(row, column).data(role).toString();
 }
 
+// The store's side of paging, in memory, as Store::listIds does it: newest first,
+// then by ID; the filter matches the ID or the label, ignoring case; offset, limit
+// and the total. A page is read when asked for and handed over on the next turn of
+// the event loop, as the window's reader does.
+class PagedIds
+{
+public:
+    explicit PagedIds(int count)
+    {
+        // The oldest first, so a new one's row index in the store is 0.
+        for (int i = 1; i <= count; ++i)
+            add(makeId(QStringLiteral("id-%1").arg(i, 5, 10, QLatin1Char('0')), i, {}, 2));
+    }
+
+    void add(const DiscoveryId &id) { m_ids.prepend(id); }
+    void remove(const QString &id)
+    {
+        m_ids.removeIf([&id](const DiscoveryId &stored) { return stored.id == id; });
+    }
+    DiscoveryId &at(int index) { return m_ids[index]; } // newest first
+    QStringList ids() const
+    {
+        QStringList list;
+        for (const DiscoveryId &id : m_ids)
+            list << id.id;
+        return list;
+    }
+    const QList<IdListQuery> &asked() const { return m_asked; }
+
+    IdPage page(const IdListQuery &query) const
+    {
+        QList<DiscoveryId> matching;
+        for (const DiscoveryId &id : m_ids) {
+            if (query.filter.isEmpty() || id.id.contains(query.filter, Qt::CaseInsensitive)
+                || id.label.contains(query.filter, Qt::CaseInsensitive))
+                matching << id;
+        }
+        return {matching.size(), matching.mid(query.offset, query.limit)};
+    }
+
+    // Answers only while model exists: a page still on its way when a test ends
+    // is dropped with it.
+    IdTableModel::PageReader reader(QObject *model)
+    {
+        return [this, model](const IdListQuery &query, IdTableModel::PageDone done) {
+            m_asked << query;
+            QTimer::singleShot(0, model, [done, page = page(query)] { done(page); });
+        };
+    }
+
+private:
+    QList<DiscoveryId> m_ids;
+    QList<IdListQuery> m_asked;
+};
+
+QStringList loadedIds(const IdTableModel &model)
+{
+    QStringList ids;
+    for (int row = 0; row < model.rowCount(); ++row)
+        ids << model.idAt(row).id;
+    return ids;
+}
+
 } // namespace
 
 class TestUiModels : public QObject
@@ -97,6 +162,12 @@ private slots:
     void timesAreRelativeWithAbsoluteTooltip();
     void changedRowsLightUpThenFade();
     void filterMatchesIdAndLabel();
+    void idsLoadPageByPage();
+    void changeToAnIdNotLoadedWaitsForItsPage();
+    void idsCreatedAndDeletedWhileLoadingShowOnce();
+    void filterSearchesEveryIdInTheStore();
+    void otherSortOrdersLoadEveryRow();
+    void totalsFollowTheStoreWithoutLoadingIt();
 
     void nodesOfTheShownIdOnly();
     void staleNodeUpdateIsIgnored();
@@ -293,6 +364,200 @@ void TestUiModels::filterMatchesIdAndLabel()
     proxy.setFilterFixedString({});
     model.applyChanges({{idChange(StoreChange::Type::IdCreated, makeId(QStringLiteral("dddd"), 4), 4)}});
     QCOMPARE(cell(proxy, 0, IdTableModel::IdColumn), QStringLiteral("dddd"));
+}
+
+void TestUiModels::idsLoadPageByPage()
+{
+    PagedIds store(2500);
+    IdTableModel model;
+    model.setFirstPage(store.page(model.firstPageQuery()));
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // The first page only, newest first.
+    QCOMPARE(model.rowCount(), IdTableModel::FirstPageSize);
+    QCOMPARE(model.idAt(0).id, QStringLiteral("id-02500"));
+    QVERIFY(!model.hasAllRows());
+
+    // The view reaches the end of what is loaded and asks for more.
+    model.setPageReader(store.reader(&model));
+    QVERIFY(model.canFetchMore({}));
+    model.fetchMore({});
+    QVERIFY(!model.canFetchMore({})); // one page on its way at a time
+    QTRY_COMPARE(model.rowCount(), 2500);
+    QVERIFY(!model.canFetchMore({}));
+    QVERIFY(model.hasAllRows());
+    QCOMPARE(loadedIds(model), store.ids()); // each once, in the store's order
+    // The page looked back over the last rows it had, to overlap them.
+    QVERIFY(store.asked().constLast().offset < IdTableModel::FirstPageSize);
+}
+
+void TestUiModels::changeToAnIdNotLoadedWaitsForItsPage()
+{
+    PagedIds store(2500);
+    IdTableModel model;
+    model.setFirstPage(store.page(model.firstPageQuery()));
+    // The tester fetches more on its own: it comes after the first page and before
+    // the reader, so that no page is read before the change below.
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const qint64 nodesLoaded = model.totalNodes();
+
+    // A node registers under an old ID the table has not loaded: nothing to show yet.
+    DiscoveryId &old = store.at(2000);
+    ++old.nodeCount;
+    old.lastActivity = at(9000);
+    model.applyChanges({{nodeChange(StoreChange::Type::NodeAdded, old.id, makeNode(QStringLiteral("n:1"), 9000), 9000)}});
+    QCOMPARE(model.rowCount(), IdTableModel::FirstPageSize);
+    QCOMPARE(model.rowOf(old.id), -1);
+    QCOMPARE(model.totalNodes(), nodesLoaded);
+
+    // Its page brings it as the store has it: the node counted once.
+    model.setPageReader(store.reader(&model));
+    model.fetchMore({});
+    QTRY_VERIFY(model.hasAllRows() && !model.isLoading());
+    const int row = model.rowOf(old.id);
+    QVERIFY(row >= 0);
+    QCOMPARE(cell(model, row, IdTableModel::NodesColumn), QStringLiteral("3"));
+    QCOMPARE(model.idAt(row).lastActivity, at(9000));
+
+    // From now on it changes in place like any row.
+    model.applyChanges({{nodeChange(StoreChange::Type::NodeAdded, old.id, makeNode(QStringLiteral("n:2"), 9001), 9001)}});
+    QCOMPARE(cell(model, row, IdTableModel::NodesColumn), QStringLiteral("4"));
+}
+
+void TestUiModels::idsCreatedAndDeletedWhileLoadingShowOnce()
+{
+    PagedIds store(2500);
+    IdTableModel model;
+    model.setFirstPage(store.page(model.firstPageQuery()));
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    // Three new IDs arrive live: they come first in the store, shifting its pages.
+    QList<StoreChanges> created;
+    for (int i = 1; i <= 3; ++i) {
+        const DiscoveryId id = makeId(QStringLiteral("new-%1").arg(i), 10'000 + i);
+        store.add(id);
+        created << StoreChanges{idChange(StoreChange::Type::IdCreated, id, 10'000 + i)};
+    }
+    model.applyChanges(created);
+    QCOMPARE(model.rowCount(), IdTableModel::FirstPageSize + 3);
+
+    // 150 loaded IDs are deleted in the store (more than the page overlaps) just
+    // before the next page is read; their deletions reach the table after that.
+    QList<StoreChanges> deleted;
+    for (int i = 0; i < 150; ++i) {
+        const QString id = model.idAt(10 + i).id;
+        store.remove(id);
+        deleted << StoreChanges{idChange(StoreChange::Type::IdDeleted, makeId(id, 0), 20'000)};
+    }
+    model.setPageReader(store.reader(&model));
+    model.fetchMore({});
+    model.applyChanges(deleted);
+
+    QTRY_VERIFY(model.hasAllRows() && !model.isLoading());
+    // The page did not reach back to the rows it had, so it was read again from
+    // further back.
+    QCOMPARE(store.asked().size(), 2);
+    QVERIFY(store.asked().at(0).offset > 0);
+    QCOMPARE(store.asked().at(1).offset, 0);
+    // Every ID of the store exactly once: none skipped, none twice.
+    QStringList shown = loadedIds(model);
+    QStringList stored = store.ids();
+    QCOMPARE(shown.size(), stored.size());
+    shown.sort();
+    stored.sort();
+    QCOMPARE(shown, stored);
+}
+
+void TestUiModels::filterSearchesEveryIdInTheStore()
+{
+    PagedIds store(2500);
+    for (int index : {10, 1500, 2400})
+        store.at(index).label = QStringLiteral("the needle %1").arg(index);
+    IdTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setPageReader(store.reader(&model));
+    model.setFirstPage(store.page(model.firstPageQuery()));
+
+    // Two of them are not loaded; the store finds them all.
+    model.setFilter(QStringLiteral("NEEDLE"));
+    QTRY_VERIFY(!model.isLoading());
+    QCOMPARE(store.asked().constLast().filter, QStringLiteral("NEEDLE"));
+    QCOMPARE(loadedIds(model), QStringList({store.at(10).id, store.at(1500).id, store.at(2400).id}));
+    QVERIFY(model.hasAllRows());
+
+    // A new ID shows only when it matches.
+    DiscoveryId other = makeId(QStringLiteral("other"), 30'000);
+    DiscoveryId needle = makeId(QStringLiteral("new-needle"), 30'001);
+    model.applyChanges({{idChange(StoreChange::Type::IdCreated, other, 30'000)},
+                        {idChange(StoreChange::Type::IdCreated, needle, 30'001)}});
+    QCOMPARE(model.rowCount(), 4);
+    QVERIFY(model.rowOf(QStringLiteral("new-needle")) >= 0);
+
+    // Without a filter, the newest IDs again, from the first page on.
+    model.setFilter({});
+    QTRY_VERIFY(!model.isLoading());
+    QVERIFY(model.rowCount() >= IdTableModel::FirstPageSize);
+    QCOMPARE(model.idAt(0).id, store.at(0).id);
+    QVERIFY(!model.idAt(1).label.contains(QStringLiteral("needle")));
+}
+
+void TestUiModels::otherSortOrdersLoadEveryRow()
+{
+    PagedIds store(2500);
+    IdTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setPageReader(store.reader(&model));
+    model.setFirstPage(store.page(model.firstPageQuery()));
+    // Sorted by label, say: the rows that are not loaded would be missing from it.
+    model.setLoadEverything(true);
+    QTRY_COMPARE(model.rowCount(), 2500);
+    QVERIFY(model.hasAllRows());
+    QCOMPARE(loadedIds(model), store.ids());
+}
+
+void TestUiModels::totalsFollowTheStoreWithoutLoadingIt()
+{
+    PagedIds store(2500); // two nodes each
+    IdTableModel model;
+    model.setFirstPage(store.page(model.firstPageQuery()));
+    StoreTotals totals;
+    int counted = 0;
+    totals.setCounter([&](StoreTotals::CountDone done) {
+        ++counted;
+        QTimer::singleShot(0, &totals, [done] { done(StoreTotals::Counts{2499, 4998}); });
+    });
+    totals.set(2500, 5000);
+    auto apply = [&](const QList<StoreChanges> &transactions) {
+        totals.applyChanges(transactions, model); // before the rows, as the window does
+        model.applyChanges(transactions);
+    };
+
+    const QString unloaded = store.at(2000).id;
+    const QString loaded = store.at(5).id;
+    apply({{nodeChange(StoreChange::Type::NodeAdded, unloaded, makeNode(QStringLiteral("n:1"), 1), 1)}});
+    QCOMPARE(totals.nodes(), 5001);
+
+    const DiscoveryId created = makeId(QStringLiteral("new"), 40'000);
+    apply({{idChange(StoreChange::Type::IdCreated, created, 40'000)},
+           {nodeChange(StoreChange::Type::NodeAdded, created.id, makeNode(QStringLiteral("n:1"), 2), 2)}});
+    QCOMPARE(totals.ids(), 2501);
+    QCOMPARE(totals.nodes(), 5002);
+
+    // A loaded ID goes with its two nodes, and the one added just before in the batch.
+    apply({{nodeChange(StoreChange::Type::NodeAdded, loaded, makeNode(QStringLiteral("n:9"), 3), 3)},
+           {idChange(StoreChange::Type::IdDeleted, makeId(loaded, 0), 4)}});
+    QCOMPARE(totals.ids(), 2500);
+    QCOMPARE(totals.nodes(), 5000);
+    QCOMPARE(counted, 0);
+
+    // An ID never loaded goes with nodes nobody counted: the store is asked.
+    apply({{idChange(StoreChange::Type::IdDeleted, makeId(store.at(2400).id, 0), 5)}});
+    QCOMPARE(counted, 1);
+    QTRY_COMPARE(totals.nodes(), 4998);
+    QCOMPARE(totals.ids(), 2499);
+
+    // Another server changed the shared database in ways nobody heard: counted again.
+    apply({{StoreChange{StoreChange::Type::ChangedElsewhere, {}, at(6), {}, {}}}});
+    QCOMPARE(counted, 2);
 }
 
 void TestUiModels::nodesOfTheShownIdOnly()

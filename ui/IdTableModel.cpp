@@ -4,21 +4,255 @@
 #include "Plural.h"
 
 #include <QColor>
+#include <QElapsedTimer>
 #include <QSet>
+#include <QTimer>
+
+#include <limits>
 
 IdTableModel::IdTableModel(QObject *parent)
     : LiveTableModel({CreatedColumn, LastActivityColumn}, parent)
 {
+    m_filterTimer.setSingleShot(true);
+    m_filterTimer.setInterval(FilterDelayMs);
+    connect(&m_filterTimer, &QTimer::timeout, this, &IdTableModel::readFilteredPage);
+}
+
+IdListQuery IdTableModel::firstPageQuery() const
+{
+    IdListQuery query;
+    query.filter = m_filter;
+    query.sort = IdListQuery::Sort::NewestFirst;
+    query.limit = FirstPageSize;
+    return query;
+}
+
+void IdTableModel::setFirstPage(const IdPage &page)
+{
+    ++m_generation;
+    m_loading = false;
+    replaceRows(page, FirstPageSize);
+    loadEverythingIfWanted();
 }
 
 void IdTableModel::setIds(const QList<DiscoveryId> &ids)
 {
+    ++m_generation;
+    m_loading = false;
+    replaceRows(IdPage{ids.size(), ids}, std::numeric_limits<int>::max());
+}
+
+void IdTableModel::replaceRows(const IdPage &page, int limit)
+{
+    clearArriving();
     beginResetModel();
-    m_rows = ids;
+    m_rows = page.ids;
+    m_frontier = m_rows.isEmpty() ? std::nullopt : std::optional(m_rows.constLast());
+    m_complete = m_rows.size() < limit || m_rows.size() >= page.total;
     clearHighlights();
     reindex();
     endResetModel();
     emit totalsChanged();
+}
+
+void IdTableModel::setFilter(const QString &text)
+{
+    m_nextFilter = text;
+    if (!m_reader) {
+        m_filter = text;
+        return;
+    }
+    m_filterTimer.start();
+}
+
+void IdTableModel::readFilteredPage()
+{
+    if (m_nextFilter == m_filter)
+        return emit filterApplied(); // typed and taken back
+    m_filter = m_nextFilter;
+    const int generation = ++m_generation;
+    m_loading = true;
+    const IdListQuery query = firstPageQuery();
+    m_reader(query, [this, generation, query](const StoreResult<IdPage> &page) {
+        if (generation != m_generation)
+            return; // the filter changed again meanwhile
+        m_loading = false;
+        if (!page.ok())
+            return emit loadFailed(page.error());
+        replaceRows(page.value(), query.limit);
+        emit filterApplied();
+        loadEverythingIfWanted();
+    });
+}
+
+void IdTableModel::setLoadEverything(bool on)
+{
+    m_loadEverything = on;
+    loadEverythingIfWanted();
+}
+
+void IdTableModel::loadEverythingIfWanted()
+{
+    if (m_loadEverything && canFetchMore({}))
+        readNextPage(std::numeric_limits<int>::max());
+}
+
+bool IdTableModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_complete && !isLoading() && m_reader;
+}
+
+void IdTableModel::fetchMore(const QModelIndex &parent)
+{
+    if (canFetchMore(parent))
+        readNextPage(std::clamp(int(m_rows.size()), PageSize, MaxPageSize));
+}
+
+void IdTableModel::readNextPage(int limit)
+{
+    // The store pages by offset. The rows it has before the last one read are the
+    // loaded rows at or before it (new IDs come first and are loaded live); a few
+    // rows of overlap catch deletions that have not reached this model yet.
+    int before = 0;
+    for (const DiscoveryId &row : std::as_const(m_rows)) {
+        if (isAtOrBeforeFrontier(row) && matchesFilter(row))
+            ++before;
+    }
+    IdListQuery query = firstPageQuery();
+    query.offset = std::max(0, before - Overlap);
+    query.limit = limit;
+
+    const int generation = m_generation;
+    m_loading = true;
+    m_reader(query, [this, generation, query](const StoreResult<IdPage> &page) {
+        if (generation != m_generation)
+            return; // the rows were replaced meanwhile
+        m_loading = false;
+        if (!page.ok())
+            return emit loadFailed(page.error());
+        addPage(query, page.value());
+    });
+}
+
+void IdTableModel::addPage(const IdListQuery &query, const IdPage &page)
+{
+    // The page must reach back to the last row read, or more rows were deleted
+    // than the overlap covers and some would be skipped: read from further back.
+    const bool overlaps = query.offset == 0 || !m_frontier
+                          || (!page.ids.isEmpty() && isAtOrBeforeFrontier(page.ids.constFirst()));
+    if (!overlaps) {
+        IdListQuery again = query;
+        again.offset = std::max(0, query.offset - PageSize);
+        const int generation = m_generation;
+        m_loading = true;
+        m_reader(again, [this, generation, again](const StoreResult<IdPage> &retried) {
+            if (generation != m_generation)
+                return;
+            m_loading = false;
+            if (!retried.ok())
+                return emit loadFailed(retried.error());
+            addPage(again, retried.value());
+        });
+        return;
+    }
+
+    // Room for every row at once: a big list or hash that grows by doubling stalls
+    // the window each time it crosses a power of two.
+    if (page.total > m_rows.capacity()) {
+        m_rows.reserve(page.total);
+        m_rowOf.reserve(page.total);
+    }
+    m_arriving.reserve(page.ids.size());
+    m_arrivingAt.reserve(page.ids.size());
+    QList<int> updated;
+    for (const DiscoveryId &id : page.ids) {
+        if (m_frontier && isAtOrBeforeFrontier(id))
+            continue; // loaded already, or its change is on its way
+        if (const int row = rowOf(id.id); row >= 0) {
+            // Loaded live (an imported ID sorts among old ones): the page is newer.
+            m_rows[row] = id;
+            updated.append(row);
+        } else {
+            m_arrivingAt.insert(id.id, m_arriving.size());
+            m_arriving.append(id);
+        }
+    }
+    if (!page.ids.isEmpty() && (!m_frontier || !isAtOrBeforeFrontier(page.ids.constLast())))
+        m_frontier = page.ids.constLast();
+    m_complete = page.ids.size() < query.limit || query.offset + page.ids.size() >= page.total;
+
+    rowsChanged(updated);
+    m_loading = true; // until every row has arrived
+    insertArrivingSlice();
+}
+
+void IdTableModel::insertArrivingSlice()
+{
+    QElapsedTimer clock;
+    clock.start();
+    QList<DiscoveryId> slice;
+    while (m_arrivingNext < m_arriving.size() && slice.size() < m_sliceRows) {
+        DiscoveryId &id = m_arriving[m_arrivingNext++];
+        if (m_arrivingAt.remove(id.id)) // else deleted while it waited
+            slice.append(std::move(id));
+    }
+    if (!slice.isEmpty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, first + int(slice.size()) - 1);
+        for (DiscoveryId &id : slice) {
+            m_rowOf.insert(id.id, int(m_rows.size()));
+            m_rows.append(std::move(id));
+        }
+        endInsertRows();
+        // Aim the next slice at the budget, from how long this one took; grow slowly,
+        // as one quick slice may just have been lucky.
+        const qint64 tookNs = std::max<qint64>(1, clock.nsecsElapsed());
+        const qint64 aimed = qint64(m_sliceRows) * SliceBudgetMs * 1'000'000 / tookNs;
+        m_sliceRows = int(std::clamp<qint64>(aimed, 100, std::min(2 * m_sliceRows, MaxSliceRows)));
+    }
+    if (m_arrivingNext < m_arriving.size()) {
+        QTimer::singleShot(0, this, [this, generation = m_generation] {
+            if (generation == m_generation)
+                insertArrivingSlice();
+        });
+        return;
+    }
+    clearArriving();
+    m_loading = false;
+    emit totalsChanged();
+    loadEverythingIfWanted();
+}
+
+void IdTableModel::clearArriving()
+{
+    m_arriving.clear();
+    m_arrivingAt.clear();
+    m_arrivingNext = 0;
+}
+
+const DiscoveryId *IdTableModel::loadedId(const QString &id) const
+{
+    if (const int row = rowOf(id); row >= 0)
+        return &m_rows.at(row);
+    if (const auto it = m_arrivingAt.constFind(id); it != m_arrivingAt.cend())
+        return &m_arriving.at(*it);
+    return nullptr;
+}
+
+bool IdTableModel::isAtOrBeforeFrontier(const DiscoveryId &id) const
+{
+    if (!m_frontier)
+        return true;
+    // The store's order: created_at DESC, then id in byte order (IDs are ASCII).
+    if (id.createdAt != m_frontier->createdAt)
+        return id.createdAt > m_frontier->createdAt;
+    return id.id <= m_frontier->id;
+}
+
+bool IdTableModel::matchesFilter(const DiscoveryId &id) const
+{
+    return m_filter.isEmpty() || id.id.contains(m_filter, Qt::CaseInsensitive)
+           || id.label.contains(m_filter, Qt::CaseInsensitive);
 }
 
 void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
@@ -44,7 +278,10 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
             case StoreChange::Type::IdCreated:
             case StoreChange::Type::IdUpdated:
                 deleted.remove(id);
-                if (rowOf(id) < 0 && !updated.contains(id))
+                // A new ID the filter does not match stays out; one that is not
+                // loaded yet comes with its page.
+                if (!loadedId(id) && !updated.contains(id) && change.type == StoreChange::Type::IdCreated
+                    && matchesFilter(change.discovery))
                     added.append(id);
                 updated.insert(id, change.discovery);
                 break;
@@ -53,6 +290,7 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
                 added.removeAll(id);
                 if (rowOf(id) >= 0)
                     deleted.insert(id);
+                m_arrivingAt.remove(id); // it will not arrive
                 break;
             case StoreChange::Type::NodeAdded:
             case StoreChange::Type::NodeUpdated:
@@ -60,10 +298,10 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
                 if (reported.contains(id) || deleted.contains(id))
                     break;
                 if (!updated.contains(id)) {
-                    const int row = rowOf(id);
-                    if (row < 0)
-                        break; // not shown: nothing to adjust
-                    updated.insert(id, m_rows.at(row));
+                    const DiscoveryId *loaded = loadedId(id);
+                    if (!loaded)
+                        break; // not loaded: its page brings it as it is
+                    updated.insert(id, *loaded);
                 }
                 DiscoveryId &record = updated[id];
                 if (change.type == StoreChange::Type::NodeAdded)
@@ -73,6 +311,8 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
                 record.lastActivity = std::max(record.lastActivity, change.at);
                 break;
             }
+            case StoreChange::Type::ChangedElsewhere: // the window reads the rows again
+                break;
             }
         }
     }
@@ -86,19 +326,18 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
         removeRows(rows);
     }
 
-    int first = -1;
-    int last = -1;
+    QList<int> changedRows;
     for (auto it = updated.cbegin(); it != updated.cend(); ++it) {
         const int row = rowOf(it.key());
+        if (const auto arriving = m_arrivingAt.constFind(it.key()); row < 0 && arriving != m_arrivingAt.cend())
+            m_arriving[*arriving] = it.value();
         if (row < 0)
             continue;
         m_rows[row] = it.value();
         highlight(it.key());
-        first = first < 0 ? row : std::min(first, row);
-        last = std::max(last, row);
+        changedRows.append(row);
     }
-    if (first >= 0)
-        emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+    rowsChanged(changedRows);
 
     if (!added.isEmpty()) {
         const int firstNew = int(m_rows.size());

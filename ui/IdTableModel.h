@@ -1,14 +1,22 @@
 #pragma once
 
 #include "LiveTableModel.h"
+#include "store/Store.h"
 #include "store/StoreChange.h"
 
 #include <QHash>
 
+#include <functional>
+#include <optional>
+
 // The discovery IDs, one row each: ID, kind, label, created, nodes, last activity.
-// Loaded once from a snapshot, then kept current by applying the store's changes to
-// the rows in place. An etcd token's nodes column shows its progress ("2/3 members")
-// and is marked once the token is full.
+// A store can hold 100,000 IDs, so the rows are loaded lazily, the way DB Browser for
+// SQLite loads a big table: the first page at once, newest first, then a page more
+// each time the view scrolls to the end of what is loaded (canFetchMore/fetchMore).
+// Loaded rows are kept current by applying the store's changes in place; a change
+// to an ID not loaded yet is left to the page that brings it. The filter goes to
+// the store, so it searches every ID. An etcd token's nodes column shows its
+// progress ("2/3 members") and is marked once the token is full.
 class IdTableModel : public LiveTableModel
 {
     Q_OBJECT
@@ -19,15 +27,59 @@ public:
     static constexpr int FilterRole = Qt::UserRole + 2;
     static constexpr int DiscoveryIdRole = Qt::UserRole + 3;
 
+    // Rows read when the window opens or the filter changes, and at each fetchMore
+    // after that: the first page must be quick, the later ones few. A later page is
+    // as big as what is loaded, from PageSize to MaxPageSize: the store reads up to
+    // the offset for every page, so deep pages cost more, and a user far down wants
+    // more anyway.
+    static constexpr int FirstPageSize = 1000;
+    static constexpr int PageSize = 5000;
+    static constexpr int MaxPageSize = 20000;
+
+    using PageDone = std::function<void(const StoreResult<IdPage> &)>;
+    // Reads a page of IDs from the store and calls done with it later, on this
+    // model's thread, after every store change older than the page has been applied
+    // and before any newer one: then no change is applied twice or lost.
+    using PageReader = std::function<void(const IdListQuery &query, PageDone done)>;
+
     explicit IdTableModel(QObject *parent = nullptr);
 
-    // Replaces every row: at startup and after the server restarted.
+    // Without a reader the model holds what setIds or setFirstPage gave it.
+    void setPageReader(PageReader reader) { m_reader = std::move(reader); }
+
+    // The first page with the current filter: the window reads it when the server
+    // (re)starts and hands it to setFirstPage.
+    IdListQuery firstPageQuery() const;
+    // Replaces every row with the first page of the store's IDs, newest first.
+    void setFirstPage(const IdPage &page);
+    // Replaces every row with all the IDs there are: nothing more to load.
     void setIds(const QList<DiscoveryId> &ids);
-    // Applies committed transactions to the rows in place, in order.
+
+    // Shows the IDs whose ID or label contains text, ignoring case: once typing has
+    // paused for FilterDelayMs, reads the first page of them from the store, and
+    // replaces the rows with it when it arrives. Meanwhile no more rows are fetched:
+    // they would be of the old filter.
+    static constexpr int FilterDelayMs = 200;
+    void setFilter(const QString &text);
+    QString filter() const { return m_filter; }
+    // Loads every remaining row at once instead of page by page, and keeps doing so
+    // after the filter changes: for sorting all rows by a column the store does not
+    // sort by.
+    void setLoadEverything(bool on);
+
+    // Every ID that matches the filter is loaded.
+    bool hasAllRows() const { return m_complete; }
+    // A page is being read, or the filter waits to be asked for.
+    bool isLoading() const { return m_loading || m_filterTimer.isActive(); }
+
+    // Applies committed transactions to the loaded rows in place, in order.
     void applyChanges(const QList<StoreChanges> &transactions);
 
     const DiscoveryId &idAt(int row) const { return m_rows.at(row); }
     int rowOf(const QString &id) const { return m_rowOf.value(id, -1); }
+    // The ID as loaded (a row, or read and about to become one), or nullptr.
+    const DiscoveryId *loadedId(const QString &id) const;
+    // The nodes of the loaded rows.
     qint64 totalNodes() const;
 
     // An etcd token that has as many members as its size, or more: etcd forms the
@@ -38,20 +90,62 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
 
 signals:
     // The number of IDs or nodes may have changed.
     void totalsChanged();
+    // Reading a page failed; the rows stay as they were.
+    void loadFailed(const QString &error);
+    // The rows show the filter now: the store answered, or the text came back to
+    // what was shown.
+    void filterApplied();
 
 protected:
     QString rowKey(int row) const override { return m_rows.at(row).id; }
     int rowOfKey(const QString &key) const override { return rowOf(key); }
 
 private:
+    // How many rows the page after the loaded ones looks back, so that it overlaps
+    // them even when IDs were deleted while it was read.
+    static constexpr int Overlap = 100;
+    // Rows of a page become rows of the table a slice per turn of the event loop,
+    // each slice sized to take about this long (a sorting proxy and the view react
+    // to every insertion): the window stays responsive while a big page arrives.
+    static constexpr qint64 SliceBudgetMs = 8;
+    static constexpr int MaxSliceRows = 2000;
+
+    void replaceRows(const IdPage &page, int limit);
+    void readFilteredPage();
+    void readNextPage(int limit);
+    void addPage(const IdListQuery &query, const IdPage &page);
+    void insertArrivingSlice();
+    void clearArriving();
+    void loadEverythingIfWanted();
+    // Whether id comes at or before the last row read from the store, in the store's
+    // order (newest first, then by ID).
+    bool isAtOrBeforeFrontier(const DiscoveryId &id) const;
+    bool matchesFilter(const DiscoveryId &id) const;
     QVariant nodesData(const DiscoveryId &id, int role) const;
     void removeRows(QList<int> rows);
     void reindex();
 
     QList<DiscoveryId> m_rows;
     QHash<QString, int> m_rowOf;
+    PageReader m_reader;
+    QString m_filter;
+    QString m_nextFilter; // typed, waiting for a pause
+    QTimer m_filterTimer;
+    std::optional<DiscoveryId> m_frontier; // the last row read from the store
+    // Rows read but not yet inserted (from m_arrivingNext on), and where each is;
+    // changes are applied to them as to rows.
+    QList<DiscoveryId> m_arriving;
+    QHash<QString, qsizetype> m_arrivingAt;
+    qsizetype m_arrivingNext = 0;
+    int m_sliceRows = 1000;
+    bool m_complete = true;
+    bool m_loading = false;
+    bool m_loadEverything = false;
+    int m_generation = 0; // pages read for older rows or another filter are dropped
 };

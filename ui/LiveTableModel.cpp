@@ -1,5 +1,7 @@
 #include "LiveTableModel.h"
 
+#include <algorithm>
+
 LiveTableModel::LiveTableModel(QList<int> timeColumns, QObject *parent)
     : QAbstractTableModel(parent), m_timeColumns(std::move(timeColumns))
 {
@@ -30,6 +32,19 @@ bool LiveTableModel::isHighlighted(int row) const
     return m_highlights.isHighlighted(rowKey(row));
 }
 
+void LiveTableModel::rowsChanged(QList<int> rows, const QList<int> &roles)
+{
+    std::sort(rows.begin(), rows.end());
+    qsizetype i = 0;
+    while (i < rows.size()) {
+        const int first = rows.at(i);
+        int last = first;
+        while (++i < rows.size() && rows.at(i) <= last + 1)
+            last = rows.at(i);
+        emit dataChanged(index(first, 0), index(last, columnCount() - 1), roles);
+    }
+}
+
 void LiveTableModel::highlight(const QString &key)
 {
     m_highlights.mark(key);
@@ -58,22 +73,18 @@ QVariant LiveTableModel::timeData(Timestamp time, int role) const
 
 void LiveTableModel::fadeHighlights()
 {
-    // Repaint the rows still fading (and, once, those that just ended), in one
-    // dataChanged over the range they span.
-    int first = -1;
-    int last = -1;
+    // Repaint the rows still fading, and once more those that just ended.
+    QList<int> rows;
     for (const QString &key : m_highlights.keys()) {
         const int row = rowOfKey(key);
         if (row < 0) {
             m_highlights.forget(key);
             continue;
         }
-        first = first < 0 ? row : std::min(first, row);
-        last = std::max(last, row);
+        rows.append(row);
     }
     m_highlights.dropExpired();
-    if (first >= 0)
-        emit dataChanged(index(first, 0), index(last, columnCount() - 1), {Qt::BackgroundRole});
+    rowsChanged(rows, {Qt::BackgroundRole});
     if (m_highlights.isEmpty())
         m_fadeTimer.stop();
 }

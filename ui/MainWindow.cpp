@@ -39,23 +39,6 @@ namespace {
 
 constexpr int MessageMs = 6000;
 
-// Every ID, page by page (the store pages its lists).
-StoreResult<QList<DiscoveryId>> loadAllIds(Store &store)
-{
-    QList<DiscoveryId> all;
-    IdListQuery query;
-    query.limit = 1000;
-    for (;;) {
-        const auto page = store.listIds(query);
-        if (!page.ok())
-            return StoreResult<QList<DiscoveryId>>::failure(page.error());
-        all += page->ids;
-        if (page->ids.size() < query.limit)
-            return all;
-        query.offset += query.limit;
-    }
-}
-
 bool sameServer(const ServerConfig &a, const ServerConfig &b)
 {
     return a.bindAddress == b.bindAddress && a.port == b.port && a.databasePath == b.databasePath;
@@ -94,6 +77,8 @@ MainWindow::MainWindow(const AppSettings &settings, const ServerConfig &runConfi
     setWindowTitle(QStringLiteral("DiscoDesk"));
     setWindowIcon(Icons::application());
 
+    // Connected before the proxy is: the selection is still there to remember.
+    connect(m_ids, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_selectedBeforeReset = currentId(); });
     m_idProxy->setSourceModel(m_ids);
     m_idProxy->setSortRole(LiveTableModel::SortRole);
     m_idProxy->setFilterRole(IdTableModel::FilterRole);
@@ -117,6 +102,21 @@ MainWindow::MainWindow(const AppSettings &settings, const ServerConfig &runConfi
         ++m_requestsThisSecond;
     });
     connect(m_ids, &IdTableModel::totalsChanged, this, &MainWindow::updateCounts);
+    connect(&m_totals, &StoreTotals::changed, this, &MainWindow::updateCounts);
+    connect(m_ids, &QAbstractItemModel::modelReset, this, [this] {
+        if (!m_selectedBeforeReset.isEmpty())
+            selectIds({std::exchange(m_selectedBeforeReset, {})});
+        loadNodesOfCurrentId();
+    });
+    connect(m_ids, &IdTableModel::loadFailed, this, [this](const QString &error) {
+        statusBar()->showMessage(tr("Cannot read the IDs: %1").arg(error), MessageMs);
+    });
+    m_ids->setPageReader([this](const IdListQuery &query, IdTableModel::PageDone done) {
+        readLater([query](DiscoveryServer &server) { return server.store().listIds(query); }, std::move(done));
+    });
+    m_totals.setCounter([this](StoreTotals::CountDone done) {
+        readLater([](DiscoveryServer &server) { return StoreTotals::countStore(server.store()); }, std::move(done));
+    });
     // On selection, not on the current row: a click makes the row current before it
     // selects it, and only a selected current row counts.
     connect(m_idView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -137,6 +137,7 @@ MainWindow::MainWindow(const AppSettings &settings, const ServerConfig &runConfi
 MainWindow::~MainWindow()
 {
     // Stop the server while the models it reports to still exist.
+    m_reader.detach();
     m_server.stop();
 }
 
@@ -249,14 +250,22 @@ QWidget *MainWindow::createCentralWidget()
     m_filter->setObjectName(QStringLiteral("filter"));
     m_filter->setPlaceholderText(tr("Filter by ID or label (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
+    // At once on the loaded rows, then on every ID once the store answers.
     connect(m_filter, &QLineEdit::textChanged, m_idProxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, m_ids, &IdTableModel::setFilter);
     connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::updateEmptyHint);
+    connect(m_ids, &IdTableModel::filterApplied, this, &MainWindow::updateEmptyHint);
     layout->addWidget(m_filter);
 
     m_idView = makeTable(m_idProxy, QStringLiteral("idView"));
     m_idView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_idView->setSortingEnabled(true);
     m_idView->sortByColumn(IdTableModel::CreatedColumn, Qt::DescendingOrder);
+    // The store reads newest first, page by page; any other order needs every row.
+    connect(m_idView->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            [this](int column, Qt::SortOrder order) {
+                m_ids->setLoadEverything(column != IdTableModel::CreatedColumn || order != Qt::DescendingOrder);
+            });
     QHeaderView *idHeader = m_idView->horizontalHeader();
     idHeader->setSectionResizeMode(QHeaderView::Interactive);
     idHeader->setSectionResizeMode(IdTableModel::LabelColumn, QHeaderView::Stretch);
@@ -420,11 +429,14 @@ void MainWindow::createTray()
 
 bool MainWindow::startServer()
 {
+    m_reader.detach(); // a restart deletes the server object
     m_serverError = m_server.start(m_runConfig);
     if (m_serverError.isEmpty()) {
+        m_reader.attach(m_server);
         reloadIds();
     } else {
         m_ids->setIds({});
+        m_totals.set(0, 0);
         m_nodes->setNodes({}, {});
     }
     updateServerState();
@@ -448,26 +460,48 @@ void MainWindow::applySettings(const AppSettings &settings)
 
 void MainWindow::reloadIds()
 {
-    const QString current = currentId();
     ChangeBatcher *batcher = &m_batcher;
     const int token = m_batcher.dropUntilFence();
-    const auto ids = m_server.call([batcher, token](DiscoveryServer &server) {
-        auto result = loadAllIds(server.store());
-        // Posted from the server's thread right after the snapshot: every change
-        // queued before it is in the snapshot, every change after it is newer.
-        QMetaObject::invokeMethod(batcher, [batcher, token] { batcher->fence(token); }, Qt::QueuedConnection);
+    const IdListQuery query = m_ids->firstPageQuery();
+    const auto page = m_server.call([batcher, token, query](DiscoveryServer &server) {
+        auto result = server.store().listIds(query);
+        // Posted from the server's thread once the changes in the snapshot have gone
+        // out: every change queued before the fence is in the snapshot, every change
+        // after it is newer.
+        StoreReader::afterChangesHandedOn(server, [batcher, token] {
+            QMetaObject::invokeMethod(batcher, [batcher, token] { batcher->fence(token); }, Qt::QueuedConnection);
+        });
         return result;
     });
-    if (!ids.ok()) {
-        m_serverError = tr("cannot read the database: %1").arg(ids.error());
+    if (!page.ok()) {
+        m_serverError = tr("cannot read the database: %1").arg(page.error());
+        m_reader.detach();
         m_server.stop();
         m_ids->setIds({});
+        m_totals.set(0, 0);
         return;
     }
-    m_ids->setIds(ids.value());
-    if (!current.isEmpty())
-        selectIds({current});
-    loadNodesOfCurrentId();
+    m_ids->setFirstPage(page.value()); // selects the current ID again, if it is there
+    if (m_ids->hasAllRows() && query.filter.isEmpty()) {
+        m_totals.set(m_ids->rowCount(), m_ids->totalNodes());
+    } else {
+        m_totals.set(query.filter.isEmpty() ? std::optional(page->total) : std::nullopt, std::nullopt);
+        m_totals.recount();
+    }
+}
+
+template <typename Work, typename Done>
+void MainWindow::readLater(Work work, Done done)
+{
+    using Result = std::invoke_result_t<Work, DiscoveryServer &>;
+    const bool queued = m_reader.read(std::move(work), [this, done](const Result &result) {
+        // Changes still waiting in the batcher are older than the result: apply
+        // them to what is shown first, so they are not applied to the result too.
+        m_batcher.flush();
+        done(result);
+    });
+    if (!queued)
+        done(Result::failure(tr("the server is not running")));
 }
 
 void MainWindow::loadNodesOfCurrentId()
@@ -490,8 +524,20 @@ void MainWindow::loadNodesOfCurrentId()
 
 void MainWindow::applyChanges(const QList<StoreChanges> &transactions)
 {
+    m_totals.applyChanges(transactions, *m_ids); // before the rows change: it reads them
     m_ids->applyChanges(transactions);
     m_nodes->applyChanges(transactions);
+    // Another server on a shared database changed something this one could not
+    // hear: read what is shown again.
+    const bool elsewhere = std::any_of(transactions.cbegin(), transactions.cend(), [](const StoreChanges &changes) {
+        return std::any_of(changes.cbegin(), changes.cend(), [](const StoreChange &change) {
+            return change.type == StoreChange::Type::ChangedElsewhere;
+        });
+    });
+    if (elsewhere && m_server.isRunning()) {
+        m_nodes->setNodes({}, {}); // the reset after the reload loads them again
+        reloadIds();
+    }
     if (!m_selectWhenShown.isEmpty() && m_ids->rowOf(m_selectWhenShown) >= 0) {
         selectIds({std::exchange(m_selectWhenShown, {})});
         m_idView->setFocus();
@@ -500,6 +546,7 @@ void MainWindow::applyChanges(const QList<StoreChanges> &transactions)
         loadNodesOfCurrentId(); // the shown ID was deleted and another took its place
     updateNodesTitle();
     updateActions();
+    emit changesShown(transactions);
 }
 
 // --- selection ----------------------------------------------------------------------
@@ -725,7 +772,8 @@ void MainWindow::exportIds()
     if (!m_server.isRunning())
         return;
     const QStringList selected = selectedIds();
-    const auto request = m_prompts.askExport(this, m_ids->rowCount(), int(selected.size()));
+    const auto request = m_prompts.askExport(this, int(m_totals.ids().value_or(m_ids->rowCount())),
+                                             int(selected.size()));
     if (!request)
         return;
     const QStringList ids = request->selectedOnly ? selected : QStringList();
@@ -872,8 +920,10 @@ void MainWindow::updateCounts()
 
 QString MainWindow::countsText() const
 {
-    return tr("%1 \u00B7 %2").arg(countOf(m_ids->rowCount(), tr("ID"), tr("IDs")),
-                                  countOf(m_ids->totalNodes(), tr("node"), tr("nodes")));
+    const auto ids = m_totals.ids();
+    const auto nodes = m_totals.nodes();
+    return tr("%1 \u00B7 %2").arg(ids ? countOf(*ids, tr("ID"), tr("IDs")) : tr("counting IDs\u2026"),
+                                  nodes ? countOf(*nodes, tr("node"), tr("nodes")) : tr("counting nodes\u2026"));
 }
 
 QString MainWindow::stateText() const
@@ -911,10 +961,12 @@ void MainWindow::updateEmptyHint()
 {
     if (!m_emptyHint)
         return;
-    const bool empty = m_idProxy->rowCount() == 0 && m_server.isRunning();
-    m_emptyHint->setText(m_ids->rowCount() == 0 ? tr("No discovery IDs yet.\nClick New (Ctrl+N) for an rqlite "
-                                                     "cluster or New etcd (Ctrl+Shift+N) for an etcd cluster.")
-                                                : tr("No ID matches the filter."));
+    // While the store is asked, an empty table says nothing yet.
+    const bool empty = m_idProxy->rowCount() == 0 && m_server.isRunning() && !m_ids->isLoading();
+    const bool noIds = m_totals.ids().value_or(m_ids->rowCount()) == 0;
+    m_emptyHint->setText(noIds ? tr("No discovery IDs yet.\nClick New (Ctrl+N) for an rqlite cluster or New etcd "
+                                    "(Ctrl+Shift+N) for an etcd cluster.")
+                               : tr("No ID matches the filter."));
     m_emptyHint->setVisible(empty);
     m_emptyHint->setGeometry(m_idView->viewport()->rect());
 }
@@ -928,7 +980,9 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 
 void MainWindow::tick()
 {
-    m_ids->refreshTimes();
+    // Relative times move on: repaint the visible IDs. A dataChanged over every
+    // loaded row would make the sorting proxy look at all of them each second.
+    m_idView->viewport()->update();
     m_nodes->refreshTimes();
     m_rateLabel->setText(tr("%1 req/s").arg(std::exchange(m_requestsThisSecond, 0)));
 }

@@ -3,6 +3,8 @@
 #include "AppSettings.h"
 #include "ChangeBatcher.h"
 #include "ServerThread.h"
+#include "StoreReader.h"
+#include "StoreTotals.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -51,6 +53,8 @@ public:
     QSortFilterProxyModel *idProxy() const { return m_idProxy; }
     QTableView *idView() const { return m_idView; }
     QTableView *nodeView() const { return m_nodeView; }
+    // How many IDs and nodes the store holds (the table loads its rows lazily).
+    const StoreTotals &totals() const { return m_totals; }
 
     // The ID whose nodes are shown (the current row), and all selected IDs.
     QString currentId() const;
@@ -85,6 +89,8 @@ public slots:
 
 signals:
     void settingsChanged(const AppSettings &settings);
+    // The store's changes have been applied to the tables (for the benchmark mode).
+    void changesShown(const QList<StoreChanges> &transactions);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -101,6 +107,10 @@ private:
     // The current row's ID, or nullptr when no row is current.
     const DiscoveryId *currentRecord() const;
     void reloadIds();
+    // Runs work(server) on the server's thread without waiting; done(result) comes
+    // later, after the changes older than the result have been applied.
+    template <typename Work, typename Done>
+    void readLater(Work work, Done done);
     void loadNodesOfCurrentId();
     void applyChanges(const QList<StoreChanges> &transactions);
     void updateServerState();
@@ -119,6 +129,8 @@ private:
     ServerThread m_server;
     QString m_serverError;
     ChangeBatcher m_batcher;
+    StoreReader m_reader;
+    StoreTotals m_totals;
 
     IdTableModel *m_ids;
     QSortFilterProxyModel *m_idProxy;
@@ -140,6 +152,7 @@ private:
     ServerTrayIcon *m_tray = nullptr; // only where the desktop has a tray
 
     QTimer m_secondTimer; // relative times and requests per second
+    QString m_selectedBeforeReset; // the ID to select again when the rows are replaced
     int m_requestsThisSecond = 0;
     QString m_selectWhenShown; // an ID just created: select it once its row exists
 

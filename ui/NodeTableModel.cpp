@@ -105,6 +105,7 @@ void NodeTableModel::apply(const StoreChange &change)
         m_expectedSize = change.discovery.expectedSize; // an import may set it
         break;
     case StoreChange::Type::IdCreated:
+    case StoreChange::Type::ChangedElsewhere: // the window reads the nodes again
         break;
     }
 }

@@ -61,6 +61,7 @@ QByteArray encode(const StoreChange &change)
         object.insert(QStringLiteral("node"), encodeNode(change.node));
         break;
     case StoreChange::Type::IdDeleted:
+    case StoreChange::Type::ChangedElsewhere: // never sent: it is what a store without messages says
         break;
     }
     return QJsonDocument(object).toJson(QJsonDocument::Compact);

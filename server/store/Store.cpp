@@ -246,8 +246,9 @@ private:
     qsizetype m_changesBefore = 0;
 };
 
-Store::Store(QObject *parent) : QObject(parent)
+Store::Store(QObject *parent) : QObject(parent), m_pollTimer(this)
 {
+    connect(&m_pollTimer, &QTimer::timeout, this, &Store::pollForChanges);
     static QAtomicInteger<quint64> counter;
     m_connectionName = QStringLiteral("discodesk-store-%1").arg(counter.fetchAndAddRelaxed(1));
     qRegisterMetaType<StoreChanges>();
@@ -381,11 +382,22 @@ QString Store::openSqliteFile(const QString &path)
 QString Store::configureConnection()
 {
     if (isShared()) {
+        // A server waits its turn for an ID another server is changing, but never
+        // for ever: a stuck lock or a forgotten transaction becomes an error (503).
+        QSqlQuery settings(m_db);
+        for (const auto &statement : {QStringLiteral("SET lock_timeout = '10s'"),
+                                      QStringLiteral("SET idle_in_transaction_session_timeout = '60s'")}) {
+            if (!settings.exec(statement))
+                return describe(settings.lastError());
+        }
         // Every DiscoDesk on the database tells the others what it committed.
         QSqlDriver *driver = m_db.driver();
-        if (!driver->subscribeToNotification(QString::fromLatin1(ChangeMessage::Channel)))
-            return QStringLiteral("cannot listen for changes: %1").arg(describe(driver->lastError()));
-        connect(driver, &QSqlDriver::notification, this, &Store::onNotification, Qt::UniqueConnection);
+        if (!m_pollTimer.isActive() && driver->hasFeature(QSqlDriver::EventNotifications)
+            && driver->subscribeToNotification(QString::fromLatin1(ChangeMessage::Channel))) {
+            connect(driver, &QSqlDriver::notification, this, &Store::onNotification, Qt::UniqueConnection);
+        } else {
+            setPollForChanges(true);
+        }
         return {};
     }
     // WAL: readers never block the writer. synchronous=NORMAL: a commit survives a
@@ -416,8 +428,13 @@ void Store::reconnectIfFailed()
     m_statements.clear();
     m_db.close();
     if (isShared()) {
-        if (m_db.open())
-            configureConnection();
+        if (m_db.open() && configureConnection().isEmpty()) {
+            // What others did while we were away was never heard: read again. Emitted
+            // later, not from inside the transaction that is starting.
+            QMetaObject::invokeMethod(this, [this] {
+                emit changed({StoreChange{StoreChange::Type::ChangedElsewhere, {}, Timestamp::now(), {}, {}}});
+            }, Qt::QueuedConnection);
+        }
         return;
     }
     // SQLite made its -wal and -shm files with the database's permissions of that
@@ -445,6 +462,7 @@ void Store::close()
     m_lock.reset();
     m_path.clear();
     m_location = {};
+    m_pollTimer.stop();
 }
 
 bool Store::isOpen() const
@@ -519,6 +537,45 @@ void Store::onNotification(const QString &name, QSqlDriver::NotificationSource s
         return;
     if (const auto change = ChangeMessage::decode(payload.toString().toUtf8()))
         emit changed({*change});
+}
+
+void Store::setPollForChanges(bool poll)
+{
+    if (!poll) {
+        m_pollTimer.stop();
+        return;
+    }
+    if (m_pollTimer.isActive())
+        return;
+    if (m_db.isValid())
+        m_db.driver()->unsubscribeFromNotification(QString::fromLatin1(ChangeMessage::Channel));
+    m_lastFingerprint.clear(); // the first poll learns what "unchanged" looks like
+    m_pollTimer.start(PollInterval);
+}
+
+void Store::pollForChanges()
+{
+    if (m_transactionDepth > 0 || m_batch != Batch::None)
+        return; // next time
+    // Cheap, and every kind of change moves one of these (labels aside).
+    QVariantList fingerprint;
+    {
+        Transaction transaction(*this, Transaction::Access::Read);
+        Statement q = transaction.isActive()
+            ? run(QStringLiteral("SELECT (SELECT COUNT(*) FROM discovery_ids),"
+                                 " (SELECT MAX(last_activity) FROM discovery_ids),"
+                                 " (SELECT COUNT(*) FROM nodes), (SELECT MAX(last_seen) FROM nodes)"))
+            : Statement(nullptr);
+        if (!q || !q->next()) {
+            takeError(); // the next poll tries again, through a new connection if need be
+            return;
+        }
+        for (int i = 0; i < 4; ++i)
+            fingerprint << q->value(i).toLongLong();
+    }
+    const bool first = m_lastFingerprint.isEmpty();
+    if (std::exchange(m_lastFingerprint, fingerprint) != fingerprint && !first)
+        emit changed({StoreChange{StoreChange::Type::ChangedElsewhere, {}, Timestamp::now(), {}, {}}});
 }
 
 bool Store::lockId(const QString &id)

@@ -10,6 +10,9 @@
 #include <QObject>
 #include <QSqlDatabase>
 #include <QSqlDriver>
+#include <QTimer>
+
+#include <chrono>
 
 #include <memory>
 #include <optional>
@@ -73,6 +76,13 @@ public:
     // Whether other DiscoDesk servers may change the database too (PostgreSQL): then
     // changed() also reports their changes, as they commit.
     bool isShared() const { return m_location.isShared(); }
+    // How the changes of other servers on a shared database are found: through
+    // PostgreSQL's LISTEN/NOTIFY, each one as it commits; where that is not
+    // available (or with polling forced), by looking once per PollInterval and
+    // reporting ChangedElsewhere when anything differs.
+    static constexpr std::chrono::milliseconds PollInterval{1000};
+    void setPollForChanges(bool poll);
+    bool pollsForChanges() const { return m_pollTimer.isActive(); }
 
     static constexpr int DefaultMaxNodesPerId = 1000;
     // A new address beyond this many is refused (Full); registering again is not.
@@ -151,6 +161,7 @@ private:
     QString prepareSchema(Schema::Dialect dialect, const QString &name);
     QString configureConnection();
     void onNotification(const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload);
+    void pollForChanges();
     // Locks the ID's row until the transaction ends, where other servers could write.
     bool lockId(const QString &id);
     void reconnectIfFailed();
@@ -172,6 +183,8 @@ private:
     Batch m_batch = Batch::None;
     QString m_batchError; // why a broken batch broke
     bool m_groupCommit = false;
+    QTimer m_pollTimer;
+    QVariantList m_lastFingerprint; // what the last poll saw
     bool m_failedSinceConnect = false; // a statement failed: reconnect before the next write
     int m_maxNodesPerId = DefaultMaxNodesPerId;
 };

@@ -17,6 +17,9 @@ struct StoreChange
         NodeAdded,   // node: the new node
         NodeUpdated, // node: the node as it is now (registered again)
         NodeRemoved, // node.address: the address removed
+        // Another server on a shared database changed something, and this store
+        // could not hear what (no LISTEN): anything may differ, so read again.
+        ChangedElsewhere,
     };
 
     Type type = Type::IdCreated;

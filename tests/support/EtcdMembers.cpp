@@ -1,6 +1,8 @@
 #include "EtcdMembers.h"
 
+#include <QDeadlineTimer>
 #include <QProcessEnvironment>
+#include <QTest>
 #include <QStandardPaths>
 #include <QTcpServer>
 
@@ -71,4 +73,22 @@ QString EtcdMembers::memberList(quint16 clientPort)
     if (!etcdctl.waitForFinished(10000))
         etcdctl.kill();
     return QString::fromUtf8(etcdctl.readAllStandardOutput());
+}
+
+bool EtcdMembers::waitUntilStarted(int count, quint16 clientPort, std::chrono::milliseconds timeout, QString *report)
+{
+    // Not QTRY_*: its timeout does not count the seconds etcdctl itself may take.
+    const QDeadlineTimer deadline(timeout);
+    QString list;
+    while (!deadline.hasExpired()) {
+        list = memberList(clientPort);
+        if (list.count(QStringLiteral(", started, ")) == count)
+            return true;
+        QTest::qWait(200);
+    }
+    *report = QStringLiteral("etcdctl member list:\n%1").arg(list);
+    for (const auto &member : m_members)
+        *report += QStringLiteral("\n--- %1, last output:\n%2")
+                       .arg(member->arguments().value(1), QString::fromUtf8(member->readAll().right(3000)));
+    return false;
 }

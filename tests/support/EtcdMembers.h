@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -28,6 +29,9 @@ public:
                     const QStringList &extra = {});
     // What `etcdctl member list` prints against the member at clientPort.
     static QString memberList(quint16 clientPort);
+    // Waits, by the clock, until etcdctl lists count started members; false after
+    // timeout, with what the members printed last in *report.
+    bool waitUntilStarted(int count, quint16 clientPort, std::chrono::milliseconds timeout, QString *report);
 
 private:
     QTemporaryDir m_dataDir;

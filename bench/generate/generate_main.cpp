@@ -1,0 +1,103 @@
+// discodesk-generate: fills a new DiscoDesk database with made-up IDs and nodes for
+// the scale benchmark (bench/scale), through the store's own import.
+
+#include "ScaleData.h"
+#include "store/Store.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+
+#include <cstdio>
+#include <limits>
+
+namespace {
+
+// IDs per import transaction: large enough to be quick, small enough that the
+// store's change list for one transaction stays small.
+constexpr qint64 ChunkIds = 5000;
+
+qint64 numberOption(const QCommandLineParser &parser, const QString &name, bool *ok)
+{
+    const qint64 value = parser.value(name).toLongLong(ok);
+    *ok = *ok && value >= 0;
+    return value;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Fills a new DiscoDesk database with made-up discovery IDs and nodes (rqlite and etcd, some "
+        "labelled, created evenly over --days days up to now), for the scale benchmark."));
+    parser.addHelpOption();
+    parser.addOptions({
+        {QStringLiteral("db"), QStringLiteral("The database file to create (must not exist)."), QStringLiteral("path")},
+        {QStringLiteral("ids"), QStringLiteral("Discovery IDs (default 100000)."), QStringLiteral("count"),
+         QStringLiteral("100000")},
+        {QStringLiteral("nodes"), QStringLiteral("Nodes in all (default 500000)."), QStringLiteral("count"),
+         QStringLiteral("500000")},
+        {QStringLiteral("days"), QStringLiteral("Span of creation times, ending now (default 60)."),
+         QStringLiteral("days"), QStringLiteral("60")},
+        {QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("number"),
+         QStringLiteral("1")},
+    });
+    parser.process(app);
+
+    bool idsOk = false, nodesOk = false, daysOk = false, seedOk = false;
+    const qint64 ids = numberOption(parser, QStringLiteral("ids"), &idsOk);
+    const qint64 nodes = numberOption(parser, QStringLiteral("nodes"), &nodesOk);
+    const qint64 days = numberOption(parser, QStringLiteral("days"), &daysOk);
+    const qint64 seed = numberOption(parser, QStringLiteral("seed"), &seedOk);
+    const QString path = parser.value(QStringLiteral("db"));
+    if (!idsOk || !nodesOk || !daysOk || !seedOk || days < 1 || days > 36500 || path.isEmpty()) {
+        std::fputs("discodesk-generate: give --db, and whole numbers for --ids, --nodes, --days (1 or more) "
+                   "and --seed\n", stderr);
+        return 2;
+    }
+    if (ids == 0 && nodes > 0) {
+        std::fputs("discodesk-generate: nodes need at least one ID\n", stderr);
+        return 2;
+    }
+    // A fresh file only: merging into real data would make the figures meaningless.
+    if (QFileInfo::exists(path)) {
+        std::fprintf(stderr, "discodesk-generate: %s exists already\n", qPrintable(path));
+        return 1;
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    Store store;
+    if (const QString error = store.open(path); !error.isEmpty()) {
+        std::fprintf(stderr, "discodesk-generate: %s\n", qPrintable(error));
+        return 1;
+    }
+    const Timestamp now = Timestamp::now();
+    ScaleData data(ids, nodes, now, int(days), quint64(seed));
+    while (!data.atEnd()) {
+        const auto imported = store.importIds(data.next(ChunkIds), now);
+        if (!imported.ok()) {
+            std::fprintf(stderr, "discodesk-generate: %s\n", qPrintable(imported.error()));
+            return 1;
+        }
+    }
+
+    // Count what is there now, through the store, as a check.
+    IdListQuery all;
+    all.limit = int(std::min<qint64>(ids, std::numeric_limits<int>::max()));
+    const auto listed = store.listIds(all);
+    if (!listed.ok()) {
+        std::fprintf(stderr, "discodesk-generate: %s\n", qPrintable(listed.error()));
+        return 1;
+    }
+    qint64 nodesStored = 0;
+    for (const DiscoveryId &id : listed->ids)
+        nodesStored += id.nodeCount;
+    std::printf("%s: %lld IDs and %lld nodes in %.1f s\n", qPrintable(path), static_cast<long long>(listed->total),
+                static_cast<long long>(nodesStored), double(timer.elapsed()) / 1000);
+    return listed->total == ids && nodesStored == nodes ? 0 : 1;
+}
