@@ -165,6 +165,7 @@ private slots:
     void idsLoadPageByPage();
     void changeToAnIdNotLoadedWaitsForItsPage();
     void idsCreatedAndDeletedWhileLoadingShowOnce();
+    void changesWhileAPageArrivesAreKept();
     void filterSearchesEveryIdInTheStore();
     void otherSortOrdersLoadEveryRow();
     void totalsFollowTheStoreWithoutLoadingIt();
@@ -465,6 +466,37 @@ void TestUiModels::idsCreatedAndDeletedWhileLoadingShowOnce()
     shown.sort();
     stored.sort();
     QCOMPARE(shown, stored);
+}
+
+void TestUiModels::changesWhileAPageArrivesAreKept()
+{
+    PagedIds store(2500);
+    IdTableModel model;
+    model.setFirstPage(store.page(model.firstPageQuery()));
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setPageReader(store.reader(&model));
+
+    // A big page becomes rows a slice at a time. Right after the first slice, a node
+    // registers under an ID still on its way and another such ID is deleted.
+    const QString registered = store.at(2400).id;
+    const QString deleted = store.at(2450).id;
+    bool changed = false;
+    connect(&model, &QAbstractItemModel::rowsInserted, &model, [&] {
+        if (std::exchange(changed, true))
+            return;
+        QVERIFY(model.rowOf(registered) < 0); // not a row yet
+        QTimer::singleShot(0, &model, [&] {
+            model.applyChanges(
+                {{nodeChange(StoreChange::Type::NodeAdded, registered, makeNode(QStringLiteral("n:1"), 9000), 9000)},
+                 {idChange(StoreChange::Type::IdDeleted, makeId(deleted, 0), 9001)}});
+        });
+    });
+    model.fetchMore({});
+    QTRY_VERIFY(model.hasAllRows() && !model.isLoading());
+    QVERIFY(changed);
+    QCOMPARE(model.rowCount(), 2499);
+    QCOMPARE(model.rowOf(deleted), -1);
+    QCOMPARE(cell(model, model.rowOf(registered), IdTableModel::NodesColumn), QStringLiteral("3"));
 }
 
 void TestUiModels::filterSearchesEveryIdInTheStore()

@@ -162,26 +162,12 @@ void IdTableModel::addPage(const IdListQuery &query, const IdPage &page)
         m_rows.reserve(page.total);
         m_rowOf.reserve(page.total);
     }
-    m_arriving.reserve(page.ids.size());
-    m_arrivingAt.reserve(page.ids.size());
-    QList<int> updated;
-    for (const DiscoveryId &id : page.ids) {
-        if (m_frontier && isAtOrBeforeFrontier(id))
-            continue; // loaded already, or its change is on its way
-        if (const int row = rowOf(id.id); row >= 0) {
-            // Loaded live (an imported ID sorts among old ones): the page is newer.
-            m_rows[row] = id;
-            updated.append(row);
-        } else {
-            m_arrivingAt.insert(id.id, m_arriving.size());
-            m_arriving.append(id);
-        }
-    }
+    // The rows arrive a slice at a time; each is looked at when its slice comes.
+    m_arriving = page.ids;
+    m_arrivingAfter = m_frontier;
     if (!page.ids.isEmpty() && (!m_frontier || !isAtOrBeforeFrontier(page.ids.constLast())))
         m_frontier = page.ids.constLast();
     m_complete = page.ids.size() < query.limit || query.offset + page.ids.size() >= page.total;
-
-    rowsChanged(updated);
     m_loading = true; // until every row has arrived
     insertArrivingSlice();
 }
@@ -191,11 +177,22 @@ void IdTableModel::insertArrivingSlice()
     QElapsedTimer clock;
     clock.start();
     QList<DiscoveryId> slice;
+    QList<int> updated;
     while (m_arrivingNext < m_arriving.size() && slice.size() < m_sliceRows) {
-        DiscoveryId &id = m_arriving[m_arrivingNext++];
-        if (m_arrivingAt.remove(id.id)) // else deleted while it waited
-            slice.append(std::move(id));
+        const DiscoveryId &id = m_arriving.at(m_arrivingNext++);
+        if (m_arrivingIndexed && !m_arrivingAt.remove(id.id))
+            continue; // deleted while it waited
+        if (m_arrivingAfter && comesAtOrBefore(id, *m_arrivingAfter))
+            continue; // loaded already, or its change is on its way
+        if (const int row = rowOf(id.id); row >= 0) {
+            // Loaded live (an imported ID sorts among old ones): the page is newer.
+            m_rows[row] = id;
+            updated.append(row);
+            continue;
+        }
+        slice.append(id);
     }
+    rowsChanged(updated);
     if (!slice.isEmpty()) {
         const int first = int(m_rows.size());
         beginInsertRows({}, first, first + int(slice.size()) - 1);
@@ -227,13 +224,29 @@ void IdTableModel::clearArriving()
 {
     m_arriving.clear();
     m_arrivingAt.clear();
+    m_arrivingIndexed = false;
+    m_arrivingAfter.reset();
     m_arrivingNext = 0;
+}
+
+void IdTableModel::indexArriving() const
+{
+    // Only needed when changes come while rows arrive: usually they do not.
+    if (m_arrivingIndexed)
+        return;
+    m_arrivingAt.reserve(m_arriving.size() - m_arrivingNext);
+    for (qsizetype i = m_arrivingNext; i < m_arriving.size(); ++i)
+        m_arrivingAt.insert(m_arriving.at(i).id, i);
+    m_arrivingIndexed = true;
 }
 
 const DiscoveryId *IdTableModel::loadedId(const QString &id) const
 {
     if (const int row = rowOf(id); row >= 0)
         return &m_rows.at(row);
+    if (m_arrivingNext >= m_arriving.size())
+        return nullptr;
+    indexArriving();
     if (const auto it = m_arrivingAt.constFind(id); it != m_arrivingAt.cend())
         return &m_arriving.at(*it);
     return nullptr;
@@ -241,12 +254,15 @@ const DiscoveryId *IdTableModel::loadedId(const QString &id) const
 
 bool IdTableModel::isAtOrBeforeFrontier(const DiscoveryId &id) const
 {
-    if (!m_frontier)
-        return true;
+    return !m_frontier || comesAtOrBefore(id, *m_frontier);
+}
+
+bool IdTableModel::comesAtOrBefore(const DiscoveryId &id, const DiscoveryId &other)
+{
     // The store's order: created_at DESC, then id in byte order (IDs are ASCII).
-    if (id.createdAt != m_frontier->createdAt)
-        return id.createdAt > m_frontier->createdAt;
-    return id.id <= m_frontier->id;
+    if (id.createdAt != other.createdAt)
+        return id.createdAt > other.createdAt;
+    return id.id <= other.id;
 }
 
 bool IdTableModel::matchesFilter(const DiscoveryId &id) const
@@ -259,6 +275,8 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
 {
     // First work out where every ID the batch touched ends up, then change the table
     // in three steps: remove rows, update rows in place, append new rows.
+    if (m_arrivingNext < m_arriving.size())
+        indexArriving(); // rows on their way take changes too
     QHash<QString, DiscoveryId> updated; // the latest state of touched IDs
     QStringList added;                   // IDs that have no row yet, in creation order
     QSet<QString> deleted;               // IDs whose rows go

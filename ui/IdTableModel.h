@@ -122,10 +122,12 @@ private:
     void addPage(const IdListQuery &query, const IdPage &page);
     void insertArrivingSlice();
     void clearArriving();
+    void indexArriving() const;
     void loadEverythingIfWanted();
     // Whether id comes at or before the last row read from the store, in the store's
     // order (newest first, then by ID).
     bool isAtOrBeforeFrontier(const DiscoveryId &id) const;
+    static bool comesAtOrBefore(const DiscoveryId &id, const DiscoveryId &other);
     bool matchesFilter(const DiscoveryId &id) const;
     QVariant nodesData(const DiscoveryId &id, int role) const;
     void removeRows(QList<int> rows);
@@ -138,11 +140,14 @@ private:
     QString m_nextFilter; // typed, waiting for a pause
     QTimer m_filterTimer;
     std::optional<DiscoveryId> m_frontier; // the last row read from the store
-    // Rows read but not yet inserted (from m_arrivingNext on), and where each is;
-    // changes are applied to them as to rows.
+    // The page's rows not yet inserted (from m_arrivingNext on), of which those after
+    // m_arrivingAfter (the last row read before the page) are new. Changes apply to
+    // them as to rows, through m_arrivingAt, made when the first change comes.
     QList<DiscoveryId> m_arriving;
-    QHash<QString, qsizetype> m_arrivingAt;
+    std::optional<DiscoveryId> m_arrivingAfter;
     qsizetype m_arrivingNext = 0;
+    mutable QHash<QString, qsizetype> m_arrivingAt;
+    mutable bool m_arrivingIndexed = false;
     int m_sliceRows = 1000;
     bool m_complete = true;
     bool m_loading = false;
