@@ -71,6 +71,33 @@ bool commit(Store &store, benchmark::State &state)
     return committed.ok();
 }
 
+// With group commit on, commits every CallsPerBatch calls, as the server commits after
+// each pass of its event loop; the rest is committed at the end.
+class BatchCommits
+{
+public:
+    BatchCommits(Store &store, bool on) : m_store(store), m_on(on) { store.setGroupCommit(on); }
+    ~BatchCommits()
+    {
+        if (m_on)
+            m_store.commitBatch();
+    }
+    // False when a commit failed (the benchmark then stops with the error).
+    bool afterCall(benchmark::State &state)
+    {
+        if (!m_on || ++m_since < CallsPerBatch)
+            return true;
+        m_since = 0;
+        return commit(m_store, state);
+    }
+    void committedElsewhere() { m_since = 0; }
+
+private:
+    Store &m_store;
+    bool m_on;
+    int m_since = 0;
+};
+
 // Registers addresses new to their IDs; with record set, reads the record back too.
 void registerNew(benchmark::State &state, bool groupCommit, int nodesBefore, int newPerId, bool withRecord)
 {
@@ -78,7 +105,7 @@ void registerNew(benchmark::State &state, bool groupCommit, int nodesBefore, int
     if (!usable(temp, state))
         return;
     Store &store = temp.store();
-    store.setGroupCommit(groupCommit);
+    BatchCommits batches(store, groupCommit);
     RegistrationPool pool(store, nodesBefore, newPerId);
     if (const QString error = pool.refill(); !error.isEmpty()) {
         state.SkipWithError(error.toStdString().c_str());
@@ -86,7 +113,6 @@ void registerNew(benchmark::State &state, bool groupCommit, int nodesBefore, int
     }
     RqliteRecord record;
     qint64 calls = 0;
-    int sinceCommit = 0;
     for (auto _ : state) {
         if (pool.empty()) {
             // The batch of the timed calls is committed here, untimed, once a block.
@@ -103,7 +129,7 @@ void registerNew(benchmark::State &state, bool groupCommit, int nodesBefore, int
                 state.SkipWithError(error.toStdString().c_str());
                 break;
             }
-            sinceCommit = 0;
+            batches.committedElsewhere();
         }
         const RegistrationPool::Target &target = pool.take();
         const auto result = store.registerNode(target.id, target.address, RegisteredBy, at(++calls),
@@ -116,14 +142,9 @@ void registerNew(benchmark::State &state, bool groupCommit, int nodesBefore, int
             state.SkipWithError("the record read back has the wrong number of addresses");
             break;
         }
-        if (groupCommit && ++sinceCommit == CallsPerBatch) {
-            if (!commit(store, state))
-                break;
-            sinceCommit = 0;
-        }
+        if (!batches.afterCall(state))
+            break;
     }
-    if (groupCommit)
-        store.commitBatch();
     state.SetItemsProcessed(state.iterations());
 }
 
@@ -161,11 +182,10 @@ void BM_StoreRegisterAgainWithRecord(benchmark::State &state)
         for (qint64 n = 0; n < Ids; ++n)
             targets.push_back({idOf(n), addressOf(n, k)});
     }
-    store.setGroupCommit(true);
+    BatchCommits batches(store, true);
     RqliteRecord record;
     std::size_t next = 0;
     qint64 calls = 0;
-    int sinceCommit = 0;
     for (auto _ : state) {
         const RegistrationPool::Target &target = targets[next];
         next = (next + 1) % targets.size();
@@ -174,13 +194,9 @@ void BM_StoreRegisterAgainWithRecord(benchmark::State &state)
             state.SkipWithError(result.ok() ? "not registered again with 5 nodes" : result.error().toStdString().c_str());
             break;
         }
-        if (++sinceCommit == CallsPerBatch) {
-            if (!commit(store, state))
-                break;
-            sinceCommit = 0;
-        }
+        if (!batches.afterCall(state))
+            break;
     }
-    store.commitBatch();
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_StoreRegisterAgainWithRecord)->Name("BM_StoreRegisterAgainWithRecord/5_nodes/group_commit_50")
@@ -192,7 +208,7 @@ void BM_StoreCreateId(benchmark::State &state, bool groupCommit)
     if (!usable(temp, state))
         return;
     Store &store = temp.store();
-    store.setGroupCommit(groupCommit);
+    BatchCommits batches(store, groupCommit);
     // The IDs (as DiscoveryService would make them) are made ahead, in blocks.
     constexpr qint64 Block = 10000;
     std::vector<DiscoveryId> records;
@@ -210,7 +226,6 @@ void BM_StoreCreateId(benchmark::State &state, bool groupCommit)
         made += Block;
     };
     makeBlock();
-    int sinceCommit = 0;
     for (auto _ : state) {
         if (next == records.size()) {
             state.PauseTiming();
@@ -222,14 +237,9 @@ void BM_StoreCreateId(benchmark::State &state, bool groupCommit)
             state.SkipWithError(created.error().toStdString().c_str());
             break;
         }
-        if (groupCommit && ++sinceCommit == CallsPerBatch) {
-            if (!commit(store, state))
-                break;
-            sinceCommit = 0;
-        }
+        if (!batches.afterCall(state))
+            break;
     }
-    if (groupCommit)
-        store.commitBatch();
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK_CAPTURE(BM_StoreCreateId, one_transaction_each, false)->Unit(benchmark::kMicrosecond)->UseRealTime();

@@ -21,7 +21,6 @@ public:
         m_enabled = enabled;
         m_bodies.clear();
     }
-    bool isEnabled() const { return m_enabled; }
     void clear() { m_bodies.clear(); }
 
     const QByteArray *find(const QString &id) const
