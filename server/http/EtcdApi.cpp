@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QTimer>
 
 namespace {
@@ -49,6 +50,19 @@ QJsonObject memberNode(const QString &directory, const Node &member)
             {QStringLiteral("value"), member.etcdValue},
             {QStringLiteral("modifiedIndex"), member.etcdIndex},
             {QStringLiteral("createdIndex"), member.etcdIndex}};
+}
+
+// The member created first at waitIndex or later (and named memberId, if given):
+// what an etcd wait answers.
+const Node *firstMemberFrom(const DiscoveryIdWithNodes &record, qint64 waitIndex, const QString &memberId)
+{
+    const Node *first = nullptr;
+    for (const Node &member : record.nodes) {
+        if (member.etcdIndex >= waitIndex && (memberId.isEmpty() || member.address == memberId)
+            && (!first || member.etcdIndex < first->etcdIndex))
+            first = &member;
+    }
+    return first;
 }
 
 HttpReply createEvent(const QString &directory, const Node &member, qint64 index)
@@ -172,11 +186,9 @@ HttpReply EtcdApi::getOrWait(const HttpRequest &request, const QString &director
                 return etcdError(400, InvalidField, QStringLiteral("Invalid field"),
                                  QStringLiteral("invalid value for waitIndex"), index);
         }
-        // From history first: members are in registration order, which is index order.
-        for (const Node &member : record.nodes) {
-            if (member.etcdIndex >= waitIndex && (memberId.isEmpty() || member.address == memberId))
-                return createEvent(directory, member, index);
-        }
+        // From history first.
+        if (const Node *member = firstMemberFrom(record, waitIndex, memberId))
+            return createEvent(directory, *member, index);
         // Nothing happened (yet): an empty 200, and etcd asks again at once.
         HttpReply nothingYet{200, QByteArrayLiteral("application/json"), {}, {}};
         nothingYet.headers.append({QByteArrayLiteral("X-Etcd-Index"), QByteArray::number(index)});
@@ -253,16 +265,41 @@ void EtcdApi::onStoreChanged(const StoreChanges &changes)
 {
     if (m_waits.isEmpty())
         return;
+    // Which tokens may have news: those with a new member, or all of them when
+    // another server changed the database in ways we were not told one by one.
+    QSet<QString> tokens;
+    bool elsewhere = false;
     for (const StoreChange &change : changes) {
-        if (change.type != StoreChange::Type::NodeAdded || change.node.etcdIndex == 0)
-            continue;
-        const Node &member = change.node;
-        for (const Wait &wait : std::as_const(m_waits)) {
-            if (wait.reply && !wait.reply->isFinished() && wait.token == change.discoveryId && member.etcdIndex >= wait.waitIndex
-                && (wait.memberId.isEmpty() || wait.memberId == member.address))
-                wait.reply->send(createEvent(wait.directory, member, member.etcdIndex));
-        }
+        if (change.type == StoreChange::Type::ChangedElsewhere)
+            elsewhere = true;
+        else if (change.type == StoreChange::Type::NodeAdded && change.node.etcdIndex != 0)
+            tokens.insert(change.discoveryId);
     }
+    QSet<QString> toAnswer;
+    for (const Wait &wait : std::as_const(m_waits)) {
+        if (wait.reply && !wait.reply->isFinished() && (elsewhere || tokens.contains(wait.token)))
+            toAnswer.insert(wait.token);
+    }
+    for (const QString &token : std::as_const(toAnswer))
+        answerWaitsFromHistory(token);
     // Sent replies delete themselves later; forget them now.
     m_waits.removeIf([](const Wait &wait) { return !wait.reply || wait.reply->isFinished(); });
+}
+
+void EtcdApi::answerWaitsFromHistory(const QString &token)
+{
+    // Read back rather than answer with the change that woke us: with several
+    // servers on one database, news of a member registered elsewhere can arrive
+    // after a later one registered here, and etcd never asks for an index again
+    // once it has seen a higher one.
+    const auto found = m_service.store().findIdWithNodes(token);
+    if (!found.ok() || !found.value())
+        return; // the waits end with their timeout, and etcd asks again
+    const DiscoveryIdWithNodes &record = *found.value();
+    for (const Wait &wait : std::as_const(m_waits)) {
+        if (wait.token != token || !wait.reply || wait.reply->isFinished())
+            continue;
+        if (const Node *member = firstMemberFrom(record, wait.waitIndex, wait.memberId))
+            wait.reply->send(createEvent(wait.directory, *member, record.id.etcdIndex));
+    }
 }

@@ -39,7 +39,7 @@ public:
     void setWaitTimeout(std::chrono::milliseconds timeout) { m_waitTimeout = timeout; }
     int openWaitCount() const;
 
-    // Wakes waits that a committed change answers.
+    // Wakes waits that a committed change (here or on another server) answers.
     void onStoreChanged(const StoreChanges &changes);
 
 private:
@@ -58,6 +58,7 @@ private:
                         const QString &memberId);
     HttpReply createMember(const HttpRequest &request, const QString &directory, const QString &token,
                            const QString &memberId);
+    void answerWaitsFromHistory(const QString &token);
 
     DiscoveryService &m_service;
     std::chrono::milliseconds m_waitTimeout{30000};
