@@ -1,9 +1,10 @@
 // Two DiscoDesk servers on one real PostgreSQL database, as behind a load balancer:
 // what one stores the other serves at once, concurrent writes through both stay
-// right, a real etcd cluster bootstraps across both, and a third server (a window's)
-// hears of every change within a second.
+// right, a real etcd cluster bootstraps through a load balancer over both, and a
+// third server (a window's) hears of every change within a second.
 
 #include "support/EtcdMembers.h"
+#include "support/LoadBalancer.h"
 #include "support/TestDatabase.h"
 #include "support/TestPostgres.h"
 #include "support/TestServer.h"
@@ -44,6 +45,47 @@ QByteArray addrBody(const QString &address)
     return "{\"addr\":\"" + address.toUtf8() + "\"}";
 }
 
+int putMember(HttpClient client, const QByteArray &token, const QString &name, int peerPort)
+{
+    const QByteArray value = QUrl::toPercentEncoding(QStringLiteral("%1=http://127.0.0.1:%2").arg(name).arg(peerPort));
+    return client.send("PUT", token + "/" + name.toUtf8() + "?prevExist=false", "value=" + value,
+                       "application/x-www-form-urlencoded")
+        .status;
+}
+
+// Where LISTEN is unavailable a store polls; this forces that, and lets its first
+// look (which only learns what "unchanged" is) pass.
+void pollOnly(ServerThread &server)
+{
+    server.call([](DiscoveryServer &s) { s.store().setPollForChanges(true); });
+    QVERIFY(server.call([](DiscoveryServer &s) { return s.store().pollsForChanges(); }));
+    QTest::qWait(int(Store::PollInterval.count()) + 200);
+}
+
+// A recursive etcd wait on a token, held on a thread of its own as etcd holds it.
+class HeldWait
+{
+public:
+    HeldWait(HttpClient client, const QByteArray &token, int waitIndex)
+        : m_thread(QThread::create([this, client, token, waitIndex] {
+              m_response = HttpClient(client).get(token + "?wait=true&recursive=true&waitIndex="
+                                                  + QByteArray::number(waitIndex));
+          }))
+    {
+        m_thread->start();
+        QTest::qWait(300); // the server holds it by now
+    }
+    ~HeldWait() { m_thread->wait(); } // a held wait ends at its timeout at the latest
+
+    bool ends() { return m_thread->wait(5000); }
+    const HttpResponse &response() const { return m_response; }
+    QJsonObject member() const { return m_response.json().value(QStringLiteral("node")).toObject(); }
+
+private:
+    HttpResponse m_response;
+    std::unique_ptr<QThread> m_thread;
+};
+
 } // namespace
 
 class TestTwoInstances : public QObject
@@ -77,6 +119,12 @@ private:
         QVERIFY2(error.isEmpty(), qPrintable(error));
         error = m_b->start(m_config);
         QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+
+    // A path /etcd/<token> for a new etcd token of size 3, made through A.
+    QByteArray newEtcdToken() const
+    {
+        return QUrl(QString::fromUtf8(a().get("/new?size=3").body)).path().toUtf8();
     }
 
 private slots:
@@ -186,42 +234,68 @@ private slots:
     void anEtcdWaitOnOneServerWakesForAMemberRegisteredOnTheOther()
     {
         startBoth();
-        const QString discoveryUrl = QString::fromUtf8(a().get("/new?size=3").body);
-        const QByteArray path = QUrl(discoveryUrl).path().toUtf8();
-        HttpResponse woken;
-        std::unique_ptr<QThread> waiter(QThread::create([&] {
-            woken = b().get(path + "?wait=true&recursive=true&waitIndex=2");
-        }));
-        waiter->start();
-        QTest::qWait(300); // the wait is held by B by now
-        QCOMPARE(a().send("PUT", path + "/m1?prevExist=false", "value=m1%3Dhttp%3A%2F%2F127.0.0.1%3A2380",
-                          "application/x-www-form-urlencoded").status, 201);
-        QVERIFY(waiter->wait(5000));
-        QCOMPARE(woken.status, 200);
-        QCOMPARE(woken.json().value(QStringLiteral("node")).toObject().value(QStringLiteral("value")).toString(),
-                 QStringLiteral("m1=http://127.0.0.1:2380"));
+        const QByteArray token = newEtcdToken();
+        HeldWait wait(b(), token, 2);
+        QCOMPARE(putMember(a(), token, QStringLiteral("m1"), 2380), 201);
+        QVERIFY(wait.ends());
+        QCOMPARE(wait.response().status, 200);
+        QCOMPARE(wait.member().value(QStringLiteral("value")).toString(), QStringLiteral("m1=http://127.0.0.1:2380"));
     }
 
-    void aRealEtcdClusterBootstrapsAcrossBothServers()
+    void anEtcdWaitIsAnsweredInIndexOrderWhicheverNewsComesFirst()
+    {
+        startBoth();
+        // A hears of B's changes only by polling here, so news of a member created
+        // through B reaches A after a later member created through A itself.
+        pollOnly(*m_a);
+        const QByteArray token = newEtcdToken();
+        HeldWait wait(a(), token, 2);
+        QCOMPARE(putMember(b(), token, QStringLiteral("m1"), 2380), 201);
+        QCOMPARE(putMember(a(), token, QStringLiteral("m2"), 2381), 201);
+        QVERIFY(wait.ends());
+        // etcd goes on from the index it is given, so answering m2 would lose m1 for good.
+        QCOMPARE(wait.member().value(QStringLiteral("value")).toString(), QStringLiteral("m1=http://127.0.0.1:2380"));
+        QCOMPARE(wait.member().value(QStringLiteral("createdIndex")).toInteger(), 2);
+    }
+
+    void anEtcdWaitWakesWhenItsServerOnlyPolls()
+    {
+        startBoth();
+        pollOnly(*m_a);
+        const QByteArray token = newEtcdToken();
+        HeldWait wait(a(), token, 2);
+        QCOMPARE(putMember(b(), token, QStringLiteral("m1"), 2380), 201);
+        QVERIFY(wait.ends()); // within a poll or two, not at the held wait's 30 s timeout
+        QCOMPARE(wait.member().value(QStringLiteral("value")).toString(), QStringLiteral("m1=http://127.0.0.1:2380"));
+    }
+
+    void aRealEtcdClusterBootstrapsThroughALoadBalancerOverBoth()
     {
         const QString missing = EtcdMembers::missingTools();
         QVERIFY2(missing.isEmpty(), qPrintable(missing));
         startBoth();
-        const QString throughA = QString::fromUtf8(a().get("/new?size=3").body);
-        QString throughB = throughA;
-        throughB.replace(QStringLiteral(":%1/").arg(m_a->url().port()), QStringLiteral(":%1/").arg(m_b->url().port()));
-        QVERIFY(throughB != throughA);
+        LoadBalancer balancer({quint16(m_a->url().port()), quint16(m_b->url().port())});
+        QVERIFY(balancer.port() != 0);
+        // etcd needs the byte-identical URL on every member (it is the cluster
+        // token), so the URL names the balancer, and the balancer spreads them.
+        const QString discoveryUrl = QString::fromUtf8(HttpClient(balancer.port()).get("/new?size=3").body);
+        QVERIFY2(discoveryUrl.startsWith(QStringLiteral("http://127.0.0.1:%1/").arg(balancer.port())),
+                 qPrintable(discoveryUrl));
 
         EtcdMembers members;
         const QList<quint16> ports = EtcdMembers::freePorts(6);
-        for (int i = 0; i < 3; ++i) {
-            const QString discoveryUrl = i == 1 ? throughB : throughA;
+        for (int i = 0; i < 3; ++i)
             QVERIFY(members.start(QStringLiteral("m%1").arg(i + 1), discoveryUrl, ports.at(i), ports.at(3 + i))
                         ->waitForStarted(5000));
-        }
         QString report;
-        QVERIFY2(members.waitUntilStarted(3, ports.at(0), std::chrono::seconds(60), &report), qPrintable(report));
-        const QByteArray token = QUrl(throughA).path().mid(6).toUtf8();
+        QVERIFY2(members.waitUntilFormed(3, ports.mid(0, 3), std::chrono::seconds(60), &report), qPrintable(report));
+
+        // Both servers answered etcd's requests (the /new above went to A).
+        const QList<int> connections = balancer.connectionsPerBackend();
+        QVERIFY2(connections.at(0) >= 2 && connections.at(1) >= 2,
+                 qPrintable(QStringLiteral("connections to A and B: %1, %2").arg(connections.at(0)).arg(connections.at(1))));
+        const QByteArray token = QUrl(discoveryUrl).path().mid(6).toUtf8();
+        QCOMPARE(a().get("/api/v1/ids/" + token).json().value(QStringLiteral("node_count")).toInt(), 3);
         QCOMPARE(b().get("/api/v1/ids/" + token).json().value(QStringLiteral("node_count")).toInt(), 3);
     }
 
@@ -254,9 +328,7 @@ private slots:
         const QString error = window.start(m_config);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         // Where LISTEN is unavailable the store polls; force that here.
-        window.call([](DiscoveryServer &server) { server.store().setPollForChanges(true); });
-        QVERIFY(window.call([](DiscoveryServer &server) { return server.store().pollsForChanges(); }));
-        QTest::qWait(int(Store::PollInterval.count()) + 200); // its first look: nothing changed yet
+        pollOnly(window);
         QSignalSpy heard(&window, &ServerThread::storeChanged);
 
         const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();

@@ -1,5 +1,6 @@
 #include "EtcdMembers.h"
 
+#include <QDebug>
 #include <QDeadlineTimer>
 #include <QProcessEnvironment>
 #include <QTest>
@@ -75,20 +76,38 @@ QString EtcdMembers::memberList(quint16 clientPort)
     return QString::fromUtf8(etcdctl.readAllStandardOutput());
 }
 
-bool EtcdMembers::waitUntilStarted(int count, quint16 clientPort, std::chrono::milliseconds timeout, QString *report)
+bool EtcdMembers::waitUntilFormed(int count, const QList<quint16> &clientPorts, std::chrono::milliseconds timeout,
+                                  QString *report)
 {
     // Not QTRY_*: its timeout does not count the seconds etcdctl itself may take.
+    // A member serves clients only once its cluster has a leader, so an answer
+    // from each one means they all joined one cluster.
     const QDeadlineTimer deadline(timeout);
     QString list;
+    int formed = 0;
     while (!deadline.hasExpired()) {
-        list = memberList(clientPort);
-        if (list.count(QStringLiteral(", started, ")) == count)
+        while (formed < clientPorts.size()) {
+            list = memberList(clientPorts.at(formed));
+            if (list.count(QStringLiteral(", started, ")) != count)
+                break;
+            ++formed;
+        }
+        if (formed == clientPorts.size())
             return true;
         QTest::qWait(200);
     }
-    *report = QStringLiteral("etcdctl member list:\n%1").arg(list);
+    // QtTest cuts a failure message at 1 KiB, so the members' output goes out as
+    // warnings, whole, and the message only points at it.
+    qWarning().noquote() << QStringLiteral("etcdctl member list at port %1:\n%2").arg(clientPorts.value(formed)).arg(list);
     for (const auto &member : m_members)
-        *report += QStringLiteral("\n--- %1, last output:\n%2")
-                       .arg(member->arguments().value(1), QString::fromUtf8(member->readAll().right(3000)));
+        qWarning().noquote() << QStringLiteral("--- %1 (%2), last output:\n%3")
+                                    .arg(member->arguments().value(1),
+                                         member->state() == QProcess::NotRunning ? QStringLiteral("exited")
+                                                                                  : QStringLiteral("running"),
+                                         QString::fromUtf8(member->readAll().right(6000)));
+    *report = QStringLiteral("%1 of %2 members answered with the whole cluster; their output is in the "
+                             "warnings above")
+                  .arg(formed)
+                  .arg(clientPorts.size());
     return false;
 }

@@ -29,9 +29,11 @@ public:
                     const QStringList &extra = {});
     // What `etcdctl member list` prints against the member at clientPort.
     static QString memberList(quint16 clientPort);
-    // Waits, by the clock, until etcdctl lists count started members; false after
-    // timeout, with what the members printed last in *report.
-    bool waitUntilStarted(int count, quint16 clientPort, std::chrono::milliseconds timeout, QString *report);
+    // Waits, by the clock, until the member at each of clientPorts lists count
+    // started members; false after timeout, with the members' last output printed
+    // as warnings and a summary in *report.
+    bool waitUntilFormed(int count, const QList<quint16> &clientPorts, std::chrono::milliseconds timeout,
+                         QString *report);
 
 private:
     QTemporaryDir m_dataDir;
