@@ -165,6 +165,33 @@ private slots:
         QCOMPARE(client().get("/" + used).json().value(QStringLiteral("nodes")).toArray().size(), 0);
     }
 
+    // A prune of more IDs than are reported one by one: the reply counts what went,
+    // what stays is still served, and no lookup is answered from a stale cached reply.
+    void aBigPruneRemovesWhatItSaysAndLookupsAgree()
+    {
+        QList<QByteArray> ids;
+        for (int i = 0; i < 1010; ++i) {
+            ids << m_server->createId();
+            QCOMPARE(client().post("/" + ids.constLast(), R"({"addr":"localhost:4001"})").status, 200);
+            QCOMPARE(client().get("/" + ids.constLast()).status, 200); // now cached
+        }
+        const QByteArray empty = createLabelled(QStringLiteral("no nodes"));
+        const HttpResponse pruned = client().post("/api/v1/prune", R"({"not_seen_since":"2999-01-01T00:00:00Z"})");
+        QCOMPARE(pruned.status, 200);
+        const QJsonObject removed = pruned.json().value(QStringLiteral("removed")).toObject();
+        QCOMPARE(removed.value(QStringLiteral("ids")).toInt(), 0);
+        QCOMPARE(removed.value(QStringLiteral("nodes")).toInt(), 1010);
+        QCOMPARE(pruned.jsonArray(QStringLiteral("nodes")).size(), 1010);
+        for (const QByteArray &id : {ids.constFirst(), ids.at(500), ids.constLast()})
+            QCOMPARE(client().get("/" + id).json().value(QStringLiteral("nodes")).toArray().size(), 0);
+
+        const HttpResponse emptied = client().post("/api/v1/prune", R"({"no_nodes":true})");
+        QCOMPARE(emptied.json().value(QStringLiteral("removed")).toObject().value(QStringLiteral("ids")).toInt(), 1011);
+        for (const QByteArray &id : {ids.constFirst(), ids.at(500), ids.constLast(), empty})
+            QCOMPARE(client().get("/" + id).status, 404);
+        QCOMPARE(client().get("/api/v1/ids").json().value(QStringLiteral("total")).toInt(), 0);
+    }
+
     void pruneByCreationTime()
     {
         const QByteArray old = m_server->createId();

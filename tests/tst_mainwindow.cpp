@@ -145,6 +145,7 @@ private slots:
     void deleteIdAsksFirst();
     void deleteNode();
     void prunePreviewMatchesWhatIsRemoved();
+    void aBigPruneElsewhereLeavesTheWindowRight();
     void exportJsonAndCsv();
     void exportDialogKeepsExtensionInStep();
     void importMalformedChangesNothing();
@@ -581,6 +582,30 @@ void TestMainWindow::deleteNode()
     QTRY_COMPARE(nodeAddresses(*window->nodeModel()), QStringList{QStringLiteral("localhost:4003")});
     const QJsonArray nodes = client.get('/' + id.toUtf8()).jsonArray(QStringLiteral("nodes"));
     QCOMPARE(nodes, QJsonArray{QStringLiteral("localhost:4003")});
+}
+
+// More IDs than a prune reports one by one, pruned through the admin API: the window
+// reads its rows and counts again and shows exactly what is left.
+void TestMainWindow::aBigPruneElsewhereLeavesTheWindowRight()
+{
+    fillDatabase(2500);
+    MainWindow *window = openWindow();
+    QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 2500 nodes"));
+    HttpClient client(quint16(window->server().url().port()));
+    const QString middle = client.get("/api/v1/ids/scale-01250").json().value(QStringLiteral("created_at")).toString();
+    const HttpResponse pruned = client.post(
+        "/api/v1/prune", QJsonDocument(QJsonObject{{QStringLiteral("created_before"), middle}}).toJson());
+    QCOMPARE(pruned.status, 200);
+    QCOMPARE(pruned.json().value(QStringLiteral("removed")).toObject().value(QStringLiteral("ids")).toInt(), 1250);
+
+    QTRY_COMPARE(window->countsText(), QStringLiteral("1250 IDs \u00B7 1250 nodes"));
+    QTRY_COMPARE(window->idModel()->idAt(0).id, QStringLiteral("scale-02499"));
+    window->idView()->scrollToBottom();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1250);
+    QVERIFY(window->idModel()->hasAllRows());
+    QCOMPARE(window->idModel()->rowOf(QStringLiteral("scale-01249")), -1);
+    QVERIFY(window->idModel()->rowOf(QStringLiteral("scale-01250")) >= 0);
+    QCOMPARE(window->idModel()->totalNodes(), 1250);
 }
 
 void TestMainWindow::prunePreviewMatchesWhatIsRemoved()

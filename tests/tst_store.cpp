@@ -8,7 +8,10 @@
 #include "store/Store.h"
 #include "support/TestDatabase.h"
 
+#include <QBuffer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,6 +42,16 @@ private:
     QString m_location; // a fresh database for each test function
 
     QString location() const { return m_location; }
+    // Another database, for a test that moves data from one to another; empty (and
+    // the reason logged) when it cannot be made, which open() then refuses.
+    QString emptyDatabase()
+    {
+        QString error;
+        const QString other = TestDatabase::create(m_dir.path(), &error);
+        if (other.isEmpty())
+            qWarning("cannot create a second database: %s", qPrintable(error));
+        return other;
+    }
 
 private slots:
     void init()
@@ -209,7 +222,10 @@ private slots:
         added.discoveryId = QStringLiteral("abc");
         added.at = at(3);
         added.node = {QStringLiteral("m1"), at(3), at(4), 7, QStringLiteral("::1"), QStringLiteral("m1=http://a:1"), 9};
-        for (const StoreChange &change : {created, added}) {
+        StoreChange readAgain; // a big prune
+        readAgain.type = StoreChange::Type::ChangedElsewhere;
+        readAgain.at = at(5);
+        for (const StoreChange &change : {created, added, readAgain}) {
             const QByteArray message = ChangeMessage::encode(change);
             QVERIFY(message.size() < 8000); // PostgreSQL's limit for a notification
             const auto decoded = ChangeMessage::decode(message);
@@ -354,11 +370,8 @@ private slots:
         const auto parsed = ExchangeFormat::parseDocument(file);
         QVERIFY2(!parsed.error, parsed.error ? qPrintable(parsed.error->toString()) : "");
 
-        QString error;
-        const QString targetLocation = TestDatabase::create(m_dir.path(), &error);
-        QVERIFY2(!targetLocation.isEmpty(), qPrintable(error));
         Store target;
-        QCOMPARE(target.open(targetLocation), QString());
+        QCOMPARE(target.open(emptyDatabase()), QString());
         const auto summary = target.importIds(parsed.records, Timestamp::now());
         QVERIFY(summary.ok());
         QCOMPARE(summary->idsAdded, 3);
@@ -375,6 +388,167 @@ private slots:
         QCOMPARE(spy.size(), 0);
         QCOMPARE(ExchangeFormat::exportDocument(target.exportIds({}).value(), at(0)),
                  ExchangeFormat::exportDocument(exported, at(0)));
+    }
+
+    // The export is written by hand, a row at a time; it must be the very document
+    // QJsonDocument made of the same records, whatever the text holds.
+    void exportWriterWritesWhatQJsonDocumentWrites()
+    {
+        const QString awkward = QStringLiteral("q\"b\\s/ t\tn\nr\rf\fb\bnul%1us\x1f del\x7f \u00e9\u65e5\u672c")
+                                    .arg(QChar(0)) + QString::fromUcs4(U"\U0001F600") + QChar(0xD800) + u'x'
+                                    + QChar(0xDC00);
+        DiscoveryIdWithNodes rqlite;
+        rqlite.id = {QStringLiteral("a"), DiscoveryKind::Rqlite, at(1), 3, awkward, at(2), 2, 0};
+        rqlite.nodes = {Node{QStringLiteral("h\u00e9:1"), at(1), at(5), 7, awkward, {}, 0},
+                        Node{QStringLiteral("[::1]:2"), Timestamp::fromMicroseconds(-1), at(6), 1, {}, {}, 0}};
+        DiscoveryIdWithNodes etcd;
+        etcd.id = {QStringLiteral("b"), DiscoveryKind::Etcd, at(3), std::nullopt, {}, at(4), 1, 9};
+        etcd.nodes = {Node{QStringLiteral("m1"), at(3), at(3), 1, QStringLiteral("::1"),
+                           QStringLiteral("n\"1=http://a:1,n\"1=http://b:2"), 2}};
+        DiscoveryIdWithNodes empty;
+        empty.id = {QStringLiteral("c"), DiscoveryKind::Rqlite, at(7), std::nullopt, {}, at(7), 0, 0};
+        const QList<DiscoveryIdWithNodes> records{rqlite, etcd, empty};
+
+        QJsonArray ids;
+        for (const DiscoveryIdWithNodes &record : records)
+            ids.append(ExchangeFormat::toJson(record));
+        const QByteArray expected = QJsonDocument(QJsonObject{
+            {QStringLiteral("format"), QStringLiteral("discodesk-export")},
+            {QStringLiteral("format_version"), 1},
+            {QStringLiteral("exported_at"), at(8).toIso8601()},
+            {QStringLiteral("ids"), ids},
+        }).toJson(QJsonDocument::Indented);
+        QCOMPARE(ExchangeFormat::exportDocument(records, at(8)), expected);
+        QCOMPARE(ExchangeFormat::exportDocument({}, at(8)),
+                 QJsonDocument(QJsonObject{{QStringLiteral("format"), QStringLiteral("discodesk-export")},
+                                           {QStringLiteral("format_version"), 1},
+                                           {QStringLiteral("exported_at"), at(8).toIso8601()},
+                                           {QStringLiteral("ids"), QJsonArray()}})
+                     .toJson(QJsonDocument::Indented));
+
+        // Through a device, in chunks, the same bytes.
+        QBuffer file;
+        file.open(QIODevice::WriteOnly);
+        ExchangeFormat::ExportWriter writer(at(8), &file);
+        for (int i = 0; i < 3000; ++i)
+            writer.add(records.at(i % 3));
+        QVERIFY(writer.finish());
+        QList<DiscoveryIdWithNodes> many;
+        for (int i = 0; i < 3000; ++i)
+            many.append(records.at(i % 3));
+        QCOMPARE(file.data(), ExchangeFormat::exportDocument(many, at(8)));
+    }
+
+    // Labels and addresses a user may type, through an export file into a new store.
+    void exportOfAwkwardTextImportsExactly()
+    {
+        Store store;
+        QCOMPARE(store.open(location()), QString());
+        DiscoveryService service(store);
+        const QStringList labels{QStringLiteral("say \"hi\""), QStringLiteral("C:\\temp\\"),
+                                 QStringLiteral("caf\u00e9 \u65e5\u672c ") + QString::fromUcs4(U"\U0001F680"),
+                                 QStringLiteral("</script>&amp;")};
+        for (const QString &label : labels) {
+            const QString id = service.createId(DiscoveryKind::Rqlite, label)->id;
+            // registered_by is what the client's address was; any text must survive.
+            QCOMPARE(service.registerNode(id, QStringLiteral("h1.example:4001"), label).value(),
+                     Store::NodeChange::Added);
+        }
+        const auto exported = store.exportIds({});
+        QVERIFY(exported.ok());
+        QByteArray file;
+        ExchangeFormat::ExportWriter writer(at(0));
+        const auto visited = store.exportIds({}, [&](const DiscoveryIdWithNodes &record) {
+            writer.add(record);
+            return true;
+        });
+        QCOMPARE(visited.value(), labels.size());
+        writer.finish();
+        file = writer.takeDocument();
+        QCOMPARE(file, ExchangeFormat::exportDocument(exported.value(), at(0)));
+
+        const auto parsed = ExchangeFormat::parseDocument(file);
+        QVERIFY2(!parsed.error, parsed.error ? qPrintable(parsed.error->toString()) : "");
+        Store target;
+        QCOMPARE(target.open(emptyDatabase()), QString());
+        QVERIFY(target.importIds(parsed.records, Timestamp::now()).ok());
+        const auto imported = target.exportIds({}).value();
+        QCOMPARE(ExchangeFormat::exportDocument(imported, at(0)), file);
+        QStringList importedLabels;
+        for (const DiscoveryIdWithNodes &record : imported) {
+            importedLabels << record.id.label;
+            QCOMPARE(record.nodes.constFirst().registeredBy, record.id.label);
+        }
+        importedLabels.sort();
+        QStringList sorted = labels;
+        sorted.sort();
+        QCOMPARE(importedLabels, sorted);
+    }
+
+    // More IDs than a prune reports one by one: the rules still pick exactly the
+    // right rows, the counts are right, and listeners hear one "read again".
+    void aBigPruneRemovesExactlyWhatItReports()
+    {
+        Store store;
+        QCOMPARE(store.open(location()), QString());
+        const int count = 2 * int(Store::MaxPruneNotices) + 200;
+        for (int i = 0; i < count; ++i) {
+            DiscoveryId record;
+            record.id = QStringLiteral("id%1").arg(i, 5, 10, QLatin1Char('0'));
+            record.createdAt = at(i);
+            QVERIFY(store.createId(record).ok());
+            if (i % 3 != 0) // every third has no nodes
+                QCOMPARE(store.registerNode(record.id, QStringLiteral("n:%1").arg(i), {}, at(i + 10)).value(),
+                         Store::NodeChange::Added);
+            if (i % 5 == 0)
+                store.registerNode(record.id, QStringLiteral("old:%1").arg(i), {}, at(1));
+        }
+        PruneRules rules;
+        rules.createdBefore = at(count / 2); // the older half
+        rules.noNodes = true;
+        rules.notSeenSince = at(2);
+
+        qsizetype expectedIds = 0;
+        qint64 expectedNodes = 0;
+        QStringList kept;
+        for (int i = 0; i < count; ++i) {
+            const int nodes = (i % 3 != 0) + (i % 5 == 0);
+            if (i < count / 2 || nodes == 0) {
+                ++expectedIds;
+                expectedNodes += nodes;
+            } else {
+                expectedNodes += i % 5 == 0; // its stale node alone
+                kept << QStringLiteral("id%1").arg(i, 5, 10, QLatin1Char('0'));
+            }
+        }
+        const auto preview = store.prune(rules, true, at(100000));
+        QVERIFY2(preview.ok(), qPrintable(preview.error()));
+        QCOMPARE(preview->ids.size(), expectedIds);
+        QCOMPARE(preview->removedNodeCount(), expectedNodes);
+
+        QSignalSpy spy(&store, &Store::changed);
+        const auto pruned = store.prune(rules, false, at(100000));
+        QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
+        QCOMPARE(pruned->ids.size(), expectedIds);
+        QCOMPARE(pruned->nodes.size(), preview->nodes.size());
+        QCOMPARE(pruned->removedNodeCount(), expectedNodes);
+        QCOMPARE(spy.size(), 1);
+        const StoreChanges changes = spy.at(0).at(0).value<StoreChanges>();
+        QCOMPARE(changes.size(), 1);
+        QCOMPARE(changes.constFirst().type, StoreChange::Type::ChangedElsewhere);
+
+        QStringList left;
+        const auto remaining = store.exportIds({});
+        for (const DiscoveryIdWithNodes &record : remaining.value()) {
+            left << record.id.id;
+            const int i = record.id.id.mid(2).toInt();
+            QCOMPARE(addresses(record), i % 3 != 0 ? QStringList{QStringLiteral("n:%1").arg(i)} : QStringList());
+            if (i % 5 == 0)
+                QCOMPARE(record.id.lastActivity, at(100000)); // it lost its stale node
+        }
+        QCOMPARE(left, kept);
+        // Nothing more to prune: the same rules now find nothing.
+        QCOMPARE(store.prune(rules, true, at(100001))->removedNodeCount(), 0);
     }
 
     void importMergesIntoExistingIds()

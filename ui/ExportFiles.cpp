@@ -1,6 +1,7 @@
 #include "ExportFiles.h"
 
 #include "core/ExchangeFormat.h"
+#include "store/Store.h"
 
 #include <QSaveFile>
 
@@ -24,50 +25,71 @@ QByteArray row(const QStringList &fields)
     return encoded.join(',') + "\r\n";
 }
 
+QByteArray csvHeader()
+{
+    return row({QStringLiteral("id"), QStringLiteral("kind"), QStringLiteral("label"),
+                QStringLiteral("created_at"), QStringLiteral("expected_size"),
+                QStringLiteral("last_activity"), QStringLiteral("node_count"),
+                QStringLiteral("addr"), QStringLiteral("first_registered"),
+                QStringLiteral("last_seen"), QStringLiteral("registrations"),
+                QStringLiteral("registered_by"), QStringLiteral("etcd_name"), QStringLiteral("etcd_value")});
+}
+
+// One ID's rows: one per node, or one with empty node columns.
+QByteArray csvRows(const DiscoveryIdWithNodes &record)
+{
+    QByteArray csv;
+    const DiscoveryId &id = record.id;
+    const QStringList idFields = {id.id, kindName(id.kind), id.label, id.createdAt.toIso8601(),
+                                  id.expectedSize ? QString::number(*id.expectedSize) : QString(),
+                                  id.lastActivity.toIso8601(), QString::number(record.nodes.size())};
+    if (record.nodes.isEmpty())
+        csv += row(idFields + QStringList{{}, {}, {}, {}, {}, {}, {}});
+    for (const Node &node : record.nodes) {
+        csv += row(idFields + QStringList{node.address, node.firstRegistered.toIso8601(),
+                                          node.lastSeen.toIso8601(), QString::number(node.registrations),
+                                          node.registeredBy, EtcdMemberValue::parse(node.etcdValue).name,
+                                          node.etcdValue});
+    }
+    return csv;
+}
+
 } // namespace
 
 namespace ExportFiles {
 
 QByteArray csvDocument(const QList<DiscoveryIdWithNodes> &records)
 {
-    QByteArray csv = row({QStringLiteral("id"), QStringLiteral("kind"), QStringLiteral("label"),
-                          QStringLiteral("created_at"), QStringLiteral("expected_size"),
-                          QStringLiteral("last_activity"), QStringLiteral("node_count"),
-                          QStringLiteral("addr"), QStringLiteral("first_registered"),
-                          QStringLiteral("last_seen"), QStringLiteral("registrations"),
-                          QStringLiteral("registered_by"), QStringLiteral("etcd_name"), QStringLiteral("etcd_value")});
-    for (const DiscoveryIdWithNodes &record : records) {
-        const DiscoveryId &id = record.id;
-        const QStringList idFields = {id.id, kindName(id.kind), id.label, id.createdAt.toIso8601(),
-                                      id.expectedSize ? QString::number(*id.expectedSize) : QString(),
-                                      id.lastActivity.toIso8601(), QString::number(record.nodes.size())};
-        if (record.nodes.isEmpty())
-            csv += row(idFields + QStringList{{}, {}, {}, {}, {}, {}, {}});
-        for (const Node &node : record.nodes) {
-            csv += row(idFields + QStringList{node.address, node.firstRegistered.toIso8601(),
-                                              node.lastSeen.toIso8601(), QString::number(node.registrations),
-                                              node.registeredBy, EtcdMemberValue::parse(node.etcdValue).name,
-                                              node.etcdValue});
-        }
-    }
+    QByteArray csv = csvHeader();
+    for (const DiscoveryIdWithNodes &record : records)
+        csv += csvRows(record);
     return csv;
 }
 
-QByteArray document(const QList<DiscoveryIdWithNodes> &records, ExportFormat format, Timestamp exportedAt)
-{
-    return format == ExportFormat::Csv ? csvDocument(records)
-                                       : ExchangeFormat::exportDocument(records, exportedAt);
-}
-
-QString write(const QString &path, const QByteArray &data)
+Saved save(Store &store, const QStringList &ids, ExportFormat format, Timestamp exportedAt, const QString &path)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    file.write(data);
+        return {0, QStringLiteral("cannot write %1: %2").arg(path, file.errorString())};
+    std::optional<ExchangeFormat::ExportWriter> json;
+    if (format == ExportFormat::Json)
+        json.emplace(exportedAt, &file);
+    else
+        file.write(csvHeader());
+    const auto exported = store.exportIds(ids, [&](const DiscoveryIdWithNodes &record) {
+        if (json)
+            json->add(record);
+        else
+            file.write(csvRows(record));
+        return true;
+    });
+    if (!exported.ok())
+        return {0, exported.error()}; // the file is left as it was
+    if (json)
+        json->finish();
     if (!file.commit())
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    return {};
+        return {0, QStringLiteral("cannot write %1: %2").arg(path, file.errorString())};
+    return {exported.value(), {}};
 }
 
 } // namespace ExportFiles

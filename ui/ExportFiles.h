@@ -4,6 +4,9 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
+
+class Store;
 
 enum class ExportFormat { Json, Csv };
 
@@ -15,11 +18,16 @@ namespace ExportFiles {
 // as in the JSON export; fields are quoted as RFC 4180 says.
 QByteArray csvDocument(const QList<DiscoveryIdWithNodes> &records);
 
-// The file's bytes in the chosen format (JSON: ExchangeFormat's export document).
-QByteArray document(const QList<DiscoveryIdWithNodes> &records, ExportFormat format, Timestamp exportedAt);
+// What save() did: how many IDs it wrote, or why it failed.
+struct Saved
+{
+    qsizetype ids = 0;
+    QString error;
+};
 
-// Writes data to path atomically: a failed write leaves any old file as it was.
-// Returns an empty string, or why it failed.
-QString write(const QString &path, const QByteArray &data);
+// Writes the export of the given IDs (all when empty) in the chosen format to path,
+// an ID at a time as the store reads them, atomically: a failed export leaves any
+// old file as it was. Call it on the store's thread.
+Saved save(Store &store, const QStringList &ids, ExportFormat format, Timestamp exportedAt, const QString &path);
 
 } // namespace ExportFiles

@@ -777,14 +777,15 @@ void MainWindow::exportIds()
     if (!request)
         return;
     const QStringList ids = request->selectedOnly ? selected : QStringList();
-    const auto records = m_server.call([ids](DiscoveryServer &server) { return server.store().exportIds(ids); });
-    if (!records.ok())
-        return reportFailure(tr("Export"), records.error());
-    const QByteArray data = ExportFiles::document(records.value(), request->format, Timestamp::now());
-    if (const QString error = ExportFiles::write(request->path, data); !error.isEmpty())
-        return reportFailure(tr("Export"), error);
+    // Written where the store lives, an ID at a time: a big store never crosses
+    // threads whole.
+    const ExportFiles::Saved saved = m_server.call([&ids, &request](DiscoveryServer &server) {
+        return ExportFiles::save(server.store(), ids, request->format, Timestamp::now(), request->path);
+    });
+    if (!saved.error.isEmpty())
+        return reportFailure(tr("Export"), saved.error);
     statusBar()->showMessage(tr("Exported %1 to %2.")
-                                 .arg(countOf(records->size(), tr("ID"), tr("IDs")), request->path),
+                                 .arg(countOf(saved.ids, tr("ID"), tr("IDs")), request->path),
                              MessageMs);
 }
 

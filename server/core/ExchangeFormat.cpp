@@ -4,6 +4,7 @@
 #include "core/Validation.h"
 
 #include <QJsonArray>
+#include <QIODevice>
 #include <QJsonDocument>
 #include <QSet>
 
@@ -61,16 +62,110 @@ QJsonObject toJson(const DiscoveryIdWithNodes &record)
 
 QByteArray exportDocument(const QList<DiscoveryIdWithNodes> &records, Timestamp exportedAt)
 {
-    QJsonArray ids;
+    ExportWriter writer(exportedAt);
     for (const DiscoveryIdWithNodes &record : records)
-        ids.append(toJson(record));
-    const QJsonObject document{
-        {QStringLiteral("format"), QLatin1String(FormatName)},
-        {QStringLiteral("format_version"), FormatVersion},
-        {QStringLiteral("exported_at"), exportedAt.toIso8601()},
-        {QStringLiteral("ids"), ids},
-    };
-    return QJsonDocument(document).toJson(QJsonDocument::Indented);
+        writer.add(record);
+    writer.finish();
+    return writer.takeDocument();
+}
+
+namespace {
+
+// What a device is handed at a time: big enough for few system calls, small
+// beside the document.
+constexpr qsizetype DeviceChunkBytes = 1 << 20;
+
+} // namespace
+
+// The members in the order QJsonObject keeps them (sorted by name), so that the
+// file is the same as when the document was built as one.
+ExportWriter::ExportWriter(Timestamp exportedAt, QIODevice *device) : m_json(m_out), m_device(device)
+{
+    m_out.reserve(device ? 2 * DeviceChunkBytes : DeviceChunkBytes);
+    m_json.beginObject();
+    writeTime(QLatin1StringView("exported_at"), exportedAt);
+    m_json.key(QLatin1StringView("format")).value(QLatin1StringView(FormatName));
+    m_json.key(QLatin1StringView("format_version")).value(FormatVersion);
+    m_json.key(QLatin1StringView("ids")).beginArray();
+}
+
+void ExportWriter::add(const DiscoveryIdWithNodes &record)
+{
+    writeId(record);
+    if (m_device && m_out.size() >= DeviceChunkBytes)
+        writeToDevice();
+}
+
+bool ExportWriter::finish()
+{
+    m_json.endArray();
+    m_json.endObject();
+    if (m_device)
+        writeToDevice();
+    return !m_failed;
+}
+
+void ExportWriter::writeId(const DiscoveryIdWithNodes &record)
+{
+    const DiscoveryId &id = record.id;
+    m_json.beginObject();
+    writeTime(QLatin1StringView("created_at"), id.createdAt);
+    if (id.kind == DiscoveryKind::Etcd)
+        m_json.key(QLatin1StringView("etcd_index")).value(id.etcdIndex);
+    if (id.expectedSize)
+        m_json.key(QLatin1StringView("expected_size")).value(*id.expectedSize);
+    else
+        m_json.key(QLatin1StringView("expected_size")).null();
+    m_json.key(QLatin1StringView("id")).value(id.id);
+    m_json.key(QLatin1StringView("kind")).value(kindName(id.kind));
+    m_json.key(QLatin1StringView("label")).value(id.label);
+    writeTime(QLatin1StringView("last_activity"), id.lastActivity);
+    m_json.key(QLatin1StringView("node_count")).value(id.nodeCount);
+    m_json.key(QLatin1StringView("nodes")).beginArray();
+    for (const Node &node : record.nodes)
+        writeNode(node);
+    m_json.endArray();
+    m_json.endObject();
+}
+
+void ExportWriter::writeNode(const Node &node)
+{
+    // An etcd member: addr is its member ID. name and peer_urls are read from value
+    // and shown for convenience; import reads value and etcd_index.
+    const bool member = node.etcdIndex > 0;
+    m_json.beginObject();
+    m_json.key(QLatin1StringView("addr")).value(node.address);
+    if (member)
+        m_json.key(QLatin1StringView("etcd_index")).value(node.etcdIndex);
+    writeTime(QLatin1StringView("first_registered"), node.firstRegistered);
+    writeTime(QLatin1StringView("last_seen"), node.lastSeen);
+    EtcdMemberValue value;
+    if (member) {
+        value = EtcdMemberValue::parse(node.etcdValue);
+        m_json.key(QLatin1StringView("name")).value(value.name);
+        m_json.key(QLatin1StringView("peer_urls")).beginArray();
+        for (const QString &url : std::as_const(value.peerUrls))
+            m_json.value(url);
+        m_json.endArray();
+    }
+    m_json.key(QLatin1StringView("registered_by")).value(node.registeredBy);
+    m_json.key(QLatin1StringView("registrations")).value(node.registrations);
+    if (member)
+        m_json.key(QLatin1StringView("value")).value(node.etcdValue);
+    m_json.endObject();
+}
+
+void ExportWriter::writeTime(QLatin1StringView key, Timestamp time)
+{
+    char text[Timestamp::MaxTextLength];
+    m_json.key(key).value(QLatin1StringView(text, time.writeIso8601(text)));
+}
+
+void ExportWriter::writeToDevice()
+{
+    if (!m_failed && m_device->write(m_out) != m_out.size())
+        m_failed = true;
+    m_out.resize(0); // keeps its capacity for the next chunk
 }
 
 namespace {

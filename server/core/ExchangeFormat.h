@@ -1,9 +1,12 @@
 #pragma once
 
+#include "core/JsonOutput.h"
 #include "core/Records.h"
 
 #include <QByteArray>
 #include <QJsonObject>
+
+class QIODevice;
 
 // The JSON shapes of discovery IDs and nodes, shared by the admin API and the
 // export file, and the export file itself:
@@ -24,6 +27,32 @@ QJsonObject toJson(const Node &node);
 QJsonObject toJson(const DiscoveryIdWithNodes &record);
 
 QByteArray exportDocument(const QList<DiscoveryIdWithNodes> &records, Timestamp exportedAt);
+
+// Writes the export document an ID at a time, byte for byte as exportDocument():
+// an export of a big store never holds all its records, nor a tree of the document.
+class ExportWriter
+{
+public:
+    // Into document(); with a device, the text goes on to it as it grows.
+    explicit ExportWriter(Timestamp exportedAt, QIODevice *device = nullptr);
+
+    void add(const DiscoveryIdWithNodes &record);
+    // Ends the document; false when writing to the device failed.
+    bool finish();
+    // The whole document (without a device), once finished.
+    QByteArray takeDocument() { return std::move(m_out); }
+
+private:
+    void writeId(const DiscoveryIdWithNodes &record);
+    void writeNode(const Node &node);
+    void writeTime(QLatin1StringView key, Timestamp time);
+    void writeToDevice();
+
+    QByteArray m_out;
+    JsonWriter m_json;
+    QIODevice *m_device;
+    bool m_failed = false;
+};
 
 // Why a file was refused, and where in it: "ids[2].nodes[0].addr", or "line 3,
 // column 14" for a syntax error.

@@ -15,9 +15,17 @@ qint64 floorDiv(qint64 a, qint64 b)
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+char *writeDigits(char *out, unsigned value, int width)
+{
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+        out[i] = char('0' + value % 10);
+    return out + width;
+}
+
 // By hand rather than through QDateTime: the request log formats a time for every
 // request, and QDateTime's formatting went through the locale machinery each time.
-QString formatUtc(qint64 usec, char dateTimeSeparator, bool alwaysFraction, bool zulu)
+// text holds Timestamp::MaxTextLength characters; returns the length.
+int formatUtc(char *text, qint64 usec, char dateTimeSeparator, bool alwaysFraction, bool zulu)
 {
     using namespace std::chrono;
     const qint64 seconds = floorDiv(usec, UsecPerSecond);
@@ -25,18 +33,35 @@ QString formatUtc(qint64 usec, char dateTimeSeparator, bool alwaysFraction, bool
     const qint64 daySeconds = seconds - floorDiv(seconds, 86400) * 86400;
     const year_month_day date{sys_days{days{floorDiv(seconds, 86400)}}};
 
-    char text[40];
-    const int length = std::snprintf(text, sizeof text, "%04d-%02u-%02u%c%02d:%02d:%02d", int(date.year()),
-                                     unsigned(date.month()), unsigned(date.day()), dateTimeSeparator,
-                                     int(daySeconds / 3600), int(daySeconds / 60 % 60), int(daySeconds % 60));
-    QString result = QString::fromLatin1(text, length);
+    char *out = text;
+    const int year = int(date.year());
+    if (year >= 0 && year <= 9999)
+        out = writeDigits(out, unsigned(year), 4);
+    else
+        out += std::snprintf(out, 12, "%04d", year);
+    *out++ = '-';
+    out = writeDigits(out, unsigned(date.month()), 2);
+    *out++ = '-';
+    out = writeDigits(out, unsigned(date.day()), 2);
+    *out++ = dateTimeSeparator;
+    out = writeDigits(out, unsigned(daySeconds / 3600), 2);
+    *out++ = ':';
+    out = writeDigits(out, unsigned(daySeconds / 60 % 60), 2);
+    *out++ = ':';
+    out = writeDigits(out, unsigned(daySeconds % 60), 2);
     if (alwaysFraction || fraction != 0) {
-        std::snprintf(text, sizeof text, ".%06lld", static_cast<long long>(fraction));
-        result += QLatin1String(text);
+        *out++ = '.';
+        out = writeDigits(out, unsigned(fraction), 6);
     }
     if (zulu)
-        result += u'Z';
-    return result;
+        *out++ = 'Z';
+    return int(out - text);
+}
+
+QString formatUtc(qint64 usec, char dateTimeSeparator, bool alwaysFraction, bool zulu)
+{
+    char text[Timestamp::MaxTextLength];
+    return QString::fromLatin1(text, formatUtc(text, usec, dateTimeSeparator, alwaysFraction, zulu));
 }
 
 } // namespace
@@ -70,6 +95,11 @@ std::optional<Timestamp> Timestamp::fromIso8601(QStringView text)
 QString Timestamp::toIso8601() const
 {
     return formatUtc(m_usec, 'T', true, true);
+}
+
+int Timestamp::writeIso8601(char *text) const
+{
+    return formatUtc(text, m_usec, 'T', true, true);
 }
 
 QString Timestamp::toRqliteFormat() const

@@ -30,6 +30,10 @@ public:
 
     // "2026-11-23T21:04:05.123456Z": the admin API and export format.
     QString toIso8601() const;
+    // toIso8601() as Latin-1 into text, which holds MaxTextLength characters; returns
+    // the length. No allocation: an export writes a million of them.
+    static constexpr int MaxTextLength = 48;
+    int writeIso8601(char *text) const;
     // "2026-11-23 21:04:05.123456", or without the fraction when it is zero:
     // the rqlite discovery service's created_at.
     QString toRqliteFormat() const;

@@ -337,13 +337,19 @@ HttpReply AdminApi::exportIds(const HttpRequest &request)
         if (wanted.isEmpty())
             return HttpReply::error(400, QStringLiteral("ids is empty: leave it out to export everything"));
     }
-    const auto records = m_service.store().exportIds(wanted);
-    if (!records.ok())
-        return unavailable(records.error());
-    if (records->size() != wanted.size() && !wanted.isEmpty()) {
-        QSet<QString> found;
-        for (const DiscoveryIdWithNodes &record : records.value())
+    // Streamed from the rows into the body: the body is the only copy of the data.
+    const Timestamp now = Timestamp::now();
+    ExchangeFormat::ExportWriter writer(now);
+    QSet<QString> found; // of the wanted IDs only: an export of all needs no list
+    const auto exported = m_service.store().exportIds(wanted, [&](const DiscoveryIdWithNodes &record) {
+        writer.add(record);
+        if (!wanted.isEmpty())
             found.insert(record.id.id);
+        return true;
+    });
+    if (!exported.ok())
+        return unavailable(exported.error());
+    if (!wanted.isEmpty() && found.size() != wanted.size()) {
         QStringList missing;
         for (const QString &id : std::as_const(wanted)) {
             if (!found.contains(id))
@@ -351,8 +357,8 @@ HttpReply AdminApi::exportIds(const HttpRequest &request)
         }
         return HttpReply::error(404, QStringLiteral("unknown discovery IDs: %1").arg(missing.join(QStringLiteral(", "))));
     }
-    const Timestamp now = Timestamp::now();
-    HttpReply reply = HttpReply::json(200, ExchangeFormat::exportDocument(records.value(), now));
+    writer.finish();
+    HttpReply reply = HttpReply::json(200, writer.takeDocument());
     reply.headers.append({QByteArrayLiteral("Content-Disposition"),
                           QByteArrayLiteral("attachment; filename=\"discodesk-export-")
                               + now.toDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")).toLatin1()

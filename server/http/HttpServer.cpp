@@ -6,6 +6,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QTcpServer>
+#include <QTcpSocket>
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
 #include <QHttpHeaders>
@@ -33,7 +34,11 @@ void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, 
     responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(reply.body.size()));
     for (const auto &[name, value] : reply.headers)
         responder.writeHeader(name, value);
-    responder.writeBody(withBody ? reply.body : QByteArray());
+    responder.writeBody(QByteArray()); // ends the headers
+    // The QByteArray itself, not its bytes: the socket then keeps a reference to it
+    // instead of a copy, and an export's body is hundreds of megabytes.
+    if (withBody && !reply.body.isEmpty())
+        responder.socket()->write(reply.body);
 #endif
 }
 

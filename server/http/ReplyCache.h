@@ -40,8 +40,13 @@ public:
 
     void forget(const StoreChanges &changes)
     {
-        for (const StoreChange &change : changes)
+        for (const StoreChange &change : changes) {
+            if (change.type == StoreChange::Type::ChangedElsewhere) {
+                m_bodies.clear(); // anything may have changed (a big prune)
+                return;
+            }
             m_bodies.remove(change.discoveryId);
+        }
     }
 
 private:

@@ -2,12 +2,11 @@
 
 #include "core/DiscoveryService.h"
 #include "core/JsonInput.h"
+#include "core/JsonOutput.h"
 #include "core/Validation.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-
-#include <cstdio>
 
 namespace {
 
@@ -21,33 +20,6 @@ HttpReply unavailable(const QString &reason)
     return HttpReply::error(503, QStringLiteral("the database is unavailable: %1").arg(reason));
 }
 
-// A JSON string as QJsonDocument writes it: quotes, backslashes and control
-// characters escaped, everything else as UTF-8.
-void appendJsonString(QByteArray &out, const QString &text)
-{
-    out += '"';
-    for (const char c : text.toUtf8()) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (uchar(c) < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", unsigned(uchar(c)));
-                out += escaped;
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
-
 } // namespace
 
 // Written by hand, not through QJsonDocument: every registration sends one, and
@@ -57,14 +29,14 @@ QByteArray RqliteApi::recordJson(const RqliteRecord &record)
     QByteArray json;
     json.reserve(64 + record.id.size() + record.addresses.size() * 24);
     json += "{\"created_at\":";
-    appendJsonString(json, record.createdAt.toRqliteFormat());
+    JsonOutput::appendString(json, record.createdAt.toRqliteFormat());
     json += ",\"disco_id\":";
-    appendJsonString(json, record.id);
+    JsonOutput::appendString(json, record.id);
     json += ",\"nodes\":[";
     for (qsizetype i = 0; i < record.addresses.size(); ++i) {
         if (i > 0)
             json += ',';
-        appendJsonString(json, record.addresses.at(i));
+        JsonOutput::appendString(json, record.addresses.at(i));
     }
     json += "]}";
     return json;

@@ -5,7 +5,7 @@
 
 namespace {
 
-// Short keys: a prune or an import sends one message per change.
+// Short keys: an import, or a prune of a few, sends one message per change.
 QJsonObject encodeId(const DiscoveryId &id)
 {
     QJsonObject object{{QStringLiteral("kind"), kindName(id.kind)},
@@ -61,7 +61,7 @@ QByteArray encode(const StoreChange &change)
         object.insert(QStringLiteral("node"), encodeNode(change.node));
         break;
     case StoreChange::Type::IdDeleted:
-    case StoreChange::Type::ChangedElsewhere: // never sent: it is what a store without messages says
+    case StoreChange::Type::ChangedElsewhere: // a big prune: the others read everything again
         break;
     }
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -71,7 +71,7 @@ std::optional<StoreChange> decode(const QByteArray &payload)
 {
     const QJsonObject object = QJsonDocument::fromJson(payload).object();
     const int type = object.value(QStringLiteral("type")).toInt(-1);
-    if (type < int(StoreChange::Type::IdCreated) || type > int(StoreChange::Type::NodeRemoved)
+    if (type < int(StoreChange::Type::IdCreated) || type > int(StoreChange::Type::ChangedElsewhere)
         || !object.value(QStringLiteral("id")).isString())
         return std::nullopt;
     StoreChange change;

@@ -407,6 +407,9 @@ QString Store::configureConnection()
                                   QStringLiteral("PRAGMA synchronous = NORMAL"),
                                   // Savepoints of group commit keep page copies in RAM, not a temp file.
                                   QStringLiteral("PRAGMA temp_store = MEMORY"),
+                                  // 32 MiB of pages, not 2: a prune of many rows then stays in
+                                  // memory until it commits instead of spilling (a third faster).
+                                  QStringLiteral("PRAGMA cache_size = -32768"),
                                   QStringLiteral("PRAGMA foreign_keys = ON")}) {
         if (!pragma.exec(statement))
             return describe(pragma.lastError());
@@ -470,7 +473,7 @@ bool Store::isOpen() const
     return m_db.isOpen();
 }
 
-Store::Statement Store::run(const QString &sql, const QVariantList &values)
+Store::Statement Store::run(const QString &sql, const QVariantList &values, Rows rows)
 {
     if (!m_db.isOpen()) {
         fail(QStringLiteral("the database is not open")); // the next transaction tries to reconnect
@@ -482,7 +485,7 @@ Store::Statement Store::run(const QString &sql, const QVariantList &values)
         // Rows are read once, in order: without this Qt keeps a copy of every row. Not
         // on PostgreSQL, where a forward-only result is lost when the connection runs
         // another statement before it is read to the end.
-        query->setForwardOnly(!isShared());
+        query->setForwardOnly(!isShared() || rows == Rows::Streamed);
         if (!query->prepare(sql)) {
             fail(describe(query->lastError()));
             delete query;
@@ -937,11 +940,12 @@ StoreResult<PruneResult> Store::prune(const PruneRules &rules, bool dryRun, Time
     }
     if (rules.noNodes)
         idConditions << QStringLiteral("NOT EXISTS (SELECT 1 FROM nodes n WHERE n.discovery_id = d.id)");
+    const QString idsToRemove = idConditions.join(QStringLiteral(" OR "));
 
     QSet<QString> removedIds;
     if (!idConditions.isEmpty()) {
         Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d WHERE %2 ORDER BY d.created_at, d.id")
-                              .arg(IdColumns, idConditions.join(QStringLiteral(" OR "))),
+                              .arg(IdColumns, idsToRemove),
                           idValues);
         if (!q)
             return Result::failure(takeError());
@@ -966,65 +970,134 @@ StoreResult<PruneResult> Store::prune(const PruneRules &rules, bool dryRun, Time
     if (dryRun)
         return result;
 
-    for (const DiscoveryId &id : std::as_const(result.ids)) {
-        if (!run(QStringLiteral("DELETE FROM nodes WHERE discovery_id = ?"), {id.id})
-            || !run(QStringLiteral("DELETE FROM discovery_ids WHERE id = ?"), {id.id}))
+    // A statement per rule, not per row: the rules pick the same rows again, as
+    // nothing else writes until the transaction ends. The counts check that.
+    if (!result.ids.isEmpty()) {
+        // Nodes first: the IDs' rule "no nodes" then still picks the same IDs, as
+        // only IDs it picked lost their nodes.
+        if (!removeRows(QStringLiteral("DELETE FROM nodes WHERE discovery_id IN"
+                                       " (SELECT d.id FROM discovery_ids d WHERE %1)").arg(idsToRemove),
+                        idValues, result.removedNodeCount() - result.nodes.size())
+            || !removeRows(QStringLiteral("DELETE FROM discovery_ids WHERE id IN"
+                                          " (SELECT d.id FROM discovery_ids d WHERE %1)").arg(idsToRemove),
+                           idValues, result.ids.size()))
             return Result::failure(takeError());
-        noteChange({StoreChange::Type::IdDeleted, id.id, at, {}, {}});
     }
-    for (const PrunedNode &node : std::as_const(result.nodes)) {
-        if (!run(QStringLiteral("DELETE FROM nodes WHERE discovery_id = ? AND address = ?"),
-                 {node.discoveryId, node.address})
-            || !run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id = ?"),
-                    {at.microseconds(), node.discoveryId}))
+    if (!result.nodes.isEmpty()) {
+        const qint64 notSeenSince = rules.notSeenSince->microseconds();
+        if (!run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id IN"
+                                " (SELECT discovery_id FROM nodes WHERE last_seen < ?)"),
+                 {at.microseconds(), notSeenSince})
+            || !removeRows(QStringLiteral("DELETE FROM nodes WHERE last_seen < ?"), {notSeenSince},
+                           result.nodes.size()))
             return Result::failure(takeError());
-        Node removed;
-        removed.address = node.address;
-        noteChange({StoreChange::Type::NodeRemoved, node.discoveryId, at, {}, removed});
     }
+    notePruned(result, at);
     if (!transaction.commit())
         return Result::failure(takeError());
     return result;
 }
 
+bool Store::removeRows(const QString &sql, const QVariantList &values, qint64 expected)
+{
+    Statement q = run(sql, values);
+    if (!q)
+        return false;
+    if (q->numRowsAffected() != expected) {
+        fail(QStringLiteral("the prune removed %1 rows where it meant to remove %2; nothing was removed")
+                 .arg(q->numRowsAffected()).arg(expected));
+        return false;
+    }
+    return true;
+}
+
+void Store::notePruned(const PruneResult &result, Timestamp at)
+{
+    // One notice per removed ID or node, unless there are many: then one that says
+    // "read again", cheaper for everyone than tens of thousands of single changes.
+    if (result.ids.size() + result.nodes.size() > MaxPruneNotices) {
+        noteChange({StoreChange::Type::ChangedElsewhere, {}, at, {}, {}});
+        return;
+    }
+    for (const DiscoveryId &id : result.ids)
+        noteChange({StoreChange::Type::IdDeleted, id.id, at, {}, {}});
+    for (const PrunedNode &node : result.nodes) {
+        Node removed;
+        removed.address = node.address;
+        noteChange({StoreChange::Type::NodeRemoved, node.discoveryId, at, {}, removed});
+    }
+}
+
 StoreResult<QList<DiscoveryIdWithNodes>> Store::exportIds(const QStringList &ids)
 {
-    using Result = StoreResult<QList<DiscoveryIdWithNodes>>;
+    QList<DiscoveryIdWithNodes> records;
+    const auto visited = exportIds(ids, [&records](const DiscoveryIdWithNodes &record) {
+        records.append(record);
+        return true;
+    });
+    if (!visited.ok())
+        return StoreResult<QList<DiscoveryIdWithNodes>>::failure(visited.error());
+    return records;
+}
+
+StoreResult<qsizetype> Store::exportIds(const QStringList &ids, const IdVisitor &visit)
+{
+    using Result = StoreResult<qsizetype>;
     Transaction transaction(*this, Transaction::Access::Read);
     if (!transaction.isActive())
         return Result::failure(takeError());
 
-    QList<DiscoveryIdWithNodes> records;
+    qsizetype visited = 0;
     if (!ids.isEmpty()) {
         for (const QString &id : ids) {
-            const auto found = findIdWithNodes(id);
+            const auto found = readIdWithNodes(id);
             if (!found.ok())
                 return Result::failure(found.error());
-            if (found.value())
-                records.append(*found.value());
+            if (!found.value())
+                continue;
+            ++visited;
+            if (!visit(*found.value()))
+                break;
         }
-        return records;
+        return visited;
     }
 
-    QHash<QString, qsizetype> indexOf;
-    {
-        Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d ORDER BY d.created_at, d.id").arg(IdColumns));
-        if (!q)
-            return Result::failure(takeError());
-        while (q->next()) {
-            records.append({idFromRow(*q), {}});
-            indexOf.insert(records.constLast().id.id, records.size() - 1);
-        }
-    }
-    Statement q = run(QStringLiteral("SELECT discovery_id, %1 FROM nodes ORDER BY seq").arg(NodeColumns));
+    // One pass over every ID joined with its nodes, an ID's rows together: no ID is
+    // read before the one before it is handed on. node_count is counted as read.
+    Statement q = run(QStringLiteral("SELECT d.id, d.kind, d.created_at, d.expected_size, d.label,"
+                                     " d.last_activity, 0, d.etcd_index, n.address, n.first_registered,"
+                                     " n.last_seen, n.registrations, n.registered_by, n.etcd_value, n.etcd_index"
+                                     " FROM discovery_ids d LEFT JOIN nodes n ON n.discovery_id = d.id"
+                                     " ORDER BY d.created_at, d.id, n.seq"),
+                      {}, Rows::Streamed);
     if (!q)
         return Result::failure(takeError());
-    while (q->next()) {
-        const auto it = indexOf.constFind(q->value(0).toString());
-        if (it != indexOf.cend())
-            records[*it].nodes.append(nodeFromRow(*q, 1));
+    constexpr int FirstNodeColumn = 8;
+    DiscoveryIdWithNodes record;
+    bool stopped = false;
+    auto handOn = [&] {
+        record.id.nodeCount = int(record.nodes.size());
+        ++visited;
+        stopped = !visit(record);
+    };
+    while (!stopped && q->next()) {
+        if (q->value(0).toString() != record.id.id) { // the first row of the next ID
+            if (!record.id.id.isEmpty()) {
+                handOn();
+                if (stopped)
+                    break;
+            }
+            record.id = idFromRow(*q);
+            record.nodes.clear();
+        }
+        if (!q->isNull(FirstNodeColumn))
+            record.nodes.append(nodeFromRow(*q, FirstNodeColumn));
     }
-    return records;
+    if (q->lastError().isValid())
+        return Result::failure(describe(q->lastError()));
+    if (!stopped && !record.id.id.isEmpty())
+        handOn();
+    return visited;
 }
 
 StoreResult<ImportSummary> Store::importIds(const QList<DiscoveryIdWithNodes> &records, Timestamp at)

@@ -13,7 +13,7 @@
 #include <QTimer>
 
 #include <chrono>
-
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -123,11 +123,19 @@ public:
                                                      const QString &value, const QString &registeredBy,
                                                      Timestamp at);
 
+    // A prune that removes more IDs and nodes than this reports one ChangedElsewhere
+    // instead of a change for each.
+    static constexpr qsizetype MaxPruneNotices = 1000;
     StoreResult<PruneResult> prune(const PruneRules &rules, bool dryRun, Timestamp at);
 
-    // The given IDs (all when ids is empty) with their nodes, oldest first. IDs that
+    // The given IDs (all when ids is empty, oldest first) with their nodes. IDs that
     // do not exist are left out: compare with what you asked for.
     StoreResult<QList<DiscoveryIdWithNodes>> exportIds(const QStringList &ids);
+    // The same, handed to visit one ID at a time as they are read, so that an export
+    // of a big store never holds every record at once. visit returns false to stop,
+    // and must not use the store. Returns how many IDs visit was given.
+    using IdVisitor = std::function<bool(const DiscoveryIdWithNodes &record)>;
+    StoreResult<qsizetype> exportIds(const QStringList &ids, const IdVisitor &visit);
     // Merges validated records in one transaction: all or nothing.
     StoreResult<ImportSummary> importIds(const QList<DiscoveryIdWithNodes> &records, Timestamp at);
 
@@ -149,7 +157,10 @@ private:
     class Statement;
     class Transaction;
 
-    Statement run(const QString &sql, const QVariantList &values = {});
+    // How a statement's rows are read. Streamed: as they come, never all in memory;
+    // nothing else may run on the connection until they are read (PostgreSQL).
+    enum class Rows { Buffered, Streamed };
+    Statement run(const QString &sql, const QVariantList &values = {}, Rows rows = Rows::Buffered);
     // Whether the ID exists; nullopt when the query failed (takeError() says why).
     std::optional<bool> idExists(const QString &id);
     // Call these inside a transaction, so that the ID and its nodes are the same moment's.
@@ -162,6 +173,9 @@ private:
     QString configureConnection();
     void onNotification(const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload);
     void pollForChanges();
+    // Runs a DELETE that must remove exactly expected rows; fails otherwise.
+    bool removeRows(const QString &sql, const QVariantList &values, qint64 expected);
+    void notePruned(const PruneResult &result, Timestamp at);
     // Locks the ID's row until the transaction ends, where other servers could write.
     bool lockId(const QString &id);
     void reconnectIfFailed();

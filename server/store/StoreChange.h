@@ -17,8 +17,9 @@ struct StoreChange
         NodeAdded,   // node: the new node
         NodeUpdated, // node: the node as it is now (registered again)
         NodeRemoved, // node.address: the address removed
-        // Another server on a shared database changed something, and this store
-        // could not hear what (no LISTEN): anything may differ, so read again.
+        // Anything may differ, so read again: another server on a shared database
+        // changed something and this store could not hear what (no LISTEN), or one
+        // transaction changed too much to tell change by change (a big prune).
         ChangedElsewhere,
     };
 
