@@ -183,6 +183,10 @@ private slots:
             QSqlQuery query(db);
             QVERIFY(query.exec(QStringLiteral("SELECT version FROM discodesk_schema")) && query.next());
             QCOMPARE(query.value(0).toInt(), Schema::latestVersion());
+            // The window's pages read through the index in their order.
+            QVERIFY(query.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index'"
+                                              " AND name = 'discovery_ids_newest_first'")));
+            QVERIFY(query.next());
         }
         db.close();
         db = QSqlDatabase();

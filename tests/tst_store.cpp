@@ -304,6 +304,73 @@ private slots:
         QCOMPARE(page->ids.first().nodeCount, 1);
     }
 
+    void pagesReadOnAfterTheLastRow()
+    {
+        // Keyset paging, as the window reads deep pages: ten IDs, three at a time
+        // sharing a creation time, so a page can end inside such a group.
+        Store store;
+        QCOMPARE(store.open(location()), QString());
+        for (int i = 9; i >= 0; --i) {
+            DiscoveryId record;
+            record.id = QStringLiteral("id-%1").arg(i);
+            record.createdAt = at(1000 + i / 3);
+            record.label = i % 2 ? QStringLiteral("odd") : QString();
+            QVERIFY(store.createId(record).ok());
+        }
+        // Newest first, then by ID.
+        const QStringList newestFirst = {"id-9", "id-6", "id-7", "id-8", "id-3", "id-4", "id-5", "id-0", "id-1", "id-2"};
+
+        auto readAll = [&](IdListQuery query) {
+            QStringList ids;
+            for (int pages = 0; pages < 20; ++pages) {
+                const auto page = store.listIds(query);
+                if (!page.ok())
+                    return QStringList{page.error()};
+                for (const DiscoveryId &id : page->ids)
+                    ids << id.id;
+                if (page->ids.size() < query.limit)
+                    break;
+                query.after = IdListQuery::After{page->ids.constLast().createdAt, page->ids.constLast().id};
+            }
+            return ids;
+        };
+        for (int limit : {1, 2, 4}) {
+            IdListQuery query;
+            query.limit = limit;
+            QCOMPARE(readAll(query), newestFirst);
+        }
+
+        // With the filter, and from an ID that is gone: the rows after where it was.
+        IdListQuery query;
+        query.limit = 2;
+        query.filter = QStringLiteral("ODD");
+        QCOMPARE(readAll(query), QStringList({"id-9", "id-7", "id-3", "id-5", "id-1"}));
+        QVERIFY(store.deleteId(QStringLiteral("id-4")).value());
+        query = {};
+        query.after = IdListQuery::After{at(1001), QStringLiteral("id-4")};
+        const auto page = store.listIds(query);
+        QCOMPARE(page->total, 9);
+        QCOMPARE(page->ids.size(), 4);
+        QCOMPARE(page->ids.constFirst().id, QStringLiteral("id-5"));
+    }
+
+    void countsIdsAndNodes()
+    {
+        Store store;
+        QCOMPARE(store.open(location()), QString());
+        DiscoveryService service(store);
+        QCOMPARE(store.countIdsAndNodes()->ids, 0);
+        const QString first = service.createId(DiscoveryKind::Rqlite, {})->id;
+        const QString second = service.createId(DiscoveryKind::Rqlite, {})->id;
+        for (const QString &address : {QStringLiteral("a:1"), QStringLiteral("b:1")})
+            store.registerNode(first, address, {}, at(5));
+        store.registerNode(second, QStringLiteral("c:1"), {}, at(5));
+        const auto counts = store.countIdsAndNodes();
+        QVERIFY2(counts.ok(), qPrintable(counts.error()));
+        QCOMPARE(counts->ids, 2);
+        QCOMPARE(counts->nodes, 3);
+    }
+
     void pruneDryRunMatchesPrune()
     {
         Store store;

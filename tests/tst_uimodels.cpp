@@ -83,25 +83,29 @@ QString cell(const QAbstractItemModel &model, int row, int column, int role = Qt
 }
 
 // The store's side of paging, in memory, as Store::listIds does it: newest first,
-// then by ID; the filter matches the ID or the label, ignoring case; offset, limit
-// and the total. A page is read when asked for and handed over on the next turn of
-// the event loop, as the window's reader does.
+// then by ID; the filter matches the ID or the label, ignoring case; the rows after
+// an anchor, offset, limit and the total. A page is read when asked for and handed
+// over on the next turn of the event loop, as the window's reader does.
 class PagedIds
 {
 public:
-    explicit PagedIds(int count)
+    // IDs id-00001 to id-count, the newer the higher; createdEvery of them at a
+    // time share a creation time.
+    explicit PagedIds(int count, int createdEvery = 1)
     {
-        // The oldest first, so a new one's row index in the store is 0.
         for (int i = 1; i <= count; ++i)
-            add(makeId(QStringLiteral("id-%1").arg(i, 5, 10, QLatin1Char('0')), i, {}, 2));
+            add(makeId(QStringLiteral("id-%1").arg(i, 5, 10, QLatin1Char('0')), (i + createdEvery - 1) / createdEvery, {}, 2));
     }
 
-    void add(const DiscoveryId &id) { m_ids.prepend(id); }
+    void add(const DiscoveryId &id)
+    {
+        m_ids.insert(std::upper_bound(m_ids.begin(), m_ids.end(), id, comesBefore), id);
+    }
     void remove(const QString &id)
     {
         m_ids.removeIf([&id](const DiscoveryId &stored) { return stored.id == id; });
     }
-    DiscoveryId &at(int index) { return m_ids[index]; } // newest first
+    DiscoveryId &at(int index) { return m_ids[index]; } // in the store's order
     QStringList ids() const
     {
         QStringList list;
@@ -119,7 +123,14 @@ public:
                 || id.label.contains(query.filter, Qt::CaseInsensitive))
                 matching << id;
         }
-        return {matching.size(), matching.mid(query.offset, query.limit)};
+        qsizetype first = query.offset;
+        if (query.after) {
+            DiscoveryId anchor;
+            anchor.createdAt = query.after->createdAt;
+            anchor.id = query.after->id;
+            first += std::upper_bound(matching.cbegin(), matching.cend(), anchor, comesBefore) - matching.cbegin();
+        }
+        return {matching.size(), matching.mid(first, query.limit)};
     }
 
     // Answers only while model exists: a page still on its way when a test ends
@@ -133,6 +144,12 @@ public:
     }
 
 private:
+    // The store's order: newest first, then by ID.
+    static bool comesBefore(const DiscoveryId &a, const DiscoveryId &b)
+    {
+        return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.id < b.id;
+    }
+
     QList<DiscoveryId> m_ids;
     QList<IdListQuery> m_asked;
 };
@@ -163,6 +180,8 @@ private slots:
     void changedRowsLightUpThenFade();
     void filterMatchesIdAndLabel();
     void idsLoadPageByPage();
+    void deepPagesKeepTheStoreOrderAtEqualTimes();
+    void newIdComesFirstWhileDeepPagesLoad();
     void changeToAnIdNotLoadedWaitsForItsPage();
     void idsCreatedAndDeletedWhileLoadingShowOnce();
     void changesWhileAPageArrivesAreKept();
@@ -387,8 +406,106 @@ void TestUiModels::idsLoadPageByPage()
     QVERIFY(!model.canFetchMore({}));
     QVERIFY(model.hasAllRows());
     QCOMPARE(loadedIds(model), store.ids()); // each once, in the store's order
-    // The page looked back over the last rows it had, to overlap them.
-    QVERIFY(store.asked().constLast().offset < IdTableModel::FirstPageSize);
+    // The page was read on from the last row loaded, not from an offset.
+    QCOMPARE(store.asked().size(), 1);
+    QCOMPARE(store.asked().constFirst().offset, 0);
+    QCOMPARE(store.asked().constFirst().after->id, QStringLiteral("id-01501"));
+}
+
+// Scrolls to the end of what is loaded, as soon as the model can fetch more, until
+// it has every row. Counts the pages asked for while rows of one were still arriving.
+static void fetchEveryPage(IdTableModel &model, int *overlapping = nullptr)
+{
+    while (!model.hasAllRows()) {
+        QTRY_VERIFY(model.canFetchMore({}) || model.hasAllRows());
+        if (!model.canFetchMore({}))
+            continue;
+        if (overlapping && model.isLoading())
+            ++*overlapping;
+        model.fetchMore({});
+    }
+    QTRY_VERIFY(!model.isLoading());
+}
+
+void TestUiModels::deepPagesKeepTheStoreOrderAtEqualTimes()
+{
+    // Seven IDs at a time share a creation time, so pages end inside such a group.
+    // (No model tester here: over thousands of rows it makes the test take seconds.)
+    PagedIds store(12'000, 7);
+    IdTableModel model;
+    model.setPageReader(store.reader(&model));
+    model.setFirstPage(store.page(model.firstPageQuery()));
+    // A node registers under an ID read from the store but not a row yet.
+    const QString registered = store.at(11'000).id;
+    bool changed = false;
+    connect(&model, &QAbstractItemModel::rowsInserted, &model, [&] {
+        if (changed || !model.loadedId(registered) || model.rowOf(registered) >= 0)
+            return;
+        changed = true;
+        QTimer::singleShot(0, &model, [&] {
+            ++store.at(11'000).nodeCount;
+            model.applyChanges({{nodeChange(StoreChange::Type::NodeAdded, registered,
+                                            makeNode(QStringLiteral("n:1"), 9000), 9000)}});
+        });
+    });
+    int overlapping = 0;
+    fetchEveryPage(model, &overlapping);
+    if (QTest::currentTestFailed())
+        return;
+    // The store read the next page while this thread inserted rows of the last.
+    QVERIFY(overlapping > 0);
+    QVERIFY(changed);
+    QCOMPARE(cell(model, model.rowOf(registered), IdTableModel::NodesColumn), QStringLiteral("3"));
+
+    // Every ID once, in the store's order down to the last row.
+    QCOMPARE(loadedIds(model), store.ids());
+    QCOMPARE(model.idAt(model.rowCount() - 1).id, QStringLiteral("id-00007")); // the oldest seven, by ID
+    // Each page read on from the last row before it.
+    QVERIFY(store.asked().size() >= 3);
+    for (const IdListQuery &query : store.asked()) {
+        QCOMPARE(query.offset, 0);
+        QVERIFY(query.after);
+    }
+}
+
+void TestUiModels::newIdComesFirstWhileDeepPagesLoad()
+{
+    PagedIds store(12'000);
+    IdTableModel model;
+    QSortFilterProxyModel view; // as the window sorts: newest first
+    view.setSourceModel(&model);
+    view.setSortRole(LiveTableModel::SortRole);
+    view.sort(IdTableModel::CreatedColumn, Qt::DescendingOrder);
+    model.setPageReader(store.reader(&model));
+    model.setFirstPage(store.page(model.firstPageQuery()));
+
+    // A new ID registers while a deep page's rows are still arriving.
+    model.fetchMore({});
+    QTRY_VERIFY(!model.isLoading());
+    const DiscoveryId created = makeId(QStringLiteral("new"), 90'000);
+    bool added = false;
+    connect(&model, &QAbstractItemModel::rowsInserted, &model, [&] {
+        if (std::exchange(added, true))
+            return;
+        QTimer::singleShot(0, &model, [&] {
+            QVERIFY(model.isLoading());
+            store.add(created);
+            model.applyChanges({{idChange(StoreChange::Type::IdCreated, created, 90'000)}});
+        });
+    });
+    fetchEveryPage(model);
+    if (QTest::currentTestFailed())
+        return;
+
+    QVERIFY(added);
+    QCOMPARE(cell(view, 0, IdTableModel::IdColumn), created.id);
+    QCOMPARE(cell(view, 1, IdTableModel::IdColumn), QStringLiteral("id-12000"));
+    QCOMPARE(cell(view, view.rowCount() - 1, IdTableModel::IdColumn), QStringLiteral("id-00001"));
+    QStringList shown = loadedIds(model);
+    QStringList stored = store.ids();
+    shown.sort();
+    stored.sort();
+    QCOMPARE(shown, stored); // each once
 }
 
 void TestUiModels::changeToAnIdNotLoadedWaitsForItsPage()
@@ -441,11 +558,11 @@ void TestUiModels::idsCreatedAndDeletedWhileLoadingShowOnce()
     model.applyChanges(created);
     QCOMPARE(model.rowCount(), IdTableModel::FirstPageSize + 3);
 
-    // 150 loaded IDs are deleted in the store (more than the page overlaps) just
+    // 150 loaded IDs, the last one loaded among them, are deleted in the store just
     // before the next page is read; their deletions reach the table after that.
     QList<StoreChanges> deleted;
     for (int i = 0; i < 150; ++i) {
-        const QString id = model.idAt(10 + i).id;
+        const QString id = model.idAt(IdTableModel::FirstPageSize - 150 + i).id;
         store.remove(id);
         deleted << StoreChanges{idChange(StoreChange::Type::IdDeleted, makeId(id, 0), 20'000)};
     }
@@ -454,11 +571,8 @@ void TestUiModels::idsCreatedAndDeletedWhileLoadingShowOnce()
     model.applyChanges(deleted);
 
     QTRY_VERIFY(model.hasAllRows() && !model.isLoading());
-    // The page did not reach back to the rows it had, so it was read again from
-    // further back.
-    QCOMPARE(store.asked().size(), 2);
-    QVERIFY(store.asked().at(0).offset > 0);
-    QCOMPARE(store.asked().at(1).offset, 0);
+    // The page started after the last row loaded, gone as it was.
+    QCOMPARE(store.asked().size(), 1);
     // Every ID of the store exactly once: none skipped, none twice.
     QStringList shown = loadedIds(model);
     QStringList stored = store.ids();

@@ -30,7 +30,7 @@ IdListQuery IdTableModel::firstPageQuery() const
 void IdTableModel::setFirstPage(const IdPage &page)
 {
     ++m_generation;
-    m_loading = false;
+    m_reading = false;
     replaceRows(page, FirstPageSize);
     loadEverythingIfWanted();
 }
@@ -38,7 +38,7 @@ void IdTableModel::setFirstPage(const IdPage &page)
 void IdTableModel::setIds(const QList<DiscoveryId> &ids)
 {
     ++m_generation;
-    m_loading = false;
+    m_reading = false;
     replaceRows(IdPage{ids.size(), ids}, std::numeric_limits<int>::max());
 }
 
@@ -71,12 +71,12 @@ void IdTableModel::readFilteredPage()
         return emit filterApplied(); // typed and taken back
     m_filter = m_nextFilter;
     const int generation = ++m_generation;
-    m_loading = true;
+    m_reading = true;
     const IdListQuery query = firstPageQuery();
     m_reader(query, [this, generation, query](const StoreResult<IdPage> &page) {
         if (generation != m_generation)
             return; // the filter changed again meanwhile
-        m_loading = false;
+        m_reading = false;
         if (!page.ok())
             return emit loadFailed(page.error());
         replaceRows(page.value(), query.limit);
@@ -99,7 +99,9 @@ void IdTableModel::loadEverythingIfWanted()
 
 bool IdTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_complete && !isLoading() && m_reader;
+    // While a page's rows are still arriving, the next page may be read: the store
+    // reads it while this thread inserts rows.
+    return !parent.isValid() && !m_complete && !m_reading && !m_filterTimer.isActive() && m_reader;
 }
 
 void IdTableModel::fetchMore(const QModelIndex &parent)
@@ -110,24 +112,20 @@ void IdTableModel::fetchMore(const QModelIndex &parent)
 
 void IdTableModel::readNextPage(int limit)
 {
-    // The store pages by offset. The rows it has before the last one read are the
-    // loaded rows at or before it (new IDs come first and are loaded live); a few
-    // rows of overlap catch deletions that have not reached this model yet.
-    int before = 0;
-    for (const DiscoveryId &row : std::as_const(m_rows)) {
-        if (isAtOrBeforeFrontier(row) && matchesFilter(row))
-            ++before;
-    }
+    // On from the last row read (keyset paging): as quick at row 100,000 as at the
+    // top, and neither new IDs (they come first, and are loaded live) nor deletions
+    // shift where the page starts.
     IdListQuery query = firstPageQuery();
-    query.offset = std::max(0, before - Overlap);
     query.limit = limit;
+    if (m_frontier)
+        query.after = IdListQuery::After{m_frontier->createdAt, m_frontier->id};
 
     const int generation = m_generation;
-    m_loading = true;
+    m_reading = true;
     m_reader(query, [this, generation, query](const StoreResult<IdPage> &page) {
         if (generation != m_generation)
             return; // the rows were replaced meanwhile
-        m_loading = false;
+        m_reading = false;
         if (!page.ok())
             return emit loadFailed(page.error());
         addPage(query, page.value());
@@ -136,26 +134,6 @@ void IdTableModel::readNextPage(int limit)
 
 void IdTableModel::addPage(const IdListQuery &query, const IdPage &page)
 {
-    // The page must reach back to the last row read, or more rows were deleted
-    // than the overlap covers and some would be skipped: read from further back.
-    const bool overlaps = query.offset == 0 || !m_frontier
-                          || (!page.ids.isEmpty() && isAtOrBeforeFrontier(page.ids.constFirst()));
-    if (!overlaps) {
-        IdListQuery again = query;
-        again.offset = std::max(0, query.offset - PageSize);
-        const int generation = m_generation;
-        m_loading = true;
-        m_reader(again, [this, generation, again](const StoreResult<IdPage> &retried) {
-            if (generation != m_generation)
-                return;
-            m_loading = false;
-            if (!retried.ok())
-                return emit loadFailed(retried.error());
-            addPage(again, retried.value());
-        });
-        return;
-    }
-
     // Room for every row at once: a big list or hash that grows by doubling stalls
     // the window each time it crosses a power of two.
     if (page.total > m_rows.capacity()) {
@@ -163,13 +141,18 @@ void IdTableModel::addPage(const IdListQuery &query, const IdPage &page)
         m_rowOf.reserve(page.total);
     }
     // The rows arrive a slice at a time; each is looked at when its slice comes.
-    m_arriving = page.ids;
-    m_arrivingAfter = m_frontier;
-    if (!page.ids.isEmpty() && (!m_frontier || !isAtOrBeforeFrontier(page.ids.constLast())))
+    // The next page may be read meanwhile, and then queues behind this one.
+    const bool inserting = isInserting();
+    if (m_arrivingIndexed) {
+        for (qsizetype i = 0; i < page.ids.size(); ++i)
+            m_arrivingAt.insert(page.ids.at(i).id, m_arriving.size() + i);
+    }
+    m_arriving.append(page.ids);
+    if (!page.ids.isEmpty())
         m_frontier = page.ids.constLast();
-    m_complete = page.ids.size() < query.limit || query.offset + page.ids.size() >= page.total;
-    m_loading = true; // until every row has arrived
-    insertArrivingSlice();
+    m_complete = page.ids.size() < query.limit;
+    if (!inserting)
+        insertArrivingSlice();
 }
 
 void IdTableModel::insertArrivingSlice()
@@ -182,8 +165,6 @@ void IdTableModel::insertArrivingSlice()
         const DiscoveryId &id = m_arriving.at(m_arrivingNext++);
         if (m_arrivingIndexed && !m_arrivingAt.remove(id.id))
             continue; // deleted while it waited
-        if (m_arrivingAfter && comesAtOrBefore(id, *m_arrivingAfter))
-            continue; // loaded already, or its change is on its way
         if (const int row = rowOf(id.id); row >= 0) {
             // Loaded live (an imported ID sorts among old ones): the page is newer.
             m_rows[row] = id;
@@ -207,7 +188,7 @@ void IdTableModel::insertArrivingSlice()
         const qint64 aimed = qint64(m_sliceRows) * SliceBudgetMs * 1'000'000 / tookNs;
         m_sliceRows = int(std::clamp<qint64>(aimed, 100, std::min(2 * m_sliceRows, MaxSliceRows)));
     }
-    if (m_arrivingNext < m_arriving.size()) {
+    if (isInserting()) {
         QTimer::singleShot(0, this, [this, generation = m_generation] {
             if (generation == m_generation)
                 insertArrivingSlice();
@@ -215,7 +196,6 @@ void IdTableModel::insertArrivingSlice()
         return;
     }
     clearArriving();
-    m_loading = false;
     emit totalsChanged();
     loadEverythingIfWanted();
 }
@@ -225,7 +205,6 @@ void IdTableModel::clearArriving()
     m_arriving.clear();
     m_arrivingAt.clear();
     m_arrivingIndexed = false;
-    m_arrivingAfter.reset();
     m_arrivingNext = 0;
 }
 
@@ -244,25 +223,12 @@ const DiscoveryId *IdTableModel::loadedId(const QString &id) const
 {
     if (const int row = rowOf(id); row >= 0)
         return &m_rows.at(row);
-    if (m_arrivingNext >= m_arriving.size())
+    if (!isInserting())
         return nullptr;
     indexArriving();
     if (const auto it = m_arrivingAt.constFind(id); it != m_arrivingAt.cend())
         return &m_arriving.at(*it);
     return nullptr;
-}
-
-bool IdTableModel::isAtOrBeforeFrontier(const DiscoveryId &id) const
-{
-    return !m_frontier || comesAtOrBefore(id, *m_frontier);
-}
-
-bool IdTableModel::comesAtOrBefore(const DiscoveryId &id, const DiscoveryId &other)
-{
-    // The store's order: created_at DESC, then id in byte order (IDs are ASCII).
-    if (id.createdAt != other.createdAt)
-        return id.createdAt > other.createdAt;
-    return id.id <= other.id;
 }
 
 bool IdTableModel::matchesFilter(const DiscoveryId &id) const
@@ -275,7 +241,7 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
 {
     // First work out where every ID the batch touched ends up, then change the table
     // in three steps: remove rows, update rows in place, append new rows.
-    if (m_arrivingNext < m_arriving.size())
+    if (isInserting())
         indexArriving(); // rows on their way take changes too
     QHash<QString, DiscoveryId> updated; // the latest state of touched IDs
     QStringList added;                   // IDs that have no row yet, in creation order

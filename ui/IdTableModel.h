@@ -12,7 +12,8 @@
 // The discovery IDs, one row each: ID, kind, label, created, nodes, last activity.
 // A store can hold 100,000 IDs, so the rows are loaded lazily, the way DB Browser for
 // SQLite loads a big table: the first page at once, newest first, then a page more
-// each time the view scrolls to the end of what is loaded (canFetchMore/fetchMore).
+// each time the view scrolls to the end of what is loaded (canFetchMore/fetchMore),
+// read on from the last row read, so a page deep down is as quick as the first.
 // Loaded rows are kept current by applying the store's changes in place; a change
 // to an ID not loaded yet is left to the page that brings it. The filter goes to
 // the store, so it searches every ID. An etcd token's nodes column shows its
@@ -29,9 +30,8 @@ public:
 
     // Rows read when the window opens or the filter changes, and at each fetchMore
     // after that: the first page must be quick, the later ones few. A later page is
-    // as big as what is loaded, from PageSize to MaxPageSize: the store reads up to
-    // the offset for every page, so deep pages cost more, and a user far down wants
-    // more anyway.
+    // as big as what is loaded, from PageSize to MaxPageSize: a user far down wants
+    // more, and each page is one more trip through the server's thread.
     static constexpr int FirstPageSize = 1000;
     static constexpr int PageSize = 5000;
     static constexpr int MaxPageSize = 20000;
@@ -69,8 +69,8 @@ public:
 
     // Every ID that matches the filter is loaded.
     bool hasAllRows() const { return m_complete; }
-    // A page is being read, or the filter waits to be asked for.
-    bool isLoading() const { return m_loading || m_filterTimer.isActive(); }
+    // A page is being read or its rows are arriving, or the filter waits to be asked for.
+    bool isLoading() const { return m_reading || isInserting() || m_filterTimer.isActive(); }
 
     // Applies committed transactions to the loaded rows in place, in order.
     void applyChanges(const QList<StoreChanges> &transactions);
@@ -107,9 +107,6 @@ protected:
     int rowOfKey(const QString &key) const override { return rowOf(key); }
 
 private:
-    // How many rows the page after the loaded ones looks back, so that it overlaps
-    // them even when IDs were deleted while it was read.
-    static constexpr int Overlap = 100;
     // Rows of a page become rows of the table a slice per turn of the event loop,
     // each slice sized to take about this long (a sorting proxy and the view react
     // to every insertion): the window stays responsive while a big page arrives.
@@ -121,13 +118,10 @@ private:
     void readNextPage(int limit);
     void addPage(const IdListQuery &query, const IdPage &page);
     void insertArrivingSlice();
+    bool isInserting() const { return m_arrivingNext < m_arriving.size(); }
     void clearArriving();
     void indexArriving() const;
     void loadEverythingIfWanted();
-    // Whether id comes at or before the last row read from the store, in the store's
-    // order (newest first, then by ID).
-    bool isAtOrBeforeFrontier(const DiscoveryId &id) const;
-    static bool comesAtOrBefore(const DiscoveryId &id, const DiscoveryId &other);
     bool matchesFilter(const DiscoveryId &id) const;
     QVariant nodesData(const DiscoveryId &id, int role) const;
     void removeRows(QList<int> rows);
@@ -139,18 +133,17 @@ private:
     QString m_filter;
     QString m_nextFilter; // typed, waiting for a pause
     QTimer m_filterTimer;
-    std::optional<DiscoveryId> m_frontier; // the last row read from the store
-    // The page's rows not yet inserted (from m_arrivingNext on), of which those after
-    // m_arrivingAfter (the last row read before the page) are new. Changes apply to
-    // them as to rows, through m_arrivingAt, made when the first change comes.
+    std::optional<DiscoveryId> m_frontier; // the last row read: the next page starts after it
+    // The rows read but not inserted yet (from m_arrivingNext on); a page read
+    // meanwhile joins them at the end. Changes apply to them as to rows, through
+    // m_arrivingAt, made when the first change comes.
     QList<DiscoveryId> m_arriving;
-    std::optional<DiscoveryId> m_arrivingAfter;
     qsizetype m_arrivingNext = 0;
     mutable QHash<QString, qsizetype> m_arrivingAt;
     mutable bool m_arrivingIndexed = false;
     int m_sliceRows = 1000;
     bool m_complete = true;
-    bool m_loading = false;
+    bool m_reading = false; // a page is on its way from the store
     bool m_loadEverything = false;
     int m_generation = 0; // pages read for older rows or another filter are dropped
 };

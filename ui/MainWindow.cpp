@@ -115,7 +115,7 @@ MainWindow::MainWindow(const AppSettings &settings, const ServerConfig &runConfi
         readLater([query](DiscoveryServer &server) { return server.store().listIds(query); }, std::move(done));
     });
     m_totals.setCounter([this](StoreTotals::CountDone done) {
-        readLater([](DiscoveryServer &server) { return StoreTotals::countStore(server.store()); }, std::move(done));
+        readLater([](DiscoveryServer &server) { return server.store().countIdsAndNodes(); }, std::move(done));
     });
     // On selection, not on the current row: a click makes the row current before it
     // selects it, and only a selected current row counts.

@@ -2,8 +2,6 @@
 
 #include "IdTableModel.h"
 
-#include <limits>
-
 StoreTotals::StoreTotals(QObject *parent) : QObject(parent)
 {
 }
@@ -95,17 +93,4 @@ void StoreTotals::applyChanges(const QList<StoreChanges> &transactions, const Id
     emit changed();
     if (uncounted)
         recount();
-}
-
-StoreResult<StoreTotals::Counts> StoreTotals::countStore(Store &store)
-{
-    IdListQuery all;
-    all.limit = std::numeric_limits<int>::max();
-    const auto listed = store.listIds(all);
-    if (!listed.ok())
-        return StoreResult<Counts>::failure(listed.error());
-    Counts counts{listed->total, 0};
-    for (const DiscoveryId &id : listed->ids)
-        counts.nodes += id.nodeCount;
-    return counts;
 }

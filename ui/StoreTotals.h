@@ -19,11 +19,7 @@ class StoreTotals : public QObject
     Q_OBJECT
 
 public:
-    struct Counts
-    {
-        qint64 ids = 0;
-        qint64 nodes = 0;
-    };
+    using Counts = StoreCounts;
     using CountDone = std::function<void(const StoreResult<Counts> &)>;
     // Counts the store and calls done later on this thread, ordered with the changes
     // like IdTableModel's pages.
@@ -44,11 +40,6 @@ public:
     // Applies committed transactions. Call it before the IDs table applies them: it
     // takes the node counts of deleted IDs from there.
     void applyChanges(const QList<StoreChanges> &transactions, const IdTableModel &loaded);
-
-    // Counts every ID and node of the store. The store has no count of nodes yet, so
-    // this lists every ID in one query and adds up their nodes: about a second for
-    // 100,000 IDs, on the server's thread.
-    static StoreResult<Counts> countStore(Store &store);
 
 signals:
     void changed();

@@ -184,7 +184,7 @@ void WindowBenchmark::checkAgainstStore()
     using Answer = std::pair<StoreResult<IdPage>, StoreResult<StoreTotals::Counts>>;
     const bool queued = m_reader.read(
         [query](DiscoveryServer &server) {
-            return Answer(server.store().listIds(query), StoreTotals::countStore(server.store()));
+            return Answer(server.store().listIds(query), server.store().countIdsAndNodes());
         },
         [this](const Answer &answer) {
             if (!answer.first.ok() || !answer.second.ok()) {

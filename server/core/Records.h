@@ -78,10 +78,27 @@ struct IdListQuery
 {
     enum class Sort { NewestFirst, RecentActivityFirst };
 
+    // Where a NewestFirst page starts: right after this ID in that order (keyset
+    // paging). Unlike an offset, it costs the same at any depth and is not shifted
+    // by IDs created or deleted meanwhile.
+    struct After
+    {
+        Timestamp createdAt;
+        QString id;
+    };
+
     QString filter; // case-insensitive substring of the ID or its label; empty: all
     Sort sort = Sort::NewestFirst;
     int offset = 0;
     int limit = 100;
+    std::optional<After> after; // NewestFirst only; offset counts from there
+};
+
+// How many IDs and nodes a store holds.
+struct StoreCounts
+{
+    qint64 ids = 0;
+    qint64 nodes = 0;
 };
 
 struct IdPage

@@ -47,6 +47,14 @@ const QList<Migration> &migrations()
              QStringLiteral("ALTER TABLE nodes ADD COLUMN etcd_value TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("ALTER TABLE nodes ADD COLUMN etcd_index BIGINT NOT NULL DEFAULT 0"),
          }},
+        // The window's order, newest first then by ID: its pages (keyset paging) read
+        // straight from this index at any depth. It serves created_at ranges (prune)
+        // too, so it replaces the plain one.
+        {3,
+         {
+             QStringLiteral("CREATE INDEX discovery_ids_newest_first ON discovery_ids (created_at DESC, id)"),
+             QStringLiteral("DROP INDEX IF EXISTS discovery_ids_created_at"),
+         }},
     };
     return list;
 }

@@ -712,15 +712,26 @@ StoreResult<IdPage> Store::listIds(const IdListQuery &query)
 {
     const QString where = query.filter.isEmpty()
         ? QString()
-        : QStringLiteral(" WHERE lower(d.id) LIKE ? ESCAPE '\\' OR lower(d.label) LIKE ? ESCAPE '\\'");
+        : QStringLiteral(" WHERE (lower(d.id) LIKE ? ESCAPE '\\' OR lower(d.label) LIKE ? ESCAPE '\\')");
     QVariantList filterValues;
     if (!query.filter.isEmpty()) {
         const QString pattern = containsPattern(query.filter);
         filterValues = {pattern, pattern};
     }
-    const QString order = query.sort == IdListQuery::Sort::RecentActivityFirst
-        ? QStringLiteral("d.last_activity DESC, d.id")
-        : QStringLiteral("d.created_at DESC, d.id");
+    const bool newestFirst = query.sort == IdListQuery::Sort::NewestFirst;
+    const QString order = newestFirst ? QStringLiteral("d.created_at DESC, d.id")
+                                      : QStringLiteral("d.last_activity DESC, d.id");
+    // Keyset paging: the rows after the anchor, found through the index in this
+    // order (discovery_ids_newest_first), however deep. Written without a row value,
+    // as the order is descending in one column and ascending in the other.
+    QString pageWhere = where;
+    QVariantList values = filterValues;
+    if (query.after && newestFirst) {
+        pageWhere += where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ");
+        pageWhere += QStringLiteral("d.created_at <= ? AND (d.created_at < ? OR d.id > ?)");
+        const qint64 createdAt = query.after->createdAt.microseconds();
+        values << createdAt << createdAt << query.after->id;
+    }
 
     Transaction transaction(*this, Transaction::Access::Read);
     if (!transaction.isActive())
@@ -732,16 +743,27 @@ StoreResult<IdPage> Store::listIds(const IdListQuery &query)
             return StoreResult<IdPage>::failure(takeError());
         page.total = count->value(0).toLongLong();
     }
-    QVariantList values = filterValues;
     values << query.limit << query.offset;
     Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d%2 ORDER BY %3 LIMIT ? OFFSET ?")
-                          .arg(IdColumns, where, order),
+                          .arg(IdColumns, pageWhere, order),
                       values);
     if (!q)
         return StoreResult<IdPage>::failure(takeError());
     while (q->next())
         page.ids.append(idFromRow(*q));
     return page;
+}
+
+StoreResult<StoreCounts> Store::countIdsAndNodes()
+{
+    // One statement: one snapshot.
+    Transaction transaction(*this, Transaction::Access::Read);
+    if (!transaction.isActive())
+        return StoreResult<StoreCounts>::failure(takeError());
+    Statement q = run(QStringLiteral("SELECT (SELECT COUNT(*) FROM discovery_ids), (SELECT COUNT(*) FROM nodes)"));
+    if (!q || !q->next())
+        return StoreResult<StoreCounts>::failure(takeError());
+    return StoreCounts{q->value(0).toLongLong(), q->value(1).toLongLong()};
 }
 
 StoreResult<std::optional<DiscoveryId>> Store::setLabel(const QString &id, const QString &label)

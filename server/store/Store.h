@@ -96,6 +96,8 @@ public:
     StoreResult<std::optional<DiscoveryId>> findId(const QString &id);
     StoreResult<std::optional<DiscoveryIdWithNodes>> findIdWithNodes(const QString &id);
     StoreResult<IdPage> listIds(const IdListQuery &query);
+    // Every ID and node: plain counts, quick on a big store.
+    StoreResult<StoreCounts> countIdsAndNodes();
     StoreResult<std::optional<DiscoveryId>> setLabel(const QString &id, const QString &label);
     StoreResult<bool> deleteId(const QString &id); // false: there was no such ID
 
