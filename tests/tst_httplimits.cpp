@@ -2,6 +2,7 @@
 // connection cap, 100-continue, the cap on nodes per ID, and the request log of
 // refusals. (Size limits are in tst_badinput.)
 
+#include "http/HttpLimits.h"
 #include "http/RequestFramer.h"
 #include "support/TestServer.h"
 
@@ -104,6 +105,22 @@ private slots:
         QVERIFY(!socket->waitForReadyRead(800));
         QVERIFY(socket->waitForReadyRead(3000));
         QVERIFY(socket->readAll().startsWith("HTTP/1.1 200"));
+    }
+
+    void eachConnectionIsFoundByItsPeer()
+    {
+        // How a held reply finds its connection on Qt 6.5 and later.
+        LimitedTcpServer server(HttpLimits(), std::nullopt);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        QVERIFY(client.waitForConnected(2000));
+        QTRY_VERIFY(server.hasPendingConnections());
+        QTcpSocket *accepted = server.nextPendingConnection();
+        QCOMPARE(server.connectionFrom(client.localAddress(), client.localPort()), accepted);
+        QCOMPARE(server.connectionFrom(QHostAddress(QStringLiteral("::1")), client.localPort()), nullptr);
+        accepted->deleteLater();
+        QTRY_COMPARE(server.connectionFrom(client.localAddress(), client.localPort()), nullptr);
     }
 
     void connectionsBeyondTheCapAreRefused()

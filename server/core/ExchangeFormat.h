@@ -33,7 +33,7 @@ QByteArray exportDocument(const QList<DiscoveryIdWithNodes> &records, Timestamp 
 class ExportWriter
 {
 public:
-    // Into document(); with a device, the text goes on to it as it grows.
+    // Into takeDocument(); with a device, the text goes on to it as it grows.
     explicit ExportWriter(Timestamp exportedAt, QIODevice *device = nullptr);
 
     void add(const DiscoveryIdWithNodes &record);

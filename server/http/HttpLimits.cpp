@@ -163,7 +163,23 @@ void LimitedTcpServer::incomingConnection(qintptr descriptor)
         return;
     }
     ++m_open;
-    connect(socket, &QObject::destroyed, this, [this] { --m_open; });
+    const QString key = peerKey(socket->peerAddress(), socket->peerPort());
+    m_connections.insert(key, socket);
+    connect(socket, &QObject::destroyed, this, [this, key, socket] {
+        --m_open;
+        if (m_connections.value(key) == socket)
+            m_connections.remove(key);
+    });
     new ConnectionGuard(socket, m_limits, this);
     addPendingConnection(socket);
+}
+
+QTcpSocket *LimitedTcpServer::connectionFrom(const QHostAddress &address, quint16 port) const
+{
+    return m_connections.value(peerKey(address, port));
+}
+
+QString LimitedTcpServer::peerKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() + u' ' + QString::number(port);
 }

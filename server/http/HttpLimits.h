@@ -2,6 +2,8 @@
 
 #include "http/HttpTypes.h"
 
+#include <QHash>
+#include <QHostAddress>
 #include <QSslConfiguration>
 #include <QTcpServer>
 
@@ -36,6 +38,9 @@ public:
 
     // Marks a connection whose reply is held open on purpose, so it is not idle.
     static void setHoldingReply(QTcpSocket *socket, bool holding);
+    // The open connection from that peer, or null. Qt 6.5 took the socket out of
+    // QHttpServerResponder; a held reply finds its connection this way instead.
+    QTcpSocket *connectionFrom(const QHostAddress &address, quint16 port) const;
 
 signals:
     // A request the limits refused before the server saw it: for the request log.
@@ -45,7 +50,10 @@ protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
+    static QString peerKey(const QHostAddress &address, quint16 port);
+
     HttpLimits m_limits;
     std::optional<QSslConfiguration> m_tls;
     int m_open = 0;
+    QHash<QString, QTcpSocket *> m_connections; // by peerKey()
 };

@@ -34,11 +34,16 @@ void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, 
     responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(reply.body.size()));
     for (const auto &[name, value] : reply.headers)
         responder.writeHeader(name, value);
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     responder.writeBody(QByteArray()); // ends the headers
     // The QByteArray itself, not its bytes: the socket then keeps a reference to it
-    // instead of a copy, and an export's body is hundreds of megabytes.
+    // instead of a copy, and an export's body is hundreds of megabytes. (Qt 6.5
+    // took socket() away.)
     if (withBody && !reply.body.isEmpty())
         responder.socket()->write(reply.body);
+#else
+    responder.writeBody(withBody ? reply.body : QByteArray());
+#endif
 #endif
 }
 
@@ -110,6 +115,17 @@ void HttpServer::releaseReplies(const std::optional<HttpReply> &failure)
     }
 }
 
+QTcpSocket *HttpServer::connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder) const
+{
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    Q_UNUSED(request);
+    return responder.socket();
+#else
+    Q_UNUSED(responder);
+    return m_tcpServer ? m_tcpServer->connectionFrom(request.remoteAddress(), request.remotePort()) : nullptr;
+#endif
+}
+
 HttpReply HttpServer::dispatch(const HttpRequest &request)
 {
     for (RequestHandler *handler : std::as_const(m_handlers)) {
@@ -135,7 +151,8 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
     PendingReply *pending = nullptr;
     parsed.defer = [&] {
         Q_ASSERT(!pending);
-        pending = new PendingReply(std::move(responder), entry, this);
+        QTcpSocket *socket = connectionOf(request, responder);
+        pending = new PendingReply(std::move(responder), socket, entry, this);
         connect(pending, &PendingReply::finished, this, &HttpServer::requestFinished);
         return pending;
     };

@@ -68,6 +68,8 @@ protected:
 
 private:
     void answer(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    // The request's connection, for a reply held open.
+    QTcpSocket *connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder) const;
 
     struct HeldReply
     {
@@ -81,5 +83,5 @@ private:
     QList<HeldReply> m_heldReplies;
     HttpLimits m_limits;
     std::optional<QSslConfiguration> m_tls;
-    QPointer<QTcpServer> m_tcpServer;
+    QPointer<LimitedTcpServer> m_tcpServer;
 };

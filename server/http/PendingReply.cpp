@@ -5,8 +5,9 @@
 
 #include <QTcpSocket>
 
-PendingReply::PendingReply(QHttpServerResponder &&responder, RequestLogEntry entry, QObject *parent)
-    : QObject(parent), m_responder(std::move(responder)), m_socket(m_responder.socket()), m_entry(std::move(entry))
+PendingReply::PendingReply(QHttpServerResponder &&responder, QTcpSocket *socket, RequestLogEntry entry,
+                           QObject *parent)
+    : QObject(parent), m_responder(std::move(responder)), m_socket(socket), m_entry(std::move(entry))
 {
     m_timer.start();
     if (!m_socket) {

@@ -18,7 +18,8 @@ class PendingReply : public QObject
     Q_OBJECT
 
 public:
-    PendingReply(QHttpServerResponder &&responder, RequestLogEntry entry, QObject *parent);
+    // socket: the request's connection, or null if it is gone already.
+    PendingReply(QHttpServerResponder &&responder, QTcpSocket *socket, RequestLogEntry entry, QObject *parent);
 
     // Sends the reply once (without its body for HEAD), then deletes itself later, so
     // callers may go on using it.
