@@ -70,18 +70,26 @@ void IdTableModel::readFilteredPage()
     if (m_nextFilter == m_filter)
         return emit filterApplied(); // typed and taken back
     m_filter = m_nextFilter;
-    const int generation = ++m_generation;
-    m_reading = true;
+    ++m_generation;
     const IdListQuery query = firstPageQuery();
-    m_reader(query, [this, generation, query](const StoreResult<IdPage> &page) {
+    readPage(query, [this, query](const IdPage &page) {
+        replaceRows(page, query.limit);
+        emit filterApplied();
+        loadEverythingIfWanted();
+    });
+}
+
+void IdTableModel::readPage(const IdListQuery &query, std::function<void(const IdPage &)> use)
+{
+    const int generation = m_generation;
+    m_reading = true;
+    m_reader(query, [this, generation, use = std::move(use)](const StoreResult<IdPage> &page) {
         if (generation != m_generation)
-            return; // the filter changed again meanwhile
+            return; // the rows were replaced, or the filter changed, meanwhile
         m_reading = false;
         if (!page.ok())
             return emit loadFailed(page.error());
-        replaceRows(page.value(), query.limit);
-        emit filterApplied();
-        loadEverythingIfWanted();
+        use(page.value());
     });
 }
 
@@ -120,16 +128,7 @@ void IdTableModel::readNextPage(int limit)
     if (m_frontier)
         query.after = IdListQuery::After{m_frontier->createdAt, m_frontier->id};
 
-    const int generation = m_generation;
-    m_reading = true;
-    m_reader(query, [this, generation, query](const StoreResult<IdPage> &page) {
-        if (generation != m_generation)
-            return; // the rows were replaced meanwhile
-        m_reading = false;
-        if (!page.ok())
-            return emit loadFailed(page.error());
-        addPage(query, page.value());
-    });
+    readPage(query, [this, query](const IdPage &page) { addPage(query, page); });
 }
 
 void IdTableModel::addPage(const IdListQuery &query, const IdPage &page)

@@ -116,6 +116,9 @@ private:
     void replaceRows(const IdPage &page, int limit);
     void readFilteredPage();
     void readNextPage(int limit);
+    // Reads a page and hands it to use, unless the rows were replaced meanwhile; a
+    // failure is reported as loadFailed().
+    void readPage(const IdListQuery &query, std::function<void(const IdPage &)> use);
     void addPage(const IdListQuery &query, const IdPage &page);
     void insertArrivingSlice();
     bool isInserting() const { return m_arrivingNext < m_arriving.size(); }
