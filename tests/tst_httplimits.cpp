@@ -96,14 +96,14 @@ private slots:
         limits.idleTimeout = std::chrono::milliseconds(200);
         m_server = std::make_unique<TestServer>();
         m_server->config().limits = limits;
-        m_server->config().etcdWaitTimeout = std::chrono::milliseconds(1500);
+        m_server->config().etcdWaitTimeout = std::chrono::milliseconds(3000);
         QVERIFY(m_server->start());
         const QByteArray token = QUrl(QString::fromUtf8(m_server->client().get("/new").body)).path().toUtf8();
         auto socket = connectToServer();
         socket->write("GET " + token + "?wait=true&recursive=true&waitIndex=2 HTTP/1.1\r\nHost: x\r\n\r\n");
         // Held well past the idle time, then answered by the wait's own timeout.
-        QVERIFY(!socket->waitForReadyRead(800));
-        QVERIFY(socket->waitForReadyRead(3000));
+        QVERIFY(!socket->waitForReadyRead(1000));
+        QVERIFY(socket->waitForReadyRead(10000));
         QVERIFY(socket->readAll().startsWith("HTTP/1.1 200"));
     }
 

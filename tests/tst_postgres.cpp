@@ -211,7 +211,7 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         QVERIFY(QSqlQuery(writer.db()).exec(QStringLiteral("NOTIFY discodesk_changes, 'id-1'")));
-        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 10000);
         qInfo("a notification arrived %lld ms after NOTIFY", timer.elapsed());
         QList<QVariant> arguments = spy.takeFirst();
         QCOMPARE(arguments.at(0).toString(), QStringLiteral("discodesk_changes"));
@@ -230,7 +230,7 @@ private slots:
         QTest::qWait(200);
         QCOMPARE(spy.size(), 0);
         QVERIFY(writer.db().commit());
-        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 10000);
         QCOMPARE(spy.takeFirst().at(2).toString(), QStringLiteral("id-2"));
 
         QVERIFY(writer.db().transaction());
@@ -242,7 +242,7 @@ private slots:
 
         // Its own notifications come back marked as such.
         QVERIFY(QSqlQuery(listener.db()).exec(QStringLiteral("NOTIFY discodesk_changes, 'self'")));
-        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 10000);
         arguments = spy.takeFirst();
         QCOMPARE(arguments.at(1).value<QSqlDriver::NotificationSource>(), QSqlDriver::SelfSource);
         QCOMPARE(arguments.at(2).toString(), QStringLiteral("self"));

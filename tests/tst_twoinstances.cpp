@@ -20,6 +20,11 @@
 
 namespace {
 
+// How long a test waits to hear of another server's change. A notification takes
+// milliseconds and a poll a second, but a busy machine may be slower: how quick it
+// is belongs in a benchmark, not in a test's outcome.
+constexpr int HearingTimeoutMs = 10'000;
+
 // Runs each job on a thread of its own, all at once, and waits for all of them.
 void runTogether(const QList<std::function<void()>> &jobs)
 {
@@ -53,35 +58,42 @@ int putMember(HttpClient client, const QByteArray &token, const QString &name, i
         .status;
 }
 
-// Where LISTEN is unavailable a store polls; this forces that, and lets its first
-// look (which only learns what "unchanged" is) pass.
+// Where LISTEN is unavailable a store polls; this forces that. The store learns
+// what "unchanged" is as it starts to poll.
 void pollOnly(ServerThread &server)
 {
     server.call([](DiscoveryServer &s) { s.store().setPollForChanges(true); });
     QVERIFY(server.call([](DiscoveryServer &s) { return s.store().pollsForChanges(); }));
-    QTest::qWait(int(Store::PollInterval.count()) + 200);
 }
 
 // A recursive etcd wait on a token, held on a thread of its own as etcd holds it.
 class HeldWait
 {
 public:
-    HeldWait(HttpClient client, const QByteArray &token, int waitIndex)
-        : m_thread(QThread::create([this, client, token, waitIndex] {
-              m_response = HttpClient(client).get(token + "?wait=true&recursive=true&waitIndex="
-                                                  + QByteArray::number(waitIndex));
+    HeldWait(ServerThread &server, const QByteArray &token, int waitIndex)
+        : m_server(server), m_thread(QThread::create([this, token, waitIndex] {
+              m_response = HttpClient(quint16(m_server.url().port()))
+                               .get(token + "?wait=true&recursive=true&waitIndex=" + QByteArray::number(waitIndex));
           }))
     {
         m_thread->start();
-        QTest::qWait(300); // the server holds it by now
     }
     ~HeldWait() { m_thread->wait(); } // a held wait ends at its timeout at the latest
 
-    bool ends() { return m_thread->wait(5000); }
+    // The server holds the wait now: what the test does next happens while it waits.
+    bool isHeld()
+    {
+        return QTest::qWaitFor([this] {
+            return m_server.call([](DiscoveryServer &s) { return s.etcdApi().openWaitCount(); }) > 0;
+        }, 10'000);
+    }
+    // Long before the wait's 30 s timeout, even on a busy machine.
+    bool ends() { return m_thread->wait(15'000); }
     const HttpResponse &response() const { return m_response; }
     QJsonObject member() const { return m_response.json().value(QStringLiteral("node")).toObject(); }
 
 private:
+    ServerThread &m_server;
     HttpResponse m_response;
     std::unique_ptr<QThread> m_thread;
 };
@@ -235,7 +247,8 @@ private slots:
     {
         startBoth();
         const QByteArray token = newEtcdToken();
-        HeldWait wait(b(), token, 2);
+        HeldWait wait(*m_b, token, 2);
+        QVERIFY(wait.isHeld());
         QCOMPARE(putMember(a(), token, QStringLiteral("m1"), 2380), 201);
         QVERIFY(wait.ends());
         QCOMPARE(wait.response().status, 200);
@@ -249,7 +262,8 @@ private slots:
         // through B reaches A after a later member created through A itself.
         pollOnly(*m_a);
         const QByteArray token = newEtcdToken();
-        HeldWait wait(a(), token, 2);
+        HeldWait wait(*m_a, token, 2);
+        QVERIFY(wait.isHeld());
         QCOMPARE(putMember(b(), token, QStringLiteral("m1"), 2380), 201);
         QCOMPARE(putMember(a(), token, QStringLiteral("m2"), 2381), 201);
         QVERIFY(wait.ends());
@@ -263,7 +277,8 @@ private slots:
         startBoth();
         pollOnly(*m_a);
         const QByteArray token = newEtcdToken();
-        HeldWait wait(a(), token, 2);
+        HeldWait wait(*m_a, token, 2);
+        QVERIFY(wait.isHeld());
         QCOMPARE(putMember(b(), token, QStringLiteral("m1"), 2380), 201);
         QVERIFY(wait.ends()); // within a poll or two, not at the held wait's 30 s timeout
         QCOMPARE(wait.member().value(QStringLiteral("value")).toString(), QStringLiteral("m1=http://127.0.0.1:2380"));
@@ -299,7 +314,7 @@ private slots:
         QCOMPARE(b().get("/api/v1/ids/" + token).json().value(QStringLiteral("node_count")).toInt(), 3);
     }
 
-    void aWindowOnTheSameDatabaseHearsOfOtherServersWithinASecond()
+    void aWindowOnTheSameDatabaseHearsOfOtherServers()
     {
         startBoth();
         // The window runs a server of its own on the database; its live view is
@@ -310,18 +325,18 @@ private slots:
         QSignalSpy heard(&window, &ServerThread::storeChanged);
 
         const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
-        QVERIFY(heard.wait(1000));
+        QVERIFY(heard.wait(HearingTimeoutMs));
         QCOMPARE(heard.constLast().at(0).value<StoreChanges>().constFirst().type, StoreChange::Type::IdCreated);
         heard.clear();
         QCOMPARE(b().post("/" + id, addrBody(QStringLiteral("localhost:4001"))).status, 200);
-        QVERIFY(heard.wait(1000));
+        QVERIFY(heard.wait(HearingTimeoutMs));
         const StoreChange added = heard.constLast().at(0).value<StoreChanges>().constFirst();
         QCOMPARE(added.type, StoreChange::Type::NodeAdded);
         QCOMPARE(added.discoveryId, QString::fromUtf8(id));
         QCOMPARE(added.node.address, QStringLiteral("localhost:4001"));
     }
 
-    void withoutNotificationsAWindowStillHearsWithinASecondByPolling()
+    void withoutNotificationsAWindowStillHearsByPolling()
     {
         startBoth();
         ServerThread window;
@@ -332,13 +347,13 @@ private slots:
         QSignalSpy heard(&window, &ServerThread::storeChanged);
 
         const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
-        QVERIFY(heard.wait(int(Store::PollInterval.count()) + 500));
+        QVERIFY(heard.wait(HearingTimeoutMs));
         QCOMPARE(heard.constLast().at(0).value<StoreChanges>().constFirst().type, StoreChange::Type::ChangedElsewhere);
         // Only changes are reported: a quiet database stays quiet.
         heard.clear();
         QVERIFY(!heard.wait(int(Store::PollInterval.count()) * 2));
         QCOMPARE(b().del("/api/v1/ids/" + id).status, 200);
-        QVERIFY(heard.wait(int(Store::PollInterval.count()) + 500));
+        QVERIFY(heard.wait(HearingTimeoutMs));
     }
 
     void aPruneThroughOneServerIsSeenByTheOther()
@@ -381,7 +396,7 @@ private slots:
         QVERIFY(window.start(m_config).isEmpty());
         QSignalSpy heard(&window, &ServerThread::storeChanged);
         QCOMPARE(b().post("/" + id, addrBody(QStringLiteral("localhost:4003"))).status, 200);
-        QVERIFY(heard.wait(1000));
+        QVERIFY(heard.wait(HearingTimeoutMs));
         QCOMPARE(addressesOf(a().get("/" + id)).size(), 3);
     }
 };

@@ -395,8 +395,8 @@ QString Store::configureConnection()
         if (!m_pollTimer.isActive() && driver->hasFeature(QSqlDriver::EventNotifications)
             && driver->subscribeToNotification(QString::fromLatin1(ChangeMessage::Channel))) {
             connect(driver, &QSqlDriver::notification, this, &Store::onNotification, Qt::UniqueConnection);
-        } else {
-            setPollForChanges(true);
+        } else if (!m_pollTimer.isActive()) {
+            startPolling(); // the schema may not be ready yet: the first tick learns the present
         }
         return {};
     }
@@ -550,6 +550,14 @@ void Store::setPollForChanges(bool poll)
     }
     if (m_pollTimer.isActive())
         return;
+    startPolling();
+    // Learn what "unchanged" looks like now: a change made before the first tick is
+    // then reported by it, not taken for the present.
+    pollForChanges();
+}
+
+void Store::startPolling()
+{
     if (m_db.isValid())
         m_db.driver()->unsubscribeFromNotification(QString::fromLatin1(ChangeMessage::Channel));
     m_lastFingerprint.clear(); // the first poll learns what "unchanged" looks like

@@ -174,6 +174,7 @@ private:
     QString prepareSchema(Schema::Dialect dialect, const QString &name);
     QString configureConnection();
     void onNotification(const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload);
+    void startPolling();
     void pollForChanges();
     // Runs a DELETE that must remove exactly expected rows; fails otherwise.
     bool removeRows(const QString &sql, const QVariantList &values, qint64 expected);
