@@ -105,6 +105,55 @@ private slots:
             QVERIFY2(text.contains(option), option);
     }
 
+    void readmeCurlExampleWorksAsPasted()
+    {
+        // README's "Try it with curl" block, run as a user pastes it into a shell; only
+        // the port is the test's own.
+        QFile readme(QStringLiteral(DISCODESK_README_PATH));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(readme.readAll());
+        const qsizetype section = text.indexOf(u"## Try it with curl");
+        const qsizetype open = text.indexOf(u"```sh\n", section);
+        const qsizetype close = text.indexOf(u"```\n", open + 6);
+        QVERIFY(section >= 0 && open > section && close > open);
+        QString block = text.mid(open + 6, close - open - 6);
+        const quint16 port = freePort();
+        QVERIFY(block.contains(u"http://127.0.0.1:4011/"));
+        block.replace(QStringLiteral("http://127.0.0.1:4011/"), QStringLiteral("http://127.0.0.1:%1/").arg(port));
+
+        QProcess server;
+        QVERIFY(startServer(server, port));
+        QProcess shell;
+        shell.start(QStringLiteral("bash"), {QStringLiteral("-c"), block});
+        QVERIFY(shell.waitForFinished(20000));
+        QCOMPARE(shell.exitCode(), 0);
+        stopServer(server);
+
+        // Each command printed what the comment under it shows: the new ID's record,
+        // with the nodes it shows.
+        QList<QByteArray> printed = shell.readAllStandardOutput().split('\n');
+        printed.removeAll(QByteArray());
+        QStringList shown;
+        for (const QString &line : block.split(u'\n')) {
+            if (line.startsWith(u"# {"))
+                shown << line.mid(2);
+        }
+        QCOMPARE(printed.size(), shown.size());
+        QVERIFY(shown.size() >= 3);
+        QString id;
+        for (qsizetype i = 0; i < shown.size(); ++i) {
+            const QJsonObject got = QJsonDocument::fromJson(printed.at(i)).object();
+            const QJsonObject want = QJsonDocument::fromJson(shown.at(i).toUtf8()).object();
+            QVERIFY2(!want.isEmpty(), qPrintable(shown.at(i)));
+            QCOMPARE(got.keys(), want.keys());
+            QCOMPARE(got.value(QStringLiteral("nodes")), want.value(QStringLiteral("nodes")));
+            if (id.isEmpty())
+                id = got.value(QStringLiteral("disco_id")).toString();
+            QVERIFY(!id.isEmpty());
+            QCOMPARE(got.value(QStringLiteral("disco_id")).toString(), id); // the ID the first line made
+        }
+    }
+
     void referenceCurlSessionAndRequestLog()
     {
         // shared/protocols/rqlite-disco.md's reference session, verbatim.
