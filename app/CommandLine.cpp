@@ -22,11 +22,13 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
       m_idleTimeout(QStringLiteral("idle-timeout"),
                     QStringLiteral("Seconds a kept-alive connection may sit idle (default %1).")
                         .arg(HttpLimits().idleTimeout.count() / 1000), QStringLiteral("seconds")),
-      m_headerTimeout(QStringLiteral("header-timeout"),
-                      QStringLiteral("Seconds a client may take to send a request's headers; then 408 (default %1).")
-                          .arg(HttpLimits().headerTimeout.count() / 1000), QStringLiteral("seconds")),
+      m_requestTimeout(QStringLiteral("request-timeout"),
+                       QStringLiteral("Seconds a client may take to send a whole request, from its first byte to "
+                                      "its last; then 408 (default %1).")
+                           .arg(HttpLimits().requestTimeout.count() / 1000), QStringLiteral("seconds")),
       m_maxConnections(QStringLiteral("max-connections"),
-                       QStringLiteral("Connections open at once; the next is answered 503 (default %1).")
+                       QStringLiteral("Connections open at once, TLS handshakes included; the next is answered "
+                                      "503 (default %1).")
                            .arg(HttpLimits().maxConnections), QStringLiteral("count")),
       m_maxNodes(QStringLiteral("max-nodes"),
                  QStringLiteral("Nodes one discovery ID may hold; more are answered 409 (default %1).")
@@ -41,7 +43,7 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
                QStringLiteral("path"))
 {
     for (const QCommandLineOption *option : {&m_bind, &m_port, &m_db, &m_maxHeader, &m_maxBody, &m_idleTimeout,
-                                             &m_headerTimeout, &m_maxConnections, &m_maxNodes, &m_adminTokenFile,
+                                             &m_requestTimeout, &m_maxConnections, &m_maxNodes, &m_adminTokenFile,
                                              &m_tlsCert, &m_tlsKey})
         parser.addOption(*option);
 }
@@ -91,13 +93,13 @@ QString ServerOptions::apply(const QCommandLineParser &parser, ServerConfig &con
 
     HttpLimits &limits = config.limits;
     qint64 idleSeconds = limits.idleTimeout.count() / 1000;
-    qint64 headerSeconds = limits.headerTimeout.count() / 1000;
+    qint64 requestSeconds = limits.requestTimeout.count() / 1000;
     qint64 connections = limits.maxConnections;
     qint64 nodes = config.maxNodesPerId;
     for (const QString &error : {readNumber(parser, m_maxHeader, 1024, 1 << 20, &limits.maxHeaderBytes),
                                  readNumber(parser, m_maxBody, 1024, 64 << 20, &limits.maxBodyBytes),
                                  readNumber(parser, m_idleTimeout, 1, 3600, &idleSeconds),
-                                 readNumber(parser, m_headerTimeout, 1, 3600, &headerSeconds),
+                                 readNumber(parser, m_requestTimeout, 1, 3600, &requestSeconds),
                                  readNumber(parser, m_maxConnections, 1, 100000, &connections),
                                  readNumber(parser, m_maxNodes, 1, 1000000, &nodes)}) {
         if (!error.isEmpty())
@@ -110,7 +112,7 @@ QString ServerOptions::apply(const QCommandLineParser &parser, ServerConfig &con
     config.tlsCertificatePath = parser.value(m_tlsCert);
     config.tlsKeyPath = parser.value(m_tlsKey);
     limits.idleTimeout = std::chrono::seconds(idleSeconds);
-    limits.headerTimeout = std::chrono::seconds(headerSeconds);
+    limits.requestTimeout = std::chrono::seconds(requestSeconds);
     limits.maxConnections = int(connections);
     config.maxNodesPerId = int(nodes);
     return {};

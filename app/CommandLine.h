@@ -21,7 +21,7 @@ private:
     QCommandLineOption m_maxHeader;
     QCommandLineOption m_maxBody;
     QCommandLineOption m_idleTimeout;
-    QCommandLineOption m_headerTimeout;
+    QCommandLineOption m_requestTimeout;
     QCommandLineOption m_maxConnections;
     QCommandLineOption m_maxNodes;
     QCommandLineOption m_adminTokenFile;

@@ -2,6 +2,7 @@
 // connection cap, 100-continue, the cap on nodes per ID, and the request log of
 // refusals. (Size limits are in tst_badinput.)
 
+#include "http/HttpConnection.h"
 #include "http/HttpLimits.h"
 #include "http/RequestFramer.h"
 #include "support/TestServer.h"
@@ -25,6 +26,31 @@ QByteArray readUntilClosed(QTcpSocket &socket, int ms = 10000)
         data += socket.readAll();
     }
     return data + socket.readAll();
+}
+
+// What a framer makes of a stream that arrives in two pieces, cut at cut: the
+// requests it hands on, its refusal's status (0 for none), the 100 Continues owed.
+struct Framed
+{
+    QList<QByteArray> requests;
+    int refusal = 0;
+    int continues = 0;
+};
+
+Framed frame(const HttpLimits &limits, QByteArrayView stream, qsizetype cut = 0)
+{
+    RequestFramer framer(limits);
+    Framed framed;
+    for (QByteArrayView piece : {stream.first(cut), stream.sliced(cut)}) {
+        while (!piece.isEmpty() && !framer.refusal()) {
+            piece = piece.sliced(framer.feed(piece));
+            framed.continues += framer.takeContinue();
+            if (const auto request = framer.takeRequest())
+                framed.requests << request->forServer;
+        }
+    }
+    framed.refusal = framer.refusal() ? framer.refusal()->status : 0;
+    return framed;
 }
 
 } // namespace
@@ -70,7 +96,7 @@ private slots:
     void slowHeadersGet408()
     {
         HttpLimits limits;
-        limits.headerTimeout = std::chrono::milliseconds(300);
+        limits.requestTimeout = std::chrono::milliseconds(300);
         startWith(limits);
         auto socket = connectToServer();
         socket->write("GET /healthz HTTP/1.1\r\nHost: x\r\n"); // and never the blank line
@@ -82,7 +108,7 @@ private slots:
     void stalledBodyGets408()
     {
         HttpLimits limits;
-        limits.idleTimeout = std::chrono::milliseconds(300);
+        limits.requestTimeout = std::chrono::milliseconds(300);
         startWith(limits);
         auto socket = connectToServer();
         socket->write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf");
@@ -117,10 +143,10 @@ private slots:
         QVERIFY(client.waitForConnected(2000));
         QTRY_VERIFY(server.hasPendingConnections());
         QTcpSocket *accepted = server.nextPendingConnection();
-        QCOMPARE(server.connectionFrom(client.localAddress(), client.localPort()), accepted);
-        QCOMPARE(server.connectionFrom(QHostAddress(QStringLiteral("::1")), client.localPort()), nullptr);
+        QCOMPARE(static_cast<QTcpSocket *>(server.connectionFrom(client.localAddress(), client.localPort())), accepted);
+        QVERIFY(!server.connectionFrom(QHostAddress(QStringLiteral("::1")), client.localPort()));
         accepted->deleteLater();
-        QTRY_COMPARE(server.connectionFrom(client.localAddress(), client.localPort()), nullptr);
+        QTRY_VERIFY(!server.connectionFrom(client.localAddress(), client.localPort()));
     }
 
     void connectionsBeyondTheCapAreRefused()
@@ -208,29 +234,21 @@ private slots:
             "NONSENSE\r\n\r\n",
         };
         for (const QByteArray &stream : streams) {
-            RequestFramer whole(limits);
-            const RequestFramer::Step expected = whole.feed(stream);
-            for (qsizetype cut = 1; cut < stream.size(); ++cut) {
-                RequestFramer pieces(limits);
-                RequestFramer::Step first = pieces.feed(QByteArrayView(stream).first(cut));
-                const RequestFramer::Step second = first.refusal ? RequestFramer::Step{}
-                                                                 : pieces.feed(QByteArrayView(stream).sliced(cut));
-                const auto refusal = first.refusal ? first.refusal : second.refusal;
+            const Framed whole = frame(limits, stream, stream.size());
+            for (qsizetype cut = 0; cut < stream.size(); ++cut) {
+                const Framed pieces = frame(limits, stream, cut);
                 const QByteArray where = stream.left(40) + " cut at " + QByteArray::number(cut);
-                QVERIFY2(refusal.has_value() == expected.refusal.has_value(), where.constData());
-                if (refusal)
-                    QVERIFY2(refusal->status == expected.refusal->status, where.constData());
-                QVERIFY2(first.continues + second.continues == expected.continues, where.constData());
-                QVERIFY2(pieces.readingHeaders() == whole.readingHeaders(), where.constData());
-                QVERIFY2(pieces.readingBody() == whole.readingBody(), where.constData());
+                QVERIFY2(pieces.requests == whole.requests, where.constData());
+                QVERIFY2(pieces.refusal == whole.refusal, where.constData());
+                QVERIFY2(pieces.continues <= 1, where.constData()); // none when the body came with the head
             }
         }
-        RequestFramer framer(limits);
-        QCOMPARE(framer.feed("GET / HTTP/1.1\r\nX: " + QByteArray(200, 'y')).refusal->status, 431);
-        RequestFramer chunked(limits);
-        QCOMPARE(chunked.feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").refusal->status, 411);
-        RequestFramer tooLong(limits);
-        QCOMPARE(tooLong.feed("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n").refusal->status, 413);
+        QCOMPARE(frame(limits, "GET / HTTP/1.1\r\nX: " + QByteArray(200, 'y')).refusal, 431);
+        QCOMPARE(frame(limits, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").refusal, 411);
+        QCOMPARE(frame(limits, "POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n").refusal, 413);
+        const Framed three = frame(limits, streams.first());
+        QCOMPARE(three.requests.size(), 3);
+        QCOMPARE(three.requests.at(1), QByteArray("POST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"));
     }
 
     void refusalsAreLogged()

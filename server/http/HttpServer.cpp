@@ -1,5 +1,6 @@
 #include "HttpServer.h"
 
+#include "http/HttpConnection.h"
 #include "http/PendingReply.h"
 
 #include <QElapsedTimer>
@@ -13,14 +14,18 @@
 #endif
 
 // A reply to HEAD says how long the body is but leaves it out.
-void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody)
+void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody,
+                       HttpConnection *connection)
 {
     const auto status = static_cast<QHttpServerResponder::StatusCode>(reply.status);
+    const bool closing = connection && connection->closesAfterReply();
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
     QHttpHeaders headers;
     headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
     for (const auto &[name, value] : reply.headers)
         headers.append(name, value);
+    if (closing)
+        headers.append(QHttpHeaders::WellKnownHeader::Connection, "close");
     if (withBody) {
         responder.write(reply.body, headers, status);
     } else {
@@ -34,17 +39,20 @@ void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, 
     responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(reply.body.size()));
     for (const auto &[name, value] : reply.headers)
         responder.writeHeader(name, value);
-#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    if (closing)
+        responder.writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
     responder.writeBody(QByteArray()); // ends the headers
-    // The QByteArray itself, not its bytes: the socket then keeps a reference to it
-    // instead of a copy, and an export's body is hundreds of megabytes. (Qt 6.5
-    // took socket() away.)
-    if (withBody && !reply.body.isEmpty())
-        responder.socket()->write(reply.body);
-#else
-    responder.writeBody(withBody ? reply.body : QByteArray());
+    // The QByteArray itself, not its bytes: the client's socket then keeps a reference
+    // to it instead of a copy, and an export's body is hundreds of megabytes.
+    if (withBody && !reply.body.isEmpty()) {
+        if (connection)
+            connection->writeShared(reply.body);
+        else
+            responder.writeBody(reply.body);
+    }
 #endif
-#endif
+    if (connection)
+        connection->replyWritten();
 }
 
 HttpServer::HttpServer(QObject *parent) : QAbstractHttpServer(parent)
@@ -115,11 +123,11 @@ void HttpServer::releaseReplies(const std::optional<HttpReply> &failure)
     }
 }
 
-QTcpSocket *HttpServer::connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder) const
+HttpConnection *HttpServer::connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder) const
 {
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     Q_UNUSED(request);
-    return responder.socket();
+    return qobject_cast<HttpConnection *>(responder.socket());
 #else
     Q_UNUSED(responder);
     return m_tcpServer ? m_tcpServer->connectionFrom(request.remoteAddress(), request.remotePort()) : nullptr;
@@ -148,11 +156,11 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
         entry.path += u'?' + parsed.query.toString(QUrl::FullyEncoded);
     entry.remoteAddress = parsed.remoteAddress;
 
+    HttpConnection *connection = connectionOf(request, responder);
     PendingReply *pending = nullptr;
     parsed.defer = [&] {
         Q_ASSERT(!pending);
-        QTcpSocket *socket = connectionOf(request, responder);
-        pending = new PendingReply(std::move(responder), socket, entry, this);
+        pending = new PendingReply(std::move(responder), connection, entry, this);
         connect(pending, &PendingReply::finished, this, &HttpServer::requestFinished);
         return pending;
     };
@@ -166,7 +174,7 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
         m_heldReplies.append({held, reply, parsed.method != "HEAD"});
         return;
     }
-    write(responder, reply, parsed.method != "HEAD");
+    write(responder, reply, parsed.method != "HEAD", connection);
 
     entry.at = Timestamp::now();
     entry.status = reply.status;

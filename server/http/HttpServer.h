@@ -9,6 +9,7 @@
 
 #include <functional>
 
+class HttpConnection;
 class PendingReply;
 class QTcpServer;
 class QHttpServerResponder;
@@ -48,8 +49,10 @@ public:
     // Asks the handlers, in order; 404 when none answers.
     HttpReply dispatch(const HttpRequest &request);
 
-    // Writes a whole reply; without the body for HEAD.
-    static void write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody);
+    // Writes a whole reply (without the body for HEAD), and tells its connection (if
+    // it is still there) that the next request may go.
+    static void write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody,
+                      HttpConnection *connection);
 
 signals:
     void requestFinished(const RequestLogEntry &entry);
@@ -68,8 +71,8 @@ protected:
 
 private:
     void answer(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    // The request's connection, for a reply held open.
-    QTcpSocket *connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder) const;
+    // The request's connection: the one QHttpServer read it from.
+    HttpConnection *connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder) const;
 
     struct HeldReply
     {

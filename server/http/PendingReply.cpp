@@ -1,35 +1,32 @@
 #include "PendingReply.h"
 
-#include "http/HttpLimits.h"
+#include "http/HttpConnection.h"
 #include "http/HttpServer.h"
 
-#include <QTcpSocket>
-
-PendingReply::PendingReply(QHttpServerResponder &&responder, QTcpSocket *socket, RequestLogEntry entry,
+PendingReply::PendingReply(QHttpServerResponder &&responder, HttpConnection *connection, RequestLogEntry entry,
                            QObject *parent)
-    : QObject(parent), m_responder(std::move(responder)), m_socket(socket), m_entry(std::move(entry))
+    : QObject(parent), m_responder(std::move(responder)), m_connection(connection), m_entry(std::move(entry))
 {
     m_timer.start();
-    if (!m_socket) {
+    if (!m_connection) {
         abandon();
         return;
     }
-    LimitedTcpServer::setHoldingReply(m_socket, true); // not idle: we answer later
-    connect(m_socket, &QTcpSocket::disconnected, this, &PendingReply::abandon);
-    connect(m_socket, &QObject::destroyed, this, &PendingReply::abandon);
+    // The connection waits for this reply before it reads on, so it is not idle.
+    connect(m_connection, &QTcpSocket::disconnected, this, &PendingReply::abandon);
+    connect(m_connection, &QObject::destroyed, this, &PendingReply::abandon);
 }
 
 void PendingReply::send(const HttpReply &reply, bool withBody)
 {
     if (m_done)
         return;
-    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+    if (!m_connection || m_connection->state() != QAbstractSocket::ConnectedState) {
         abandon();
         return;
     }
     m_done = true;
-    LimitedTcpServer::setHoldingReply(m_socket, false);
-    HttpServer::write(m_responder, reply, withBody);
+    HttpServer::write(m_responder, reply, withBody, m_connection);
     m_entry.status = reply.status;
     m_entry.durationMs = double(m_timer.nsecsElapsed()) / 1e6;
     m_entry.at = Timestamp::now();

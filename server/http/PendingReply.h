@@ -7,7 +7,7 @@
 #include <QObject>
 #include <QPointer>
 
-class QTcpSocket;
+class HttpConnection;
 
 // A reply held open and sent later: a long-poll such as an etcd wait. It costs no CPU
 // while it waits. When the client goes away first, it deletes itself without writing
@@ -18,8 +18,8 @@ class PendingReply : public QObject
     Q_OBJECT
 
 public:
-    // socket: the request's connection, or null if it is gone already.
-    PendingReply(QHttpServerResponder &&responder, QTcpSocket *socket, RequestLogEntry entry, QObject *parent);
+    // connection: the request's, or null if it is gone already.
+    PendingReply(QHttpServerResponder &&responder, HttpConnection *connection, RequestLogEntry entry, QObject *parent);
 
     // Sends the reply once (without its body for HEAD), then deletes itself later, so
     // callers may go on using it.
@@ -35,7 +35,7 @@ private:
     void abandon();
 
     QHttpServerResponder m_responder;
-    QPointer<QTcpSocket> m_socket;
+    QPointer<HttpConnection> m_connection;
     RequestLogEntry m_entry;
     QElapsedTimer m_timer;
     bool m_done = false;

@@ -1,96 +1,285 @@
 #include "RequestFramer.h"
 
-#include <QList>
-
+#include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <limits>
 
-RequestFramer::Step RequestFramer::feed(QByteArrayView data)
+namespace {
+
+// RFC 9110's tchar: what a method or a header name is made of.
+bool isTokenChar(char c)
 {
-    Step step;
-    qsizetype i = 0;
-    while (i < data.size() && !m_refused) {
-        if (m_bodyLeft > 0) {
-            const qsizetype take = qsizetype(qMin<qint64>(m_bodyLeft, data.size() - i));
-            m_bodyLeft -= take;
-            i += take;
-            continue;
-        }
-        // Between requests, QHttpServer skips blank lines; so do we.
-        if (m_header.isEmpty() && (data[i] == '\r' || data[i] == '\n')) {
-            ++i;
-            continue;
-        }
-        // A line at a time (or what there is of it), not a byte at a time.
-        const auto *newline = static_cast<const char *>(std::memchr(data.data() + i, '\n', size_t(data.size() - i)));
-        const qsizetype end = newline ? newline - data.data() + 1 : data.size();
-        const qsizetype lineStart = m_header.size() - m_partialLine;
-        m_header.append(data.data() + i, end - i);
-        i = end;
-        if (!newline) {
-            m_partialLine = m_header.size() - lineStart;
-        } else {
-            m_partialLine = 0;
-            const QByteArrayView line = QByteArrayView(m_header).sliced(lineStart);
-            if (lineStart == 0) {
-                m_requestLine = line.trimmed().toByteArray();
-                // QHttpServer would drop such a connection without a word.
-                const QList<QByteArray> parts = m_requestLine.split(' ');
-                if (parts.size() != 3 || parts.at(1).isEmpty() || !parts.at(2).startsWith("HTTP/1."))
-                    step.refusal = Refusal{400, "Bad Request", QStringLiteral("malformed request line")};
-            } else if (line == "\r\n" || line == "\n") {
-                step.refusal = headersComplete(&step.continues);
-                m_refused = step.refusal.has_value();
-                continue;
-            }
-        }
-        if (!step.refusal && m_header.size() > m_limits.maxHeaderBytes) {
-            step.refusal = Refusal{431, "Request Header Fields Too Large",
-                                   QStringLiteral("the request line and headers are larger than %1 bytes")
-                                       .arg(m_limits.maxHeaderBytes)};
-        }
-        m_refused = step.refusal.has_value();
-    }
-    return step;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
 }
 
-std::optional<RequestFramer::Refusal> RequestFramer::headersComplete(int *continues)
+bool isToken(QByteArrayView text)
 {
-    qint64 length = -1;
-    bool expectContinue = false;
-    const QByteArray head = std::exchange(m_header, {});
-    qsizetype start = head.indexOf('\n') + 1; // the request line is not a header
-    while (start < head.size()) {
-        qsizetype end = head.indexOf('\n', start);
-        if (end < 0)
-            end = head.size();
-        const QByteArrayView line = QByteArrayView(head).sliced(start, end - start).trimmed();
-        start = end + 1;
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
+    return !text.isEmpty() && std::all_of(text.begin(), text.end(), isTokenChar);
+}
+
+bool isWhitespace(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+QByteArrayView trimmedWhitespace(QByteArrayView text)
+{
+    while (!text.isEmpty() && isWhitespace(text.front()))
+        text = text.sliced(1);
+    while (!text.isEmpty() && isWhitespace(text.back()))
+        text.chop(1);
+    return text;
+}
+
+bool isDigits(QByteArrayView text)
+{
+    return !text.isEmpty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// host [":" port], where host is a name, an IPv4 address or a bracketed IPv6 one.
+bool isAuthority(QByteArrayView text)
+{
+    QByteArrayView host = text;
+    QByteArrayView port;
+    if (text.startsWith('[')) {
+        const qsizetype close = text.indexOf(']');
+        if (close < 2)
+            return false;
+        host = text.sliced(1, close - 1);
+        if (!std::all_of(host.begin(), host.end(), [](char c) { return std::isxdigit(uchar(c)) || c == ':' || c == '.'; }))
+            return false;
+        const QByteArrayView rest = text.sliced(close + 1);
+        if (!rest.isEmpty() && (!rest.startsWith(':') || rest.size() == 1))
+            return false;
+        port = rest.isEmpty() ? rest : rest.sliced(1);
+    } else {
+        if (const qsizetype colon = text.lastIndexOf(':'); colon >= 0) {
+            host = text.first(colon);
+            port = text.sliced(colon + 1);
+            if (port.isEmpty())
+                return false;
+        }
+        static constexpr QByteArrayView allowed("-._~!$&'()*+,;=%");
+        if (host.isEmpty()
+            || !std::all_of(host.begin(), host.end(), [](char c) { return std::isalnum(uchar(c)) || allowed.contains(c); }))
+            return false;
+    }
+    return port.isEmpty() || (port.size() <= 5 && isDigits(port));
+}
+
+RequestFramer::Refusal badRequest(const QString &message)
+{
+    return {400, "Bad Request", message};
+}
+
+} // namespace
+
+qsizetype RequestFramer::feed(QByteArrayView data)
+{
+    qsizetype i = 0;
+    while (i < data.size()) {
+        switch (m_state) {
+        case State::Whole:
+        case State::Refused:
+            return i;
+        case State::BetweenRequests:
+            // Blank lines before a request are ignored (RFC 9112, 2.2), but not for ever.
+            if (data[i] == '\r' || data[i] == '\n') {
+                ++i;
+                if (++m_headBytes > m_limits.maxHeaderBytes) {
+                    refuse(badRequest(QStringLiteral("blank lines where a request should be")));
+                    return i;
+                }
+                continue;
+            }
+            m_state = State::Head;
             continue;
-        const QByteArrayView name = line.first(colon).trimmed();
-        const QByteArrayView value = line.sliced(colon + 1).trimmed();
-        if (name.compare("content-length", Qt::CaseInsensitive) == 0 && length < 0) {
-            // The first one counts, as in QHttpServer.
-            bool ok = false;
-            length = value.toLongLong(&ok);
-            if (!ok || length < 0)
-                return Refusal{400, "Bad Request", QStringLiteral("Content-Length is not a number")};
-        } else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0
-                   && value.compare("identity", Qt::CaseInsensitive) != 0) {
-            return Refusal{411, "Length Required",
-                           QStringLiteral("send the body with a Content-Length, not a Transfer-Encoding")};
-        } else if (name.compare("expect", Qt::CaseInsensitive) == 0
-                   && value.compare("100-continue", Qt::CaseInsensitive) == 0) {
-            expectContinue = true;
+        case State::Head: {
+            // A line at a time (or what there is of it), not a byte at a time.
+            const auto *newline = static_cast<const char *>(std::memchr(data.data() + i, '\n', size_t(data.size() - i)));
+            const qsizetype end = newline ? newline - data.data() + 1 : data.size();
+            m_headBytes += end - i;
+            if (m_headBytes > m_limits.maxHeaderBytes) {
+                refuse({431, "Request Header Fields Too Large",
+                        QStringLiteral("the request line and headers are larger than %1 bytes").arg(m_limits.maxHeaderBytes)});
+                return end;
+            }
+            m_line.append(data.data() + i, newline ? end - i - 1 : end - i);
+            i = end;
+            if (!newline)
+                continue;
+            QByteArrayView line(m_line);
+            if (line.endsWith('\r'))
+                line.chop(1);
+            const std::optional<Refusal> refusal = lineEnded(line);
+            m_line.clear();
+            if (refusal) {
+                refuse(*refusal);
+                return i;
+            }
+            continue;
+        }
+        case State::Body: {
+            const qsizetype take = qsizetype(qMin<qint64>(m_bodyLeft, data.size() - i));
+            m_request.forServer.append(data.data() + i, take);
+            m_bodyLeft -= take;
+            i += take;
+            if (m_bodyLeft == 0)
+                m_state = State::Whole;
+            continue;
+        }
         }
     }
-    length = qMax<qint64>(length, 0);
+    return i;
+}
+
+std::optional<RequestFramer::Request> RequestFramer::takeRequest()
+{
+    if (m_state != State::Whole)
+        return std::nullopt;
+    Request request = std::exchange(m_request, {});
+    m_state = State::BetweenRequests;
+    m_headBytes = 0;
+    m_fields = 0;
+    m_contentLength.reset();
+    m_http10 = m_hasHost = m_keepAlive = m_expectContinue = false;
+    return request;
+}
+
+bool RequestFramer::takeContinue()
+{
+    if (m_state != State::Body || !m_expectContinue)
+        return false;
+    m_expectContinue = false;
+    return true;
+}
+
+void RequestFramer::refuse(Refusal refusal)
+{
+    m_refusal = std::move(refusal);
+    m_state = State::Refused;
+    m_line.clear();
+    m_request = {};
+}
+
+std::optional<RequestFramer::Refusal> RequestFramer::lineEnded(QByteArrayView line)
+{
+    if (line.contains('\r'))
+        return badRequest(QStringLiteral("a CR that does not end a line"));
+    if (m_request.requestLine.isEmpty())
+        return readRequestLine(line);
+    if (line.isEmpty())
+        return headComplete();
+    return readHeaderLine(line);
+}
+
+std::optional<RequestFramer::Refusal> RequestFramer::readRequestLine(QByteArrayView line)
+{
+    // method SP request-target SP HTTP-version, with exactly one space between.
+    m_requestLine = line.toByteArray();
+    m_request.requestLine = m_requestLine;
+    const qsizetype firstSpace = line.indexOf(' ');
+    const qsizetype secondSpace = firstSpace < 0 ? -1 : line.indexOf(' ', firstSpace + 1);
+    if (secondSpace < 0)
+        return badRequest(QStringLiteral("malformed request line"));
+    const QByteArrayView method = line.first(firstSpace);
+    const QByteArrayView target = line.sliced(firstSpace + 1, secondSpace - firstSpace - 1);
+    const QByteArrayView version = line.sliced(secondSpace + 1);
+    if (!isToken(method) || target.isEmpty()
+        || !std::all_of(target.begin(), target.end(), [](char c) { return c > ' ' && c < 0x7f; }))
+        return badRequest(QStringLiteral("malformed request line"));
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+        const bool wellFormed = version.size() == 8 && version.startsWith("HTTP/") && std::isdigit(uchar(version[5]))
+                                && version[6] == '.' && std::isdigit(uchar(version[7]));
+        if (wellFormed)
+            return Refusal{505, "HTTP Version Not Supported", QStringLiteral("only HTTP/1.1 and HTTP/1.0 are served")};
+        return badRequest(QStringLiteral("malformed HTTP version"));
+    }
+    m_http10 = version == "HTTP/1.0";
+    m_request.forServer = line.toByteArray() + "\r\n";
+    return std::nullopt;
+}
+
+std::optional<RequestFramer::Refusal> RequestFramer::readHeaderLine(QByteArrayView line)
+{
+    if (isWhitespace(line.front()))
+        return badRequest(QStringLiteral("a folded header line (obs-fold)"));
+    if (line.size() > MaxHeaderLineBytes || ++m_fields > MaxHeaderFields) {
+        return Refusal{431, "Request Header Fields Too Large",
+                       QStringLiteral("more than %1 header fields, or one longer than %2 bytes")
+                           .arg(MaxHeaderFields).arg(MaxHeaderLineBytes)};
+    }
+    const qsizetype colon = line.indexOf(':');
+    if (colon <= 0)
+        return badRequest(QStringLiteral("a header line without a name and a colon"));
+    const QByteArrayView name = line.first(colon);
+    if (isWhitespace(name.back()))
+        return badRequest(QStringLiteral("whitespace between a header name and its colon"));
+    if (!isToken(name))
+        return badRequest(QStringLiteral("a header name with a character that is not allowed"));
+    const QByteArrayView value = trimmedWhitespace(line.sliced(colon + 1));
+    const bool clean = std::all_of(value.begin(), value.end(), [](char c) {
+        return c == '\t' || (uchar(c) >= 0x20 && uchar(c) != 0x7f);
+    });
+    if (!clean)
+        return badRequest(QStringLiteral("a control character in a header value"));
+
+    const auto is = [&name](const char *field) { return name.compare(field, Qt::CaseInsensitive) == 0; };
+    if (is("content-length")) {
+        if (m_contentLength)
+            return badRequest(QStringLiteral("more than one Content-Length"));
+        if (!isDigits(value))
+            return badRequest(QStringLiteral("Content-Length is not a number"));
+        m_contentLength = value.size() > 15 ? std::numeric_limits<qint64>::max() : value.toLongLong();
+    } else if (is("transfer-encoding")) {
+        return Refusal{411, "Length Required",
+                       QStringLiteral("send the body with a Content-Length, not a Transfer-Encoding")};
+    } else if (is("host")) {
+        if (m_hasHost)
+            return badRequest(QStringLiteral("more than one Host"));
+        m_hasHost = true;
+        if (!value.isEmpty() && !isAuthority(value))
+            return badRequest(QStringLiteral("Host is not a host name or address with an optional port"));
+    } else if (is("connection")) {
+        for (const QByteArray &option : value.toByteArray().split(',')) {
+            const QByteArrayView token = trimmedWhitespace(option);
+            if (token.compare("close", Qt::CaseInsensitive) == 0)
+                m_request.closeAfter = true;
+            else if (token.compare("keep-alive", Qt::CaseInsensitive) == 0)
+                m_keepAlive = true;
+        }
+        return std::nullopt; // hop by hop: the connection acts on it
+    } else if (is("expect")) {
+        if (value.compare("100-continue", Qt::CaseInsensitive) != 0)
+            return Refusal{417, "Expectation Failed", QStringLiteral("only Expect: 100-continue is understood")};
+        m_expectContinue = true;
+        return std::nullopt;
+    } else if (is("keep-alive") || is("upgrade")) {
+        return std::nullopt; // no protocol upgrades here: the request is answered as it is
+    }
+    m_request.forServer.append(line.data(), line.size());
+    m_request.forServer.append("\r\n");
+    return std::nullopt;
+}
+
+std::optional<RequestFramer::Refusal> RequestFramer::headComplete()
+{
+    const qint64 length = m_contentLength.value_or(0);
     if (length > m_limits.maxBodyBytes)
         return Refusal{413, "Payload Too Large",
                        QStringLiteral("the request body is larger than %1 bytes").arg(m_limits.maxBodyBytes)};
-    if (expectContinue && length > 0)
-        ++*continues; // QHttpServer 6.4 never says it
+    m_request.forServer.append("\r\n");
+    if (m_http10 && !m_keepAlive)
+        m_request.closeAfter = true;
+    if (length == 0) {
+        m_state = State::Whole;
+        m_expectContinue = false;
+        return std::nullopt;
+    }
+    m_request.forServer.reserve(m_request.forServer.size() + length);
     m_bodyLeft = length;
+    m_state = State::Body;
     return std::nullopt;
 }

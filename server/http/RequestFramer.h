@@ -7,9 +7,14 @@
 
 #include <optional>
 
-// Follows the HTTP/1.1 requests on one connection as their bytes arrive, and says
-// when one breaks a limit, before the request is whole. It only reads: the
-// connection guard acts on what it says (and the fuzzer feeds it anything).
+// Reads the HTTP/1.1 requests of one connection as their bytes arrive, by RFC 9112's
+// rules, and says where each one ends. It is the only parser of what a client sends:
+// QHttpServer is handed each whole request it accepts (forServer), so the two can
+// never see different requests. Anything RFC 9112 says a server must reject, or that
+// could be read two ways, is refused: whitespace before a colon, a folded header
+// line, a Transfer-Encoding, more or fewer than one valid Content-Length, a bare CR,
+// control bytes, a malformed request line or version. It only reads; HttpConnection
+// acts on what it says (and the fuzzers feed it anything).
 class RequestFramer
 {
 public:
@@ -20,28 +25,63 @@ public:
         QString message;   // for the JSON error body
     };
 
-    struct Step
+    struct Request
     {
-        std::optional<Refusal> refusal; // once refused, the framer reads nothing more
-        int continues = 0;              // "100 Continue" answers owed to the client
+        // The request line, the end-to-end header lines and the body, each line ended
+        // by CRLF: what QHttpServer reads. Hop-by-hop fields (Connection, Keep-Alive,
+        // Upgrade, Expect) are left out: the connection handles them.
+        QByteArray forServer;
+        QByteArray requestLine; // "POST /abc HTTP/1.1", for the log
+        bool closeAfter = false; // Connection: close, or HTTP/1.0 without keep-alive
     };
 
     explicit RequestFramer(const HttpLimits &limits) : m_limits(limits) {}
 
-    Step feed(QByteArrayView data);
+    // Reads data until a request is whole or refused, or data runs out; returns the
+    // bytes it used. Once a request is whole, it reads nothing more until takeRequest().
+    qsizetype feed(QByteArrayView data);
 
-    bool readingHeaders() const { return !m_header.isEmpty(); }
-    bool readingBody() const { return m_bodyLeft > 0; }
-    // The current (or last) request line, for the log: "POST /abc HTTP/1.1".
+    // The whole request, once: then the framer reads the next one.
+    std::optional<Request> takeRequest();
+    bool hasRequest() const { return m_state == State::Whole; }
+    // Final: nothing more is read.
+    const std::optional<Refusal> &refusal() const { return m_refusal; }
+
+    // Part of a request has arrived, not all of it.
+    bool isInsideRequest() const { return m_state == State::Head || m_state == State::Body; }
+    // True once per request whose head asked "Expect: 100-continue" and whose body has
+    // not all come: the client waits for "100 Continue" before it sends the body.
+    bool takeContinue();
+    // The current (or last) request line, for the log.
     QByteArray requestLine() const { return m_requestLine; }
+    // Refuses the request being read, for a limit the framer cannot see (time).
+    void refuse(Refusal refusal);
+
+    // Qt's own header parser takes no more than these; the framer takes no more either.
+    static constexpr int MaxHeaderFields = 100;
+    static constexpr int MaxHeaderLineBytes = 8000;
 
 private:
-    std::optional<Refusal> headersComplete(int *continues);
+    enum class State { BetweenRequests, Head, Body, Whole, Refused };
+
+    std::optional<Refusal> lineEnded(QByteArrayView line);
+    std::optional<Refusal> readRequestLine(QByteArrayView line);
+    std::optional<Refusal> readHeaderLine(QByteArrayView line);
+    std::optional<Refusal> headComplete();
 
     HttpLimits m_limits;
-    QByteArray m_header;   // the current request's head, up to its blank line
-    qsizetype m_partialLine = 0; // bytes at the end of m_header not yet ended by '\n'
+    State m_state = State::BetweenRequests;
+    std::optional<Refusal> m_refusal;
+    QByteArray m_line;       // the line being read, without its end
+    qint64 m_headBytes = 0;  // of the current request's head, for maxHeaderBytes
     QByteArray m_requestLine;
-    qint64 m_bodyLeft = 0; // body bytes of the current request still to come
-    bool m_refused = false;
+    Request m_request;
+    qint64 m_bodyLeft = 0;
+    // What the head said, as it is read.
+    int m_fields = 0;
+    std::optional<qint64> m_contentLength;
+    bool m_http10 = false;
+    bool m_hasHost = false;
+    bool m_keepAlive = false;
+    bool m_expectContinue = false;
 };

@@ -1,0 +1,226 @@
+#include "HttpConnection.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSslSocket>
+
+namespace {
+
+// A whole reply written by the connection itself; the connection closes after it.
+QByteArray refusalReply(const RequestFramer::Refusal &refusal)
+{
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error"), refusal.message}})
+                                .toJson(QJsonDocument::Compact);
+    return "HTTP/1.1 " + QByteArray::number(refusal.status) + ' ' + refusal.reason
+           + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+           + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+} // namespace
+
+HttpConnection::HttpConnection(QTcpSocket *client, const HttpLimits &limits, QObject *parent)
+    : QTcpSocket(parent), m_client(client), m_limits(limits), m_framer(limits)
+{
+    client->setParent(this);
+    // What the client sends beyond this waits in the kernel: TCP slows the client down.
+    client->setReadBufferSize(4 * ReadChunkBytes);
+    setPeerAddress(client->peerAddress());
+    setPeerPort(client->peerPort());
+    setLocalAddress(client->localAddress());
+    setLocalPort(client->localPort());
+    setSocketState(QAbstractSocket::ConnectedState);
+    setOpenMode(QIODevice::ReadWrite | QIODevice::Unbuffered);
+
+    connect(client, &QTcpSocket::readyRead, this, &HttpConnection::advance);
+    connect(client, &QTcpSocket::bytesWritten, this, [this] {
+        m_lastWritten.start();
+        if (!m_inFlight && m_next && m_client->bytesToWrite() <= m_limits.maxUnsentBytes)
+            advance(); // the client has read enough of its replies: the next request goes
+    });
+    connect(client, &QTcpSocket::disconnected, this, &HttpConnection::onClientGone);
+
+    m_requestTimer.setSingleShot(true);
+    connect(&m_requestTimer, &QTimer::timeout, this, [this] {
+        if (!m_framer.isInsideRequest())
+            return;
+        m_framer.refuse({408, "Request Timeout",
+                         QStringLiteral("the request did not arrive whole within %1 ms")
+                             .arg(m_limits.requestTimeout.count())});
+        advance();
+    });
+    m_idle.setSingleShot(true);
+    connect(&m_idle, &QTimer::timeout, this, &HttpConnection::checkIdle);
+    m_lastRead.start();
+    m_lastWritten.start();
+    m_idle.start(m_limits.idleTimeout);
+
+    if (auto *tls = qobject_cast<QSslSocket *>(client); tls && !tls->isEncrypted()) {
+        // A client that never finishes its handshake holds a connection like any other.
+        QTimer::singleShot(m_limits.tlsHandshakeTimeout, tls, [tls] {
+            if (!tls->isEncrypted())
+                tls->abort();
+        });
+    }
+}
+
+qint64 HttpConnection::bytesAvailable() const
+{
+    return QIODevice::bytesAvailable() + (m_inFlight ? m_current.forServer.size() - m_currentRead : 0);
+}
+
+qint64 HttpConnection::bytesToWrite() const
+{
+    return m_client->bytesToWrite();
+}
+
+qint64 HttpConnection::readData(char *data, qint64 maxSize)
+{
+    if (!m_inFlight)
+        return 0;
+    const qint64 take = qMin<qint64>(maxSize, m_current.forServer.size() - m_currentRead);
+    std::memcpy(data, m_current.forServer.constData() + m_currentRead, size_t(take));
+    m_currentRead += take;
+    return take;
+}
+
+qint64 HttpConnection::writeData(const char *data, qint64 size)
+{
+    if (m_client->state() != QAbstractSocket::ConnectedState)
+        return -1;
+    if (m_client->bytesToWrite() == 0)
+        m_lastWritten.start(); // how long the client takes to read this counts from now
+    return m_client->write(data, size);
+}
+
+void HttpConnection::writeShared(const QByteArray &body)
+{
+    if (m_client->state() != QAbstractSocket::ConnectedState)
+        return;
+    if (m_client->bytesToWrite() == 0)
+        m_lastWritten.start();
+    m_client->write(body);
+}
+
+void HttpConnection::advance()
+{
+    while (!m_closing) {
+        readFromClient();
+        if (m_inFlight)
+            return; // replyWritten() comes back here
+        if (m_next) {
+            if (m_client->bytesToWrite() > m_limits.maxUnsentBytes)
+                return; // the client reads its replies first: bytesWritten comes back here
+            handToServer();
+            continue; // most replies are written right away: on with the next request
+        }
+        if (const auto &refusal = m_framer.refusal())
+            return writeRefusal(*refusal);
+        // Only now is it this request's turn to be answered.
+        if (m_framer.takeContinue())
+            writeData("HTTP/1.1 100 Continue\r\n\r\n", 25);
+        return;
+    }
+}
+
+void HttpConnection::readFromClient()
+{
+    // One whole request ahead at most: the rest waits in the socket, then the kernel.
+    while (!m_next && !m_framer.refusal()) {
+        if (m_unframedAt == m_unframed.size()) {
+            if (m_client->bytesAvailable() == 0)
+                break;
+            m_unframed = m_client->read(ReadChunkBytes);
+            m_unframedAt = 0;
+            m_lastRead.start();
+        }
+        m_unframedAt += m_framer.feed(QByteArrayView(m_unframed).sliced(m_unframedAt));
+        m_next = m_framer.takeRequest();
+        if (!m_framer.isInsideRequest())
+            m_requestTimer.stop();
+        else if (!m_requestTimer.isActive())
+            m_requestTimer.start(m_limits.requestTimeout);
+    }
+}
+
+void HttpConnection::handToServer()
+{
+    m_current = std::move(*m_next);
+    m_next.reset();
+    m_currentRead = 0;
+    m_inFlight = true;
+    // QHttpServer reads the request now and, for most requests, answers right here.
+    m_handing = true;
+    emit readyRead();
+    m_handing = false;
+}
+
+void HttpConnection::replyWritten()
+{
+    if (!m_inFlight)
+        return;
+    m_inFlight = false;
+    if (m_current.closeAfter)
+        return closeClient();
+    if (!m_handing) // a reply sent later (an etcd wait): go on from the event loop
+        QMetaObject::invokeMethod(this, &HttpConnection::advance, Qt::QueuedConnection);
+}
+
+void HttpConnection::writeRefusal(const RequestFramer::Refusal &refusal)
+{
+    RequestLogEntry entry;
+    entry.at = Timestamp::now();
+    const QList<QByteArray> requestLine = m_framer.requestLine().split(' ');
+    entry.method = QString::fromLatin1(requestLine.value(0, "-").left(16));
+    entry.path = QString::fromLatin1(requestLine.value(1, "-").left(200));
+    entry.status = refusal.status;
+    entry.remoteAddress = m_client->peerAddress().toString();
+    emit requestRefused(entry);
+    const QByteArray reply = refusalReply(refusal);
+    writeData(reply.constData(), reply.size());
+    closeClient();
+}
+
+void HttpConnection::closeClient()
+{
+    if (m_closing)
+        return;
+    m_closing = true;
+    m_requestTimer.stop();
+    m_client->disconnectFromHost(); // once what is written has gone; checkIdle() cuts it short
+}
+
+void HttpConnection::disconnectFromHost()
+{
+    closeClient();
+}
+
+void HttpConnection::onClientGone()
+{
+    m_closing = true;
+    m_requestTimer.stop();
+    m_idle.stop();
+    m_inFlight = false;
+    // Now this connection is gone for QHttpServer too: it deletes it (and the client).
+    QTcpSocket::disconnectFromHost();
+}
+
+void HttpConnection::checkIdle()
+{
+    // Activity only notes the time (restarting a timer per request costs more); the
+    // timer catches up here.
+    const qint64 limit = m_limits.idleTimeout.count();
+    if (m_client->bytesToWrite() > 0 || m_closing) {
+        // The client reads nothing of what is written to it (or of the last words before
+        // closing): cut it off.
+        if (m_lastWritten.elapsed() >= limit)
+            return m_client->abort();
+        return m_idle.start(limit - m_lastWritten.elapsed());
+    }
+    const qint64 quiet = std::min(m_lastRead.elapsed(), m_lastWritten.elapsed());
+    if (m_inFlight || m_next || m_framer.isInsideRequest() || quiet < limit) {
+        // A reply held open (an etcd wait) is not idle; a request arriving has its own limit.
+        return m_idle.start(quiet < limit ? limit - quiet : limit);
+    }
+    closeClient();
+    m_idle.start(limit); // it has that long to take the close
+}
