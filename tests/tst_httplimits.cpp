@@ -4,10 +4,12 @@
 
 #include "http/HttpConnection.h"
 #include "http/HttpLimits.h"
+#include "http/ReplyCache.h"
 #include "http/RequestFramer.h"
 #include "support/TestServer.h"
 
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -249,6 +251,76 @@ private slots:
         const Framed three = frame(limits, streams.first());
         QCOMPARE(three.requests.size(), 3);
         QCOMPARE(three.requests.at(1), QByteArray("POST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"));
+    }
+
+    void aTrickledRequestEndsAtTheRequestTimeLimit()
+    {
+        // A byte every 100 ms is never idle for 400 ms, but the whole request has 1 s.
+        HttpLimits limits;
+        limits.idleTimeout = std::chrono::milliseconds(400);
+        limits.requestTimeout = std::chrono::milliseconds(1000);
+        startWith(limits);
+        auto socket = connectToServer();
+        socket->write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 200\r\n\r\n");
+        QByteArray reply;
+        for (int sent = 0; sent < 200 && reply.isEmpty() && socket->state() == QAbstractSocket::ConnectedState; ++sent) {
+            socket->write("x");
+            socket->waitForReadyRead(100);
+            reply += socket->readAll();
+        }
+        reply += readUntilClosed(*socket);
+        QVERIFY2(reply.startsWith("HTTP/1.1 408 Request Timeout"), reply.constData());
+    }
+
+    void tlsConnectionsAreCappedAndTimedOut()
+    {
+        // 200 clients connect to a TLS port capped at 20 and never say hello: those
+        // beyond the cap are closed at once, the others at the handshake time limit,
+        // and a real client is served after them.
+        HttpLimits limits;
+        limits.maxConnections = 20;
+        limits.tlsHandshakeTimeout = std::chrono::milliseconds(500);
+        m_server = std::make_unique<TestServer>();
+        const QString error = m_server->useTls();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        m_server->config().limits = limits;
+        QVERIFY(m_server->start());
+        std::vector<std::unique_ptr<QTcpSocket>> silent;
+        for (int i = 0; i < 200; ++i)
+            silent.push_back(connectToServer());
+        const auto stillOpen = [&silent] {
+            return std::count_if(silent.cbegin(), silent.cend(), [](const auto &socket) {
+                socket->waitForReadyRead(0); // notices a close
+                return socket->state() == QAbstractSocket::ConnectedState;
+            });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(stillOpen(), 0, 10000);
+
+        QSslSocket client;
+        client.setPeerVerifyMode(QSslSocket::VerifyNone);
+        client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY2(client.waitForEncrypted(10000), qPrintable(client.errorString()));
+        client.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(client.waitForReadyRead(5000));
+        QVERIFY(client.readAll().startsWith("HTTP/1.1 200"));
+    }
+
+    void replyCacheIsBoundedInBytes()
+    {
+        // An ID with many long addresses has a big reply: 200 of them must not all stay.
+        ReplyCache cache;
+        const QByteArray big(1024 * 1024, 'x');
+        for (int i = 0; i < 200; ++i) {
+            cache.insert(QString::number(i), big);
+            QVERIFY(cache.bytes() <= ReplyCache::MaxBytes);
+        }
+        QVERIFY(cache.find(QStringLiteral("199"))); // the newest is still served
+        // The same ID again replaces its body, not adds to it.
+        const qsizetype before = cache.bytes();
+        cache.insert(QStringLiteral("199"), big);
+        QCOMPARE(cache.bytes(), before);
+        cache.forget({StoreChange{StoreChange::Type::IdDeleted, QStringLiteral("199"), {}, {}, {}}});
+        QCOMPARE(cache.bytes(), before - big.size());
     }
 
     void refusalsAreLogged()

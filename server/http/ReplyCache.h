@@ -14,14 +14,23 @@
 class ReplyCache
 {
 public:
-    static constexpr qsizetype MaxEntries = 10000; // bounds memory for a store of many IDs
+    // Bounds memory for a store of many IDs, and of big ones (an ID with 1,000 nodes
+    // has a reply of about 30 KiB, an etcd token of 1,000 members of about 1 MiB).
+    static constexpr qsizetype MaxEntries = 10000;
+    static constexpr qsizetype MaxBytes = 32 * 1024 * 1024;
 
     void setEnabled(bool enabled)
     {
         m_enabled = enabled;
-        m_bodies.clear();
+        clear();
     }
-    void clear() { m_bodies.clear(); }
+    void clear()
+    {
+        m_bodies.clear();
+        m_bytes = 0;
+    }
+    qsizetype bytes() const { return m_bytes; }
+    qsizetype size() const { return m_bodies.size(); }
 
     const QByteArray *find(const QString &id) const
     {
@@ -31,25 +40,36 @@ public:
 
     void insert(const QString &id, const QByteArray &body)
     {
-        if (!m_enabled)
+        if (!m_enabled || body.size() > MaxBytes / 16)
             return;
-        if (m_bodies.size() >= MaxEntries)
-            m_bodies.clear(); // simpler than LRU, and a refill costs one query per ID
+        forget(id);
+        if (m_bodies.size() >= MaxEntries || m_bytes + body.size() > MaxBytes)
+            clear(); // simpler than LRU, and a refill costs one query per ID
         m_bodies.insert(id, body);
+        m_bytes += body.size();
     }
 
     void forget(const StoreChanges &changes)
     {
         for (const StoreChange &change : changes) {
             if (change.type == StoreChange::Type::ChangedElsewhere) {
-                m_bodies.clear(); // anything may have changed (a big prune)
+                clear(); // anything may have changed (a big prune)
                 return;
             }
-            m_bodies.remove(change.discoveryId);
+            forget(change.discoveryId);
         }
     }
 
 private:
+    void forget(const QString &id)
+    {
+        if (const auto it = m_bodies.constFind(id); it != m_bodies.cend()) {
+            m_bytes -= it->size();
+            m_bodies.erase(it);
+        }
+    }
+
     QHash<QString, QByteArray> m_bodies;
+    qsizetype m_bytes = 0; // of the bodies
     bool m_enabled = true;
 };

@@ -29,6 +29,10 @@ public:
     // Creates an rqlite ID over HTTP and returns it.
     QByteArray createId();
 
+    // Makes a self-signed certificate for 127.0.0.1 (with Debian's openssl) and has
+    // the next start() serve HTTPS only. Returns an error, or an empty string.
+    QString useTls();
+
 private:
     QTemporaryDir m_dir;
     QString m_database;
