@@ -139,7 +139,7 @@ private slots:
     {
         // How a held reply finds its connection on Qt 6.5 and later.
         LimitedTcpServer server(HttpLimits(), std::nullopt);
-        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        QVERIFY(server.start(QHostAddress::LocalHost, 0));
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, server.serverPort());
         QVERIFY(client.waitForConnected(2000));

@@ -6,23 +6,78 @@
 #include <QJsonObject>
 #include <QSslSocket>
 
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/socket.h>
+#endif
+
 LimitedTcpServer::LimitedTcpServer(const HttpLimits &limits, const std::optional<QSslConfiguration> &tls,
                                    QObject *parent)
     : QTcpServer(parent), m_limits(limits), m_tls(tls)
 {
     m_resumeAccepting.setSingleShot(true);
-    connect(&m_resumeAccepting, &QTimer::timeout, this, &QTcpServer::resumeAccepting);
-    connect(this, &QTcpServer::acceptError, this, &LimitedTcpServer::onAcceptError);
+    connect(&m_resumeAccepting, &QTimer::timeout, this, [this] {
+        if (m_acceptNotifier)
+            m_acceptNotifier->setEnabled(true);
+        else
+            resumeAccepting();
+    });
+    // Where Qt accepts (not POSIX), it pauses after an error such as running out of
+    // handles; try again later the same way.
+    connect(this, &QTcpServer::acceptError, this, &LimitedTcpServer::backOff);
 }
 
-void LimitedTcpServer::onAcceptError(QAbstractSocket::SocketError error)
+bool LimitedTcpServer::start(const QHostAddress &address, quint16 port)
 {
-    Q_UNUSED(error);
-    // Qt pauses accepting after an error such as EMFILE (no file descriptors left).
+    if (!listen(address, port))
+        return false;
+#ifdef Q_OS_UNIX
+    pauseAccepting(); // for good: acceptWaiting() takes over
+    m_acceptNotifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
+    connect(m_acceptNotifier, &QSocketNotifier::activated, this, &LimitedTcpServer::acceptWaiting);
+#endif
+    return true;
+}
+
+void LimitedTcpServer::acceptWaiting()
+{
+#ifdef Q_OS_UNIX
+    // A bounded number per turn, so that the event loop serves the others too.
+    for (int i = 0; i < 64; ++i) {
+        const int descriptor = ::accept(int(socketDescriptor()), nullptr, nullptr);
+        if (descriptor < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                backOff(); // EMFILE, ENFILE, ENOBUFS, ENOMEM: out of something for now
+            return;
+        }
+        ::fcntl(descriptor, F_SETFD, FD_CLOEXEC);
+        incomingConnection(descriptor);
+        emit newConnection();
+    }
+#endif
+}
+
+void LimitedTcpServer::backOff()
+{
     // Try again after a while, longer each time: connections wait in the kernel's
     // backlog meanwhile, and nothing spins.
+    if (m_acceptNotifier)
+        m_acceptNotifier->setEnabled(false);
+    else
+        pauseAccepting();
     m_acceptBackoff = std::clamp(2 * m_acceptBackoff, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
     m_resumeAccepting.start(m_acceptBackoff);
+}
+
+QTcpSocket *LimitedTcpServer::nextPendingConnection()
+{
+    QTcpSocket *socket = QTcpServer::nextPendingConnection();
+    if (m_acceptNotifier)
+        pauseAccepting(); // before the event loop turns, so Qt never accepts
+    return socket;
 }
 
 void LimitedTcpServer::incomingConnection(qintptr descriptor)

@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QSslConfiguration>
+#include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTimer>
 
@@ -41,6 +42,14 @@ public:
     // decrypted requests.
     LimitedTcpServer(const HttpLimits &limits, const std::optional<QSslConfiguration> &tls, QObject *parent = nullptr);
 
+    // Listens, and accepts connections itself where it can (POSIX): Qt 6.4 retries a
+    // failed accept() at once, so running out of file descriptors (EMFILE) would spin
+    // it at full CPU.
+    bool start(const QHostAddress &address, quint16 port);
+
+    // QTcpServer's turns Qt's own accepting back on; this one keeps it off.
+    QTcpSocket *nextPendingConnection() override;
+
     int openConnections() const { return int(m_connections.size()); }
     // The open connection from that peer, or null. Qt 6.5 took the socket out of
     // QHttpServerResponder; a held reply finds its connection this way instead.
@@ -55,12 +64,14 @@ protected:
 
 private:
     static QString peerKey(const QHostAddress &address, quint16 port);
+    void acceptWaiting();
+    void backOff();
     void refuseOverCap(QTcpSocket *socket);
-    void onAcceptError(QAbstractSocket::SocketError error);
 
     HttpLimits m_limits;
     std::optional<QSslConfiguration> m_tls;
     QHash<QString, HttpConnection *> m_connections; // by peerKey()
+    QSocketNotifier *m_acceptNotifier = nullptr;
     QTimer m_resumeAccepting;
     std::chrono::milliseconds m_acceptBackoff{0};
 };

@@ -76,7 +76,7 @@ QString HttpServer::listen(const QHostAddress &address, quint16 port)
     // Our own QTcpServer: QAbstractHttpServer::listen() is gone in Qt 6.8, and bind()
     // works from 6.4 on.
     auto *tcpServer = new LimitedTcpServer(m_limits, m_tls, this);
-    if (!tcpServer->listen(address, port)) {
+    if (!tcpServer->start(address, port)) {
         const QString reason = QStringLiteral("cannot listen on %1:%2: %3")
                                    .arg(address.toString()).arg(port).arg(tcpServer->errorString());
         delete tcpServer;

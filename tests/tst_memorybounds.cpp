@@ -1,0 +1,277 @@
+// The headless server under attack, as a process of its own, with its memory and CPU
+// read from /proc: smuggling-sized bodies, replies never read, and running out of
+// file descriptors. Each attack must leave the server's peak RSS under 100 MiB and
+// the server serving.
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <csignal>
+#include <memory>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+const QString ServerPath = QStringLiteral(DISCODESK_SERVER_PATH);
+constexpr qint64 MemoryBoundKiB = 100 * 1024;
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+// A field of /proc/<pid>/status, in KiB.
+qint64 statusKiB(qint64 pid, const QByteArray &field)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field + ':'))
+            return line.mid(field.size() + 1).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+// CPU time the process has used (user + system), in clock ticks.
+qint64 cpuTicks(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray text = stat.readAll();
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    return fields.value(11).toLongLong() + fields.value(12).toLongLong(); // utime, stime
+}
+
+// One raw request on a connection of its own; the status, or 0.
+QByteArray ask(quint16 port, const QByteArray &request)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write(request);
+    QByteArray reply;
+    while (socket.waitForReadyRead(5000)) {
+        reply += socket.readAll();
+        const qsizetype head = reply.indexOf("\r\n\r\n");
+        if (head < 0)
+            continue;
+        const qsizetype length = reply.indexOf("Content-Length: ");
+        if (length >= 0 && reply.size() >= head + 4 + reply.mid(length + 16, 12).split('\r').value(0).toLongLong())
+            break;
+    }
+    return reply;
+}
+
+// Plain blocking sockets, so the test's own buffering plays no part.
+int connectTo(quint16 port, int receiveBuffer = 0)
+{
+    const int socket = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receiveBuffer > 0)
+        ::setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer);
+    sockaddr_in server{};
+    server.sin_family = AF_INET;
+    server.sin_port = htons(port);
+    server.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(socket, reinterpret_cast<sockaddr *>(&server), sizeof server) != 0) {
+        ::close(socket);
+        return -1;
+    }
+    return socket;
+}
+
+bool sendAll(int socket, const QByteArray &bytes)
+{
+    qsizetype sent = 0;
+    while (sent < bytes.size()) {
+        const ssize_t n = ::send(socket, bytes.constData() + sent, size_t(bytes.size() - sent), MSG_NOSIGNAL);
+        if (n <= 0)
+            return false;
+        sent += n;
+    }
+    return true;
+}
+
+// One whole reply with a Content-Length.
+QByteArray readReply(int socket)
+{
+    QByteArray reply;
+    char buffer[4096];
+    for (;;) {
+        const qsizetype head = reply.indexOf("\r\n\r\n");
+        if (head >= 0) {
+            const qsizetype at = reply.toLower().indexOf("content-length: ");
+            const qsizetype length = at < 0 ? 0 : reply.mid(at + 16, 12).split('\r').value(0).toLongLong();
+            if (reply.size() >= head + 4 + length)
+                return reply;
+        }
+        const ssize_t n = ::recv(socket, buffer, sizeof buffer, 0);
+        if (n <= 0)
+            return reply;
+        reply.append(buffer, n);
+    }
+}
+
+} // namespace
+
+class TestMemoryBounds : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<QProcess> m_server;
+    quint16 m_port = 0;
+
+    // Starts discodesk-server (under prlimit when a descriptor limit is given) and
+    // waits for its "listening" line. Its log goes to a file: a pipe nobody reads
+    // would fill and hold the server up.
+    bool start(const QStringList &extra = {}, int fileDescriptors = 0)
+    {
+        m_port = freePort();
+        m_server = std::make_unique<QProcess>();
+        const QString log = m_dir.filePath(QStringLiteral("server-%1.log").arg(m_port));
+        m_server->setStandardOutputFile(log);
+        QStringList arguments{QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--db"),
+                              m_dir.filePath(QStringLiteral("memory-%1.sqlite").arg(m_port))};
+        arguments += extra;
+        if (fileDescriptors > 0) {
+            m_server->start(QStringLiteral("prlimit"),
+                            QStringList{QStringLiteral("--nofile=%1:%1").arg(fileDescriptors), ServerPath} + arguments);
+        } else {
+            m_server->start(ServerPath, arguments);
+        }
+        if (!m_server->waitForStarted(5000))
+            return false;
+        return QTest::qWaitFor([&log] {
+            QFile file(log);
+            return file.open(QIODevice::ReadOnly) && file.readAll().contains("listening on");
+        }, 10000);
+    }
+
+    qint64 pid() const { return m_server->processId(); }
+    qint64 peakKiB() const { return statusKiB(pid(), "VmHWM"); }
+
+private slots:
+    void cleanup()
+    {
+        if (m_server) {
+            ::kill(pid_t(m_server->processId()), SIGTERM);
+            m_server->waitForFinished(10000);
+            m_server.reset();
+        }
+    }
+
+    void smuggledBodiesDoNotGrowMemory()
+    {
+        // Heads that a looser parser would frame differently, each followed by what
+        // would be a second request with a 1 GiB body, and 16 MiB of it, 20 times.
+        QVERIFY(start());
+        const QByteArray inner = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n";
+        const QByteArray length = QByteArray::number(inner.size());
+        const QList<QByteArray> heads{"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length : " + length + "\r\n\r\n",
+                                      "POST /healthz HTTP/1.1\r\nHost: x\r\nX: a\r\n Content-Length: " + length + "\r\n\r\n"};
+        const QByteArray chunk(64 * 1024, 'z');
+        for (int i = 0; i < 20; ++i) {
+            QTcpSocket socket;
+            socket.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+            QVERIFY(socket.waitForConnected(5000));
+            socket.write(heads.at(i % heads.size()) + inner);
+            for (int sent = 0; sent < 256 && socket.state() == QAbstractSocket::ConnectedState; ++sent) {
+                socket.write(chunk);
+                socket.waitForBytesWritten(1000);
+            }
+        }
+        QVERIFY2(peakKiB() < MemoryBoundKiB, qPrintable(QStringLiteral("peak RSS %1 KiB").arg(peakKiB())));
+        QVERIFY(ask(m_port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
+    }
+
+    void repliesNeverReadDoNotGrowMemory()
+    {
+        // A token of 1,000 members (about 1 MiB a reply), and 600 pipelined lookups of
+        // it whose replies the client never reads: the server stops reading that
+        // client, then cuts it off.
+        QVERIFY(start({QStringLiteral("--idle-timeout"), QStringLiteral("2")}));
+        const QByteArray url = ask(m_port, "GET /new?size=1000 HTTP/1.1\r\nHost: x\r\n\r\n").split('\n').last();
+        const QByteArray token = QUrl(QString::fromUtf8(url)).path().toUtf8();
+        QVERIFY2(token.startsWith("/etcd/"), url.constData());
+        const int members = connectTo(m_port);
+        QVERIFY(members >= 0);
+        int created = 0;
+        for (int i = 0; i < 1000; ++i) {
+            const QByteArray value = "value=m" + QByteArray::number(i) + "%3Dhttp%3A%2F%2F127.0.0.1%3A"
+                                     + QByteArray::number(20000 + i) + "%2C" + QByteArray(900, 'p');
+            const QByteArray put = "PUT " + token + "/" + QByteArray::number(1000 + i)
+                                   + "?prevExist=false HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                     "application/x-www-form-urlencoded\r\nContent-Length: "
+                                   + QByteArray::number(value.size()) + "\r\n\r\n" + value;
+            created += sendAll(members, put) && readReply(members).startsWith("HTTP/1.1 201");
+        }
+        ::close(members);
+        QCOMPARE(created, 1000);
+        // A socket with a small receive buffer that never reads.
+        const int reader = connectTo(m_port, 4096);
+        QVERIFY(reader >= 0);
+        QByteArray lookups;
+        for (int i = 0; i < 600; ++i)
+            lookups += "GET " + token + "?recursive=true HTTP/1.1\r\nHost: x\r\n\r\n";
+        QVERIFY(sendAll(reader, lookups));
+        // Cut off after the idle time of 2 s in which it read nothing: the server closes
+        // or resets its end (the unread replies still sit in this socket's buffer).
+        const bool cutOff = QTest::qWaitFor([reader] {
+            tcp_info info{};
+            socklen_t length = sizeof info;
+            return ::getsockopt(reader, IPPROTO_TCP, TCP_INFO, &info, &length) == 0
+                   && info.tcpi_state != TCP_ESTABLISHED;
+        }, 20000);
+        ::close(reader);
+        QVERIFY(cutOff);
+        QVERIFY2(peakKiB() < MemoryBoundKiB, qPrintable(QStringLiteral("peak RSS %1 KiB").arg(peakKiB())));
+        QVERIFY(ask(m_port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
+    }
+
+    void runningOutOfFileDescriptorsDoesNotSpin()
+    {
+        // 64 descriptors: the database, the listening socket and some 40 clients.
+        QVERIFY(start({}, 64));
+        std::vector<std::unique_ptr<QTcpSocket>> clients;
+        for (int i = 0; i < 100; ++i) {
+            clients.push_back(std::make_unique<QTcpSocket>());
+            clients.back()->connectToHost(QStringLiteral("127.0.0.1"), m_port); // the kernel's backlog takes them
+        }
+        for (auto &client : clients)
+            client->waitForConnected(1000);
+        QTest::qWait(500); // the server has met EMFILE by now
+        const qint64 before = cpuTicks(pid());
+        QTest::qWait(2000);
+        const qint64 used = cpuTicks(pid()) - before;
+        // Spinning on accept() would take nearly all of the 2 s (200 ticks).
+        QVERIFY2(used < 50, qPrintable(QStringLiteral("%1 clock ticks of CPU in 2 s").arg(used)));
+
+        // Once clients leave, the server accepts again.
+        clients.clear();
+        QVERIFY(QTest::qWaitFor([this] {
+            return ask(m_port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200");
+        }, 20000));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMemoryBounds)
+#include "tst_memorybounds.moc"
