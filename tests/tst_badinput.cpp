@@ -28,6 +28,13 @@ private:
             + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     }
 
+    // An import file of one new ID, with extra fields in the ID.
+    static QByteArray importOf(const QByteArray &fields)
+    {
+        return "{\"format\":\"discodesk-export\",\"format_version\":1,\"ids\":[{\"id\":\"new-one\",\"kind\":\"rqlite\","
+               "\"created_at\":\"2026-01-01T00:00:00Z\"," + fields + "}]}";
+    }
+
 private slots:
     void initTestCase()
     {
@@ -111,6 +118,26 @@ private slots:
             "{\"format\":\"discodesk-export\",\"format_version\":1,\"ids\":[{\"id\":\"new-one\",\"kind\":\"rqlite\","
             "\"created_at\":\"2026-01-01T00:00:00Z\",\"nodes\":[{\"addr\":\"\",\"first_registered\":\"2026-01-01T00:00:00Z\"}]}]}") << 400;
         QTest::newRow("patch unknown field") << request("PATCH", "/api/v1/ids/" + id, "{\"owner\":\"me\"}") << 400;
+        // Keys compare as the parser reads them, and null is a wrong type: each of these
+        // once ran a real prune of everything (or changed the store).
+        QTest::newRow("prune escaped duplicate key") << request("POST", "/api/v1/prune",
+            R"({"created_before":"2999-01-01T00:00:00Z","dry_run":true,"dry_r\u0075n":false})") << 400;
+        QTest::newRow("prune dry_run null") << request("POST", "/api/v1/prune",
+            R"({"created_before":"2999-01-01T00:00:00Z","dry_run":null})") << 400;
+        QTest::newRow("prune no_nodes null") << request("POST", "/api/v1/prune",
+            R"({"created_before":"2999-01-01T00:00:00Z","no_nodes":null,"dry_run":true})") << 400;
+        QTest::newRow("prune created_before null") << request("POST", "/api/v1/prune",
+            R"({"created_before":null,"no_nodes":true,"dry_run":true})") << 400;
+        QTest::newRow("create label null") << request("POST", "/api/v1/ids", R"({"label":null})") << 400;
+        QTest::newRow("create kind number") << request("POST", "/api/v1/ids", R"({"kind":1})") << 400;
+        QTest::newRow("create size text") << request("POST", "/api/v1/ids", R"({"expected_size":"3"})") << 400;
+        QTest::newRow("create escaped duplicate key") << request("POST", "/api/v1/ids", R"({"label":"a","l\u0061bel":"b"})") << 400;
+        QTest::newRow("patch label null") << request("PATCH", "/api/v1/ids/" + id, R"({"label":null})") << 400;
+        QTest::newRow("import label null") << request("POST", "/api/v1/import", importOf(R"("label":null)")) << 400;
+        QTest::newRow("import last_activity null") << request("POST", "/api/v1/import", importOf(R"("last_activity":null)")) << 400;
+        QTest::newRow("import node_count text") << request("POST", "/api/v1/import", importOf(R"("node_count":"1")")) << 400;
+        QTest::newRow("import exported_at number") << request("POST", "/api/v1/import",
+            QByteArray(importOf(R"("label":"x")")).replace("{\"format\"", "{\"exported_at\":5,\"format\"")) << 400;
         QTest::newRow("delete node no addr") << request("DELETE", "/api/v1/ids/" + id + "/nodes") << 400;
 
         // etcd
