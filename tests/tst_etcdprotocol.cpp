@@ -109,6 +109,33 @@ private slots:
                      .value(QStringLiteral("value")).toString(), QStringLiteral("5"));
     }
 
+    // The URL names the host as the client did: a Host without a port means the
+    // scheme's default port, so the URL has none; no Host at all, the server's address.
+    void newTokenUrlFollowsTheHostHeader_data()
+    {
+        QTest::addColumn<QByteArray>("hostHeader");
+        QTest::addColumn<QString>("base");
+        QTest::newRow("name, no port") << QByteArray("Host: balancer.example\r\n") << "http://balancer.example";
+        QTest::newRow("name and port") << QByteArray("Host: balancer.example:8080\r\n") << "http://balancer.example:8080";
+        QTest::newRow("IPv6, no port") << QByteArray("Host: [::1]\r\n") << "http://[::1]";
+        QTest::newRow("IPv6 and port") << QByteArray("Host: [::1]:2379\r\n") << "http://[::1]:2379";
+        QTest::newRow("no Host") << QByteArray() << "http://127.0.0.1:PORT";
+    }
+    void newTokenUrlFollowsTheHostHeader()
+    {
+        QFETCH(QByteArray, hostHeader);
+        QFETCH(QString, base);
+        base.replace(QStringLiteral("PORT"), QString::number(m_server->port()));
+        for (const char *version : {"1.1", "1.0"}) {
+            const HttpResponse response = client().raw(QByteArray("GET /new HTTP/") + version + "\r\n" + hostHeader
+                                                       + "Connection: close\r\n\r\n");
+            QCOMPARE(response.status, 200);
+            const QString url = QString::fromUtf8(response.body);
+            const QRegularExpression expected(u'^' + QRegularExpression::escape(base) + QStringLiteral("/etcd/[0-9a-f]{32}$"));
+            QVERIFY2(expected.match(url).hasMatch(), qPrintable(url));
+        }
+    }
+
     void newTokenRejectsBadSizes()
     {
         for (const QByteArray &size : {QByteArray("abc"), QByteArray("0"), QByteArray("-1"), QByteArray("2.5"), QByteArray("100000")}) {

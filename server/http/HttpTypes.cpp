@@ -1,5 +1,6 @@
 #include "HttpTypes.h"
 
+#include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QMetaEnum>
@@ -27,9 +28,23 @@ QByteArray methodName(QHttpServerRequest::Method method)
 
 } // namespace
 
-HttpRequest HttpRequest::from(const QHttpServerRequest &request)
+HttpRequest HttpRequest::from(const QHttpServerRequest &request, QHostAddress localAddress, quint16 localPort)
 {
-    return make(methodName(request.method()), request.url(), request.body(),
+    // QHttpServer reads a Host without a port as port 0, and no Host at all as
+    // 127.0.0.1:0. A Host without a port names the scheme's default one; a client
+    // that sent no Host reached us at the address and port it connected to.
+    QUrl url = request.url();
+    if (const QByteArray host = request.value(QByteArrayLiteral("host")); !host.isEmpty()) {
+        url.setAuthority(QString::fromUtf8(host));
+    } else {
+        bool mapped = false; // an IPv4 client of a dual-stack socket
+        if (const quint32 ipv4 = localAddress.toIPv4Address(&mapped); mapped)
+            localAddress = QHostAddress(ipv4);
+        url.setHost(localAddress.toString());
+        url.setPort(localPort);
+    }
+    url.setUserInfo({});
+    return make(methodName(request.method()), url, request.body(),
                 request.value(QByteArrayLiteral("authorization")), request.remoteAddress().toString());
 }
 
