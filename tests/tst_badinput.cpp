@@ -138,6 +138,9 @@ private slots:
         QTest::newRow("import node_count text") << request("POST", "/api/v1/import", importOf(R"("node_count":"1")")) << 400;
         QTest::newRow("import exported_at number") << request("POST", "/api/v1/import",
             QByteArray(importOf(R"("label":"x")")).replace("{\"format\"", "{\"exported_at\":5,\"format\"")) << 400;
+        // C1 controls (U+0080 to U+009F) are control characters too.
+        QTest::newRow("label C1 control") << request("POST", "/api/v1/ids", R"({"label":"a\u009b31mb"})") << 400;
+        QTest::newRow("addr C1 control") << request("POST", "/" + id, "{\"addr\":\"http://a:1/\\u0085\"}") << 400;
         QTest::newRow("delete node no addr") << request("DELETE", "/api/v1/ids/" + id + "/nodes") << 400;
 
         // etcd
@@ -146,6 +149,7 @@ private slots:
         QTest::newRow("etcd put huge value") << request("PUT", "/etcd/TOKEN/bbbb?prevExist=false", "value=" + QByteArray(2000, 'v')) << 400;
         QTest::newRow("etcd put existing") << request("PUT", "/etcd/TOKEN/aaaa?prevExist=false", "value=m9%3Dhttp%3A%2F%2Fy%3A1") << 412;
         QTest::newRow("etcd reserved member") << request("PUT", "/etcd/TOKEN/_config?prevExist=false", "value=x") << 404;
+        QTest::newRow("etcd value C1 control") << request("PUT", "/etcd/TOKEN/bbbb?prevExist=false", "value=m2%C2%9B%3Dhttp%3A%2F%2Fy%3A1") << 400;
         QTest::newRow("etcd bad waitIndex") << request("GET", "/etcd/TOKEN?wait=true&waitIndex=-3") << 400;
     }
 

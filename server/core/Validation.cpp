@@ -8,7 +8,7 @@ namespace {
 bool hasControlCharacter(QStringView text)
 {
     for (QChar c : text) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+        if (Validation::isControlCharacter(c.unicode()))
             return true;
     }
     return false;
