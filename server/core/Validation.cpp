@@ -30,6 +30,21 @@ QString checkRegisteredText(QStringView text, const QString &what)
 
 namespace Validation {
 
+QString escapeControlCharacters(const QString &text)
+{
+    if (!hasControlCharacter(text))
+        return text; // nearly always: no copy
+    QString escaped;
+    escaped.reserve(text.size() + 16);
+    for (QChar c : text) {
+        if (isControlCharacter(c.unicode()))
+            escaped += QStringLiteral("\\x%1").arg(uint(c.unicode()), 2, 16, QLatin1Char('0'));
+        else
+            escaped += c;
+    }
+    return escaped;
+}
+
 bool isWellFormedId(QStringView text)
 {
     if (text.isEmpty() || text.size() > MaxIdLength || text.front() == u'.')

@@ -1,5 +1,7 @@
 #include "HttpTypes.h"
 
+#include "core/Validation.h"
+
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QJsonDocument>
@@ -106,12 +108,16 @@ QString RequestLogEntry::toLogLine() const
     char numbers[64];
     const int length = std::snprintf(numbers, sizeof numbers, " %d %lld.%02lld ms ", status, hundredths / 100,
                                      hundredths % 100);
+    // Method and path may be a refused request's raw bytes: escaped, so that one
+    // request is one line and a terminal shows it without obeying it.
+    const QString shownMethod = Validation::escapeControlCharacters(method);
+    const QString shownPath = Validation::escapeControlCharacters(path);
     QString line = at.toIso8601();
-    line.reserve(line.size() + method.size() + path.size() + remoteAddress.size() + length + 2);
+    line.reserve(line.size() + shownMethod.size() + shownPath.size() + remoteAddress.size() + length + 2);
     line += u' ';
-    line += method;
+    line += shownMethod;
     line += u' ';
-    line += path;
+    line += shownPath;
     line += QLatin1String(numbers, length);
     line += remoteAddress;
     return line;
