@@ -404,6 +404,24 @@ private slots:
         QCOMPARE(client().get("/imported").status, 404);
     }
 
+    // Limits count characters as a user does: an emoji is one.
+    void labelLimitCountsCharacters()
+    {
+        const QString smile = QStringLiteral("\U0001F600"); // two UTF-16 units
+        const QString emoji = smile.repeated(150);
+        const HttpResponse created = client().post(
+            "/api/v1/ids", QJsonDocument(QJsonObject{{QStringLiteral("label"), emoji}}).toJson());
+        QCOMPARE(created.status, 201);
+        QCOMPARE(created.json().value(QStringLiteral("label")).toString(), emoji);
+
+        const HttpResponse refused = client().post(
+            "/api/v1/ids", QJsonDocument(QJsonObject{{QStringLiteral("label"), smile.repeated(201)}}).toJson());
+        QCOMPARE(refused.status, 400);
+        QVERIFY2(errorOf(refused).contains(QStringLiteral("longer than 200 characters")), qPrintable(errorOf(refused)));
+        QCOMPARE(client().patch("/api/v1/ids/" + created.json().value(QStringLiteral("id")).toString().toUtf8(),
+                                QJsonDocument(QJsonObject{{QStringLiteral("label"), QString(200, u'\u00e9')}}).toJson()).status, 200);
+    }
+
     void patchErrors()
     {
         const QByteArray id = createLabelled(QStringLiteral("stays"));

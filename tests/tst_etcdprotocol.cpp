@@ -136,6 +136,25 @@ private slots:
         }
     }
 
+    // 1024 characters, as a user counts them, not UTF-16 units.
+    void memberValueLimitCountsCharacters()
+    {
+        const QByteArray d = newToken(3);
+        const QString peer = QStringLiteral("m1=http://127.0.0.1:23801/");
+        QString value = peer;
+        while (value.size() < peer.size() + 2 * (1024 - peer.size()))
+            value += QStringLiteral("\U0001F600");
+        QCOMPARE(value.toUcs4().size(), 1024);
+        const auto put = [&](const QByteArray &member, const QString &text) {
+            return client().send("PUT", d + '/' + member + "?prevExist=false", "value=" + QUrl::toPercentEncoding(text),
+                                 "application/x-www-form-urlencoded");
+        };
+        const HttpResponse accepted = put("7044d85b7e4db59d", value);
+        QCOMPARE(accepted.status, 201);
+        QCOMPARE(accepted.json().value(QStringLiteral("node")).toObject().value(QStringLiteral("value")).toString(), value);
+        QCOMPARE(put("a1b2c3d4e5f60718", value + QStringLiteral("\U0001F600")).status, 400);
+    }
+
     void newTokenRejectsBadSizes()
     {
         for (const QByteArray &size : {QByteArray("abc"), QByteArray("0"), QByteArray("-1"), QByteArray("2.5"), QByteArray("100000")}) {

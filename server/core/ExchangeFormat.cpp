@@ -279,7 +279,7 @@ std::optional<Node> readNode(const QJsonValue &value, const QString &path, Disco
     node.registrations = reader.integer(QStringLiteral("registrations"), false, 1,
                                         std::numeric_limits<qint32>::max()).value_or(1);
     node.registeredBy = reader.string(QStringLiteral("registered_by"), false);
-    if (!reader.failed() && node.registeredBy.size() > Validation::MaxAddressLength)
+    if (!reader.failed() && Validation::characterCount(node.registeredBy) > Validation::MaxAddressLength)
         reader.fail(QStringLiteral("registered_by"), QStringLiteral("is too long"));
     if (kind == DiscoveryKind::Etcd && !reader.failed()) {
         if (!Validation::isWellFormedEtcdMemberId(node.address))

@@ -23,6 +23,12 @@ bool isWellFormedEtcdMemberId(QStringView text);
 
 inline constexpr int MaxExpectedSize = 1000;
 
+// Length limits count characters (Unicode code points), not UTF-16 units: an emoji
+// is one character, as a user counts it.
+qsizetype characterCount(QStringView text);
+// The first count characters of text, never half of one.
+QStringView firstCharacters(QStringView text, qsizetype count);
+
 // C0 controls, DEL and C1 controls (U+0080 to U+009F): refused in what clients
 // register, and written as \xNN where a log shows what they sent.
 constexpr bool isControlCharacter(char32_t c)
