@@ -168,6 +168,29 @@ private slots:
                  qPrintable(lines.first()));
     }
 
+    void aTokenFileOthersMayWriteStopsTheServer()
+    {
+        const QString tokenPath = m_dir.filePath(QStringLiteral("group-writable.admin-token"));
+        QFile file(tokenPath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(64, 'a') + '\n');
+        file.close();
+        QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::WriteGroup)); // 0620
+        // Refused before it listens: nothing is ever open on 0.0.0.0.
+        QProcess server;
+        server.start(ServerPath, {QStringLiteral("--bind"), QStringLiteral("0.0.0.0"), QStringLiteral("--port"),
+                                  QString::number(freePort()), QStringLiteral("--db"), dbPath(),
+                                  QStringLiteral("--admin-token-file"), tokenPath});
+        QVERIFY(server.waitForFinished(10000));
+        QCOMPARE(server.exitCode(), 1);
+        const QStringList lines = QString::fromUtf8(server.readAllStandardError()).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.first().startsWith(QStringLiteral("discodesk-server: refusing to listen on 0.0.0.0")),
+                 qPrintable(lines.first()));
+        QVERIFY2(lines.first().contains(QStringLiteral("chmod 600 ") + tokenPath), qPrintable(lines.first()));
+        QVERIFY(server.readAllStandardOutput().isEmpty());
+    }
+
     void dataSurvivesARestart()
     {
         const quint16 port = freePort();

@@ -97,9 +97,7 @@ std::optional<HttpReply> AdminApi::handle(const HttpRequest &request)
         return std::nullopt;
 
     if (!m_token.isEmpty()) {
-        const QByteArray prefix = "Bearer ";
-        if (!request.authorization.startsWith(prefix)
-            || !AdminToken::matches(request.authorization.mid(prefix.size()).trimmed(), m_token)) {
+        if (!AdminToken::matchesAuthorization(request.authorization, m_token)) {
             HttpReply reply = HttpReply::error(401, QStringLiteral("the admin API needs \"Authorization: Bearer <token>\" "
                                                                    "when the server listens beyond loopback; the token "
                                                                    "is in the admin token file beside the database"));
