@@ -1,5 +1,7 @@
 #include "LogWriter.h"
 
+#include "core/Validation.h"
+
 namespace {
 
 constexpr qsizetype MaxPendingBytes = 64 * 1024; // written at once beyond this
@@ -20,7 +22,8 @@ LogWriter::~LogWriter()
 
 void LogWriter::writeLine(const QString &line)
 {
-    m_pending += line.toUtf8();
+    // A line stays one line, whatever text it carries (a path, a client's bytes).
+    m_pending += Validation::escapeControlCharacters(line).toUtf8();
     m_pending += '\n';
     if (m_pending.size() >= MaxPendingBytes)
         flush();
@@ -30,7 +33,7 @@ void LogWriter::writeLine(const QString &line)
 
 void LogWriter::writeLineNow(const QString &line)
 {
-    m_pending += line.toUtf8();
+    m_pending += Validation::escapeControlCharacters(line).toUtf8();
     m_pending += '\n';
     flush();
 }

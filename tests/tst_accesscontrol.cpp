@@ -86,13 +86,25 @@ private slots:
         QCOMPARE(client.get("/healthz").status, 200);
     }
 
-    void aTokenOthersCanReadIsRefusedBeyondLoopback()
+    // Who may write the token may choose it: group or other permission of any kind
+    // but execute is refused, 0620 as much as 0644.
+    void aTokenFileOthersMayReadOrWriteIsRefused_data()
     {
+        QTest::addColumn<int>("permissions");
+        QTest::newRow("0620 group may write") << int(QFileDevice::WriteGroup);
+        QTest::newRow("0602 others may write") << int(QFileDevice::WriteOther);
+        QTest::newRow("0640 group may read") << int(QFileDevice::ReadGroup);
+        QTest::newRow("0604 others may read") << int(QFileDevice::ReadOther);
+    }
+    void aTokenFileOthersMayReadOrWriteIsRefused()
+    {
+        QFETCH(int, permissions);
         QFile file(tokenPath());
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QByteArray(64, 'a'));
         file.close();
-        QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+        QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                    | QFileDevice::Permissions(permissions)));
 
         m_server->config().bindAddress = QHostAddress(QHostAddress::AnyIPv4);
         m_server->config().port = 0;
@@ -100,12 +112,32 @@ private slots:
         ServerThread thread;
         const QString error = thread.start(m_server->config());
         QVERIFY2(error.startsWith(QStringLiteral("refusing to listen on 0.0.0.0 without an admin token")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("read or written by other users")), qPrintable(error));
         QVERIFY2(error.contains(QStringLiteral("chmod 600")), qPrintable(error));
         QVERIFY(!thread.isRunning());
 
         // On loopback the token is not needed, so the server starts.
         m_server->config().bindAddress = QHostAddress(QHostAddress::LocalHost);
         QVERIFY(m_server->start());
+    }
+
+    // The scheme's name is case-insensitive (RFC 9110, 11.1); the token is not.
+    void bearerSchemeInAnyCase()
+    {
+        m_server->config().bindAddress = QHostAddress(QHostAddress::AnyIPv4);
+        QVERIFY(m_server->start());
+        const QByteArray token = m_server->thread().call([](DiscoveryServer &s) { return s.adminToken(); }).toLatin1();
+        const auto get = [&](const QByteArray &authorization) {
+            return m_server->client().raw("GET /api/v1/ids HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + authorization
+                                          + "\r\nConnection: close\r\n\r\n").status;
+        };
+        QCOMPARE(get("bearer " + token), 200);
+        QCOMPARE(get("BEARER " + token), 200);
+        QCOMPARE(get("BeArEr   " + token), 200);
+        QCOMPARE(get("Bearer " + token.toUpper()), token == token.toUpper() ? 200 : 401);
+        QCOMPARE(get("Basic " + token), 401);
+        QCOMPARE(get("Bearer" + token), 401);
+        QCOMPARE(get("Bearers " + token), 401);
     }
 
     void tlsServesHttpsOnly()

@@ -315,6 +315,113 @@ private slots:
         QVERIFY2(errorOf(response).contains(message), qPrintable(errorOf(response)));
     }
 
+    // The issue's bodies: each ran a real prune that removed every ID. Now each is a
+    // 400 with a JSON message, and nothing is removed.
+    void pruneRefusesEscapedDuplicatesAndNulls_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("escaped duplicate") << QByteArray(R"({"no_nodes":true,"dry_run":true,"dry_r\u0075n":false})")
+                                           << "the key \"dry_run\" appears twice";
+        QTest::newRow("escaped first") << QByteArray(R"({"no_nodes":true,"\u0064ry_run":true,"dry_run":false})")
+                                       << "the key \"dry_run\" appears twice";
+        QTest::newRow("dry_run null") << QByteArray(R"({"no_nodes":true,"dry_run":null})") << "dry_run must be true or false";
+        QTest::newRow("no_nodes null") << QByteArray(R"({"no_nodes":null,"created_before":"2999-01-01T00:00:00Z"})")
+                                       << "no_nodes must be true or false";
+        QTest::newRow("time null") << QByteArray(R"({"no_nodes":true,"not_seen_since":null})") << "not_seen_since must be";
+    }
+    void pruneRefusesEscapedDuplicatesAndNulls()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, message);
+        const QByteArray a = createLabelled(QStringLiteral("a"));
+        const QByteArray b = m_server->createId();
+        const HttpResponse response = client().post("/api/v1/prune", body);
+        QCOMPARE(response.status, 400);
+        QCOMPARE(response.headers.value("content-type"), QByteArray("application/json"));
+        QVERIFY2(errorOf(response).contains(message), qPrintable(errorOf(response)));
+        QCOMPARE(client().get("/" + a).status, 200);
+        QCOMPARE(client().get("/" + b).status, 200);
+    }
+
+    // Every field of every admin body has a type; null is not a value of most.
+    void wrongTypesAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("create label null") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray(R"({"label":null})") << "label must be a string";
+        QTest::newRow("create kind null") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray(R"({"kind":null})") << "kind must be";
+        QTest::newRow("create kind array") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray(R"({"kind":["etcd"]})") << "kind must be";
+        QTest::newRow("create size text") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray(R"({"expected_size":"3"})") << "expected_size must be";
+        QTest::newRow("create size bool") << QByteArray("POST") << QByteArray("/api/v1/ids") << QByteArray(R"({"expected_size":true})") << "expected_size must be";
+        QTest::newRow("patch label null") << QByteArray("PATCH") << QByteArray("/api/v1/ids/ID") << QByteArray(R"({"label":null})") << "label must be a string";
+        QTest::newRow("patch label number") << QByteArray("PATCH") << QByteArray("/api/v1/ids/ID") << QByteArray(R"({"label":7})") << "label must be a string";
+        QTest::newRow("prune time number") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"created_before":5,"dry_run":true})") << "created_before must be";
+        QTest::newRow("prune bool text") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"no_nodes":true,"dry_run":"false"})") << "dry_run must be true or false";
+    }
+    void wrongTypesAreRefused()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, message);
+        const QByteArray id = createLabelled(QStringLiteral("stays"));
+        const QByteArray before = exportAll();
+        const HttpResponse response = client().send(method, path.replace("ID", id), body);
+        QCOMPARE(response.status, 400);
+        QVERIFY2(errorOf(response).contains(message), qPrintable(errorOf(response)));
+        QCOMPARE(client().get("/api/v1/export").json().value(QStringLiteral("ids")),
+                 QJsonDocument::fromJson(before).object().value(QStringLiteral("ids")));
+
+        // null stays "no size", as an ID shows it.
+        QCOMPARE(client().post("/api/v1/ids", R"({"expected_size":null})").status, 201);
+    }
+
+    // An import's fields are checked like any body's, the ignored ones too.
+    void importRefusesWrongTypes_data()
+    {
+        QTest::addColumn<QByteArray>("field");
+        QTest::addColumn<QString>("where");
+        QTest::newRow("label null") << QByteArray(R"("label":null)") << "ids[0].label";
+        QTest::newRow("last_activity null") << QByteArray(R"("last_activity":null)") << "ids[0].last_activity";
+        QTest::newRow("node_count text") << QByteArray(R"("node_count":"2")") << "ids[0].node_count";
+        QTest::newRow("registrations null") << QByteArray(R"("nodes":[{"addr":"a:1","first_registered":"2026-01-01T00:00:00Z","registrations":null}])")
+                                            << "ids[0].nodes[0].registrations";
+        QTest::newRow("registered_by null") << QByteArray(R"("nodes":[{"addr":"a:1","first_registered":"2026-01-01T00:00:00Z","registered_by":null}])")
+                                            << "ids[0].nodes[0].registered_by";
+    }
+    void importRefusesWrongTypes()
+    {
+        QFETCH(QByteArray, field);
+        QFETCH(QString, where);
+        const QByteArray file = R"({"format":"discodesk-export","format_version":1,"ids":[{"id":"imported","kind":"rqlite",)"
+                                R"("created_at":"2026-01-01T00:00:00Z","expected_size":null,)" + field + "}]}";
+        const HttpResponse response = client().post("/api/v1/import", file);
+        QCOMPARE(response.status, 400);
+        QCOMPARE(response.json().value(QStringLiteral("where")).toString(), where);
+        QCOMPARE(client().get("/imported").status, 404);
+    }
+
+    // Limits count characters as a user does: an emoji is one.
+    void labelLimitCountsCharacters()
+    {
+        const QString smile = QStringLiteral("\U0001F600"); // two UTF-16 units
+        const QString emoji = smile.repeated(150);
+        const HttpResponse created = client().post(
+            "/api/v1/ids", QJsonDocument(QJsonObject{{QStringLiteral("label"), emoji}}).toJson());
+        QCOMPARE(created.status, 201);
+        QCOMPARE(created.json().value(QStringLiteral("label")).toString(), emoji);
+
+        const HttpResponse refused = client().post(
+            "/api/v1/ids", QJsonDocument(QJsonObject{{QStringLiteral("label"), smile.repeated(201)}}).toJson());
+        QCOMPARE(refused.status, 400);
+        QVERIFY2(errorOf(refused).contains(QStringLiteral("longer than 200 characters")), qPrintable(errorOf(refused)));
+        QCOMPARE(client().patch("/api/v1/ids/" + created.json().value(QStringLiteral("id")).toString().toUtf8(),
+                                QJsonDocument(QJsonObject{{QStringLiteral("label"), QString(200, u'\u00e9')}}).toJson()).status, 200);
+    }
+
     void patchErrors()
     {
         const QByteArray id = createLabelled(QStringLiteral("stays"));

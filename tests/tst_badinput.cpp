@@ -28,6 +28,13 @@ private:
             + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     }
 
+    // An import file of one new ID, with extra fields in the ID.
+    static QByteArray importOf(const QByteArray &fields)
+    {
+        return "{\"format\":\"discodesk-export\",\"format_version\":1,\"ids\":[{\"id\":\"new-one\",\"kind\":\"rqlite\","
+               "\"created_at\":\"2026-01-01T00:00:00Z\"," + fields + "}]}";
+    }
+
 private slots:
     void initTestCase()
     {
@@ -111,6 +118,29 @@ private slots:
             "{\"format\":\"discodesk-export\",\"format_version\":1,\"ids\":[{\"id\":\"new-one\",\"kind\":\"rqlite\","
             "\"created_at\":\"2026-01-01T00:00:00Z\",\"nodes\":[{\"addr\":\"\",\"first_registered\":\"2026-01-01T00:00:00Z\"}]}]}") << 400;
         QTest::newRow("patch unknown field") << request("PATCH", "/api/v1/ids/" + id, "{\"owner\":\"me\"}") << 400;
+        // Keys compare as the parser reads them, and null is a wrong type: each of these
+        // once ran a real prune of everything (or changed the store).
+        QTest::newRow("prune escaped duplicate key") << request("POST", "/api/v1/prune",
+            R"({"created_before":"2999-01-01T00:00:00Z","dry_run":true,"dry_r\u0075n":false})") << 400;
+        QTest::newRow("prune dry_run null") << request("POST", "/api/v1/prune",
+            R"({"created_before":"2999-01-01T00:00:00Z","dry_run":null})") << 400;
+        QTest::newRow("prune no_nodes null") << request("POST", "/api/v1/prune",
+            R"({"created_before":"2999-01-01T00:00:00Z","no_nodes":null,"dry_run":true})") << 400;
+        QTest::newRow("prune created_before null") << request("POST", "/api/v1/prune",
+            R"({"created_before":null,"no_nodes":true,"dry_run":true})") << 400;
+        QTest::newRow("create label null") << request("POST", "/api/v1/ids", R"({"label":null})") << 400;
+        QTest::newRow("create kind number") << request("POST", "/api/v1/ids", R"({"kind":1})") << 400;
+        QTest::newRow("create size text") << request("POST", "/api/v1/ids", R"({"expected_size":"3"})") << 400;
+        QTest::newRow("create escaped duplicate key") << request("POST", "/api/v1/ids", R"({"label":"a","l\u0061bel":"b"})") << 400;
+        QTest::newRow("patch label null") << request("PATCH", "/api/v1/ids/" + id, R"({"label":null})") << 400;
+        QTest::newRow("import label null") << request("POST", "/api/v1/import", importOf(R"("label":null)")) << 400;
+        QTest::newRow("import last_activity null") << request("POST", "/api/v1/import", importOf(R"("last_activity":null)")) << 400;
+        QTest::newRow("import node_count text") << request("POST", "/api/v1/import", importOf(R"("node_count":"1")")) << 400;
+        QTest::newRow("import exported_at number") << request("POST", "/api/v1/import",
+            QByteArray(importOf(R"("label":"x")")).replace("{\"format\"", "{\"exported_at\":5,\"format\"")) << 400;
+        // C1 controls (U+0080 to U+009F) are control characters too.
+        QTest::newRow("label C1 control") << request("POST", "/api/v1/ids", R"({"label":"a\u009b31mb"})") << 400;
+        QTest::newRow("addr C1 control") << request("POST", "/" + id, "{\"addr\":\"http://a:1/\\u0085\"}") << 400;
         QTest::newRow("delete node no addr") << request("DELETE", "/api/v1/ids/" + id + "/nodes") << 400;
 
         // etcd
@@ -119,6 +149,7 @@ private slots:
         QTest::newRow("etcd put huge value") << request("PUT", "/etcd/TOKEN/bbbb?prevExist=false", "value=" + QByteArray(2000, 'v')) << 400;
         QTest::newRow("etcd put existing") << request("PUT", "/etcd/TOKEN/aaaa?prevExist=false", "value=m9%3Dhttp%3A%2F%2Fy%3A1") << 412;
         QTest::newRow("etcd reserved member") << request("PUT", "/etcd/TOKEN/_config?prevExist=false", "value=x") << 404;
+        QTest::newRow("etcd value C1 control") << request("PUT", "/etcd/TOKEN/bbbb?prevExist=false", "value=m2%C2%9B%3Dhttp%3A%2F%2Fy%3A1") << 400;
         QTest::newRow("etcd bad waitIndex") << request("GET", "/etcd/TOKEN?wait=true&waitIndex=-3") << 400;
     }
 

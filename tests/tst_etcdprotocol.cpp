@@ -109,6 +109,52 @@ private slots:
                      .value(QStringLiteral("value")).toString(), QStringLiteral("5"));
     }
 
+    // The URL names the host as the client did: a Host without a port means the
+    // scheme's default port, so the URL has none; no Host at all, the server's address.
+    void newTokenUrlFollowsTheHostHeader_data()
+    {
+        QTest::addColumn<QByteArray>("hostHeader");
+        QTest::addColumn<QString>("base");
+        QTest::newRow("name, no port") << QByteArray("Host: balancer.example\r\n") << "http://balancer.example";
+        QTest::newRow("name and port") << QByteArray("Host: balancer.example:8080\r\n") << "http://balancer.example:8080";
+        QTest::newRow("IPv6, no port") << QByteArray("Host: [::1]\r\n") << "http://[::1]";
+        QTest::newRow("IPv6 and port") << QByteArray("Host: [::1]:2379\r\n") << "http://[::1]:2379";
+        QTest::newRow("no Host") << QByteArray() << "http://127.0.0.1:PORT";
+    }
+    void newTokenUrlFollowsTheHostHeader()
+    {
+        QFETCH(QByteArray, hostHeader);
+        QFETCH(QString, base);
+        base.replace(QStringLiteral("PORT"), QString::number(m_server->port()));
+        for (const char *version : {"1.1", "1.0"}) {
+            const HttpResponse response = client().raw(QByteArray("GET /new HTTP/") + version + "\r\n" + hostHeader
+                                                       + "Connection: close\r\n\r\n");
+            QCOMPARE(response.status, 200);
+            const QString url = QString::fromUtf8(response.body);
+            const QRegularExpression expected(u'^' + QRegularExpression::escape(base) + QStringLiteral("/etcd/[0-9a-f]{32}$"));
+            QVERIFY2(expected.match(url).hasMatch(), qPrintable(url));
+        }
+    }
+
+    // 1024 characters, as a user counts them, not UTF-16 units.
+    void memberValueLimitCountsCharacters()
+    {
+        const QByteArray d = newToken(3);
+        const QString peer = QStringLiteral("m1=http://127.0.0.1:23801/");
+        QString value = peer;
+        while (value.size() < peer.size() + 2 * (1024 - peer.size()))
+            value += QStringLiteral("\U0001F600");
+        QCOMPARE(value.toUcs4().size(), 1024);
+        const auto put = [&](const QByteArray &member, const QString &text) {
+            return client().send("PUT", d + '/' + member + "?prevExist=false", "value=" + QUrl::toPercentEncoding(text),
+                                 "application/x-www-form-urlencoded");
+        };
+        const HttpResponse accepted = put("7044d85b7e4db59d", value);
+        QCOMPARE(accepted.status, 201);
+        QCOMPARE(accepted.json().value(QStringLiteral("node")).toObject().value(QStringLiteral("value")).toString(), value);
+        QCOMPARE(put("a1b2c3d4e5f60718", value + QStringLiteral("\U0001F600")).status, 400);
+    }
+
     void newTokenRejectsBadSizes()
     {
         for (const QByteArray &size : {QByteArray("abc"), QByteArray("0"), QByteArray("-1"), QByteArray("2.5"), QByteArray("100000")}) {

@@ -263,7 +263,9 @@ private slots:
     {
         // A held etcd wait, then a lookup and a POST that expects 100-continue, pipelined.
         start();
-        const QByteArray token = QUrl(QString::fromUtf8(ask("GET /new?size=3 HTTP/1.1\r\nHost: x\r\n\r\n").body)).path().toUtf8();
+        const QUrl url(QString::fromUtf8(ask("GET /new?size=3 HTTP/1.1\r\nHost: x\r\n\r\n").body));
+        QCOMPARE(url.scheme(), m_tls ? QStringLiteral("https") : QStringLiteral("http")); // as etcd must call back
+        const QByteArray token = url.path().toUtf8();
         auto connection = connect();
         connection->write("GET " + token + "?wait=true&recursive=true&waitIndex=2 HTTP/1.1\r\nHost: x\r\n\r\n"
                           "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"

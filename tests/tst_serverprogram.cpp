@@ -12,6 +12,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -189,6 +190,54 @@ private slots:
         QVERIFY(lines.at(1).contains(QStringLiteral("POST /") + id));
         QVERIFY(lines.at(2).contains(QStringLiteral("DELETE /") + id));
         QCOMPARE(lines.at(3), QStringLiteral("DiscoDesk stopped"));
+    }
+
+    // What a client sent is logged with its control characters escaped (C0, DEL, C1):
+    // one request stays one line, and the terminal showing the log obeys none of it.
+    void controlCharactersAreEscapedInTheLog()
+    {
+        const quint16 port = freePort();
+        QProcess server;
+        QVERIFY(startServer(server, port));
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+        QVERIFY(socket.waitForConnected(5000));
+        // Four words: a malformed request line, refused before QHttpServer sees it.
+        socket.write("GET /\x1b[2J\x1b[31mred\rx\x7f\x85 HTTP/1.1 extra\r\nHost: x\r\n\r\n");
+        QVERIFY(socket.waitForDisconnected(5000));
+        QVERIFY(socket.readAll().startsWith("HTTP/1.1 400"));
+        stopServer(server);
+
+        const QByteArray log = server.readAllStandardOutput();
+        for (const char c : log)
+            QVERIFY2(c == '\n' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f), log.toHex().constData());
+        const QStringList lines = QString::fromUtf8(log).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2); // the refusal, then "DiscoDesk stopped"
+        QVERIFY2(lines.first().contains(QStringLiteral(" GET /\\x1b[2J\\x1b[31mred\\x0dx\\x7f\\x85 400 ")),
+                 qPrintable(lines.first()));
+    }
+
+    void aTokenFileOthersMayWriteStopsTheServer()
+    {
+        const QString tokenPath = m_dir.filePath(QStringLiteral("group-writable.admin-token"));
+        QFile file(tokenPath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(64, 'a') + '\n');
+        file.close();
+        QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::WriteGroup)); // 0620
+        // Refused before it listens: nothing is ever open on 0.0.0.0.
+        QProcess server;
+        server.start(ServerPath, {QStringLiteral("--bind"), QStringLiteral("0.0.0.0"), QStringLiteral("--port"),
+                                  QString::number(freePort()), QStringLiteral("--db"), dbPath(),
+                                  QStringLiteral("--admin-token-file"), tokenPath});
+        QVERIFY(server.waitForFinished(10000));
+        QCOMPARE(server.exitCode(), 1);
+        const QStringList lines = QString::fromUtf8(server.readAllStandardError()).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.first().startsWith(QStringLiteral("discodesk-server: refusing to listen on 0.0.0.0")),
+                 qPrintable(lines.first()));
+        QVERIFY2(lines.first().contains(QStringLiteral("chmod 600 ") + tokenPath), qPrintable(lines.first()));
+        QVERIFY(server.readAllStandardOutput().isEmpty());
     }
 
     void dataSurvivesARestart()

@@ -11,6 +11,7 @@
 #include "RqliteCommands.h"
 #include "StoreTotals.h"
 #include "TimeText.h"
+#include "support/TestServer.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>
@@ -215,6 +216,7 @@ private slots:
     void etcdMembersBeyondSizeAreMarked();
 
     void requestLogIsNewestFirstAndCapped();
+    void requestLogShowsControlCharactersEscaped();
     void batcherGroupsChangesAndDropsUntilFence();
 
     void rqliteCommandsForThreeNodes();
@@ -892,6 +894,22 @@ void TestUiModels::requestLogIsNewestFirstAndCapped()
     model.flush();
     QCOMPARE(model.rowCount(), RequestLogModel::Capacity);
     QCOMPARE(cell(model, 0, RequestLogModel::PathColumn), QStringLiteral("/latest"));
+}
+
+// A refused request's raw line, as a real server reports it: the Requests dock shows
+// its control characters (C0, DEL, C1) as \xNN, and obeys none of them.
+void TestUiModels::requestLogShowsControlCharactersEscaped()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    RequestLogModel model;
+    connect(&server.thread(), &ServerThread::requestFinished, &model, &RequestLogModel::add);
+    const HttpResponse response = server.client().raw("G\x1b[31mET /a\x1b[2J\rb\x7f\x9b HTTP/1.1 extra\r\n\r\n");
+    QCOMPARE(response.status, 400);
+    QTRY_COMPARE(model.rowCount(), 1);
+    QCOMPARE(cell(model, 0, RequestLogModel::MethodColumn), QStringLiteral("G\\x1b[31mET"));
+    QCOMPARE(cell(model, 0, RequestLogModel::PathColumn), QStringLiteral("/a\\x1b[2J\\x0db\\x7f\\x9b"));
+    QCOMPARE(cell(model, 0, RequestLogModel::StatusColumn), QStringLiteral("400"));
 }
 
 void TestUiModels::batcherGroupsChangesAndDropsUntilFence()

@@ -26,7 +26,9 @@ NewEtcdTokenDialog::NewEtcdTokenDialog(QWidget *parent)
 
     m_label = new QLineEdit;
     m_label->setObjectName(QStringLiteral("label"));
-    m_label->setMaxLength(Validation::MaxLabelLength);
+    // QLineEdit counts UTF-16 units: room for MaxLabelLength characters of any kind,
+    // cut to that many in request().
+    m_label->setMaxLength(2 * Validation::MaxLabelLength);
     m_label->setPlaceholderText(tr("optional, such as the cluster's name"));
     form->addRow(tr("Label:"), m_label);
 
@@ -46,5 +48,5 @@ NewEtcdTokenDialog::NewEtcdTokenDialog(QWidget *parent)
 
 EtcdTokenRequest NewEtcdTokenDialog::request() const
 {
-    return {m_size->value(), m_label->text().trimmed()};
+    return {m_size->value(), Validation::firstCharacters(m_label->text().trimmed(), Validation::MaxLabelLength).toString()};
 }

@@ -1,5 +1,7 @@
 #include "RequestLogModel.h"
 
+#include "core/Validation.h"
+
 #include <QColor>
 
 RequestLogModel::RequestLogModel(QObject *parent) : QAbstractTableModel(parent)
@@ -71,8 +73,9 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case TimeColumn: return TimeText::clock(entry.at, m_zone);
-        case MethodColumn: return entry.method;
-        case PathColumn: return entry.path;
+        // What a client sent, with its control characters shown, not obeyed.
+        case MethodColumn: return Validation::escapeControlCharacters(entry.method);
+        case PathColumn: return Validation::escapeControlCharacters(entry.path);
         case StatusColumn: return entry.status;
         case DurationColumn: return QStringLiteral("%1 ms").arg(entry.durationMs, 0, 'f', 1);
         case RemoteColumn: return entry.remoteAddress;

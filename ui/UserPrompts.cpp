@@ -16,7 +16,7 @@ std::optional<QString> DialogPrompts::askLabel(QWidget *parent, const QString &t
     dialog.resize(420, dialog.sizeHint().height());
     if (dialog.exec() != QDialog::Accepted)
         return std::nullopt;
-    return dialog.textValue().trimmed().left(Validation::MaxLabelLength);
+    return Validation::firstCharacters(dialog.textValue().trimmed(), Validation::MaxLabelLength).toString();
 }
 
 std::optional<EtcdTokenRequest> DialogPrompts::askEtcdToken(QWidget *parent)

@@ -13,11 +13,14 @@ QString defaultPathFor(const QString &databasePath)
 
 Loaded loadOrCreate(const QString &path)
 {
-    constexpr auto OthersMayRead = QFileDevice::ReadGroup | QFileDevice::ReadOther;
+    // One who may write the token may choose it: writing is as bad as reading.
+    constexpr auto OthersMayUse = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther
+        | QFileDevice::WriteOther;
     QFile file(path);
     if (file.exists()) {
-        if (file.permissions() & OthersMayRead)
-            return {{}, QStringLiteral("%1 may be read by other users: make it private (chmod 600 %1)").arg(path)};
+        if (file.permissions() & OthersMayUse)
+            return {{}, QStringLiteral("%1 may be read or written by other users: make it private (chmod 600 %1)")
+                            .arg(path)};
         if (!file.open(QIODevice::ReadOnly))
             return {{}, QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
         const QString token = QString::fromLatin1(file.readAll()).trimmed();
@@ -36,6 +39,15 @@ Loaded loadOrCreate(const QString &path)
         || out.write(token.toLatin1() + '\n') < 0 || !out.commit())
         return {{}, QStringLiteral("cannot write %1: %2").arg(path, out.errorString())};
     return {token, {}};
+}
+
+bool matchesAuthorization(const QByteArray &authorization, const QString &token)
+{
+    // "Bearer <token>"; the scheme's case does not matter (RFC 9110, 11.1).
+    const qsizetype space = authorization.indexOf(' ');
+    if (space < 0 || QByteArrayView(authorization).first(space).compare("Bearer", Qt::CaseInsensitive) != 0)
+        return false;
+    return matches(authorization.mid(space + 1).trimmed(), token);
 }
 
 bool matches(const QByteArray &presented, const QString &token)

@@ -17,10 +17,12 @@ struct Loaded
 };
 
 // Reads the token at path, or makes one there (mode 0600). Refuses a token file
-// that other users may read.
+// that other users may read or write (any group or other permission but execute).
 Loaded loadOrCreate(const QString &path);
 
 // Compares without leaking, through timing, how much of a guess was right.
 bool matches(const QByteArray &presented, const QString &token);
+// Whether an Authorization header is "Bearer <token>" with this token.
+bool matchesAuthorization(const QByteArray &authorization, const QString &token);
 
 } // namespace AdminToken

@@ -191,10 +191,11 @@ public:
         return m_path.isEmpty() ? key : m_path + u'.' + key;
     }
 
+    // null is a wrong type like any other; only expected_size may be null (integer()).
     QString string(const QString &key, bool required, const QString &fallback = {})
     {
         const QJsonValue value = m_object.value(key);
-        if (value.isUndefined() || (!required && value.isNull())) {
+        if (value.isUndefined()) {
             if (required)
                 fail(key, QStringLiteral("is missing"));
             return fallback;
@@ -208,8 +209,7 @@ public:
 
     Timestamp timestamp(const QString &key, bool required, Timestamp fallback = {})
     {
-        const QJsonValue value = m_object.value(key);
-        if (!required && (value.isUndefined() || value.isNull()))
+        if (!required && !m_object.contains(key))
             return fallback;
         const QString text = string(key, true);
         if (failed())
@@ -223,10 +223,11 @@ public:
         return *parsed;
     }
 
-    std::optional<qint64> integer(const QString &key, bool required, qint64 min, qint64 max)
+    // nullable: null means "none", as the export writes a missing expected_size.
+    std::optional<qint64> integer(const QString &key, bool required, qint64 min, qint64 max, bool nullable = false)
     {
         const QJsonValue value = m_object.value(key);
-        if (value.isUndefined() || value.isNull()) {
+        if (value.isUndefined() || (nullable && value.isNull())) {
             if (required)
                 fail(key, QStringLiteral("is missing"));
             return std::nullopt;
@@ -278,7 +279,7 @@ std::optional<Node> readNode(const QJsonValue &value, const QString &path, Disco
     node.registrations = reader.integer(QStringLiteral("registrations"), false, 1,
                                         std::numeric_limits<qint32>::max()).value_or(1);
     node.registeredBy = reader.string(QStringLiteral("registered_by"), false);
-    if (!reader.failed() && node.registeredBy.size() > Validation::MaxAddressLength)
+    if (!reader.failed() && Validation::characterCount(node.registeredBy) > Validation::MaxAddressLength)
         reader.fail(QStringLiteral("registered_by"), QStringLiteral("is too long"));
     if (kind == DiscoveryKind::Etcd && !reader.failed()) {
         if (!Validation::isWellFormedEtcdMemberId(node.address))
@@ -290,6 +291,12 @@ std::optional<Node> readNode(const QJsonValue &value, const QString &path, Disco
         }
         node.etcdIndex = reader.integer(QStringLiteral("etcd_index"), true, 2,
                                         std::numeric_limits<qint64>::max() / 2).value_or(0);
+        // Shown for convenience and read again from value, but still of their types.
+        reader.string(QStringLiteral("name"), false);
+        for (const QJsonValue url : reader.array(QStringLiteral("peer_urls"), false)) {
+            if (!url.isString())
+                reader.fail(QStringLiteral("peer_urls"), QStringLiteral("must be an array of strings"));
+        }
     }
     if (reader.failed())
         return std::nullopt;
@@ -326,9 +333,10 @@ std::optional<DiscoveryIdWithNodes> readId(const QJsonValue &value, const QStrin
             reader.fail(QStringLiteral("label"), problem);
     }
     record.id.createdAt = reader.timestamp(QStringLiteral("created_at"), true);
-    if (const auto size = reader.integer(QStringLiteral("expected_size"), false, 1, Validation::MaxExpectedSize))
+    if (const auto size = reader.integer(QStringLiteral("expected_size"), false, 1, Validation::MaxExpectedSize, true))
         record.id.expectedSize = int(*size);
     record.id.lastActivity = reader.timestamp(QStringLiteral("last_activity"), false, record.id.createdAt);
+    reader.integer(QStringLiteral("node_count"), false, 0, std::numeric_limits<qint32>::max()); // checked, not used
 
     const QJsonArray nodes = reader.array(QStringLiteral("nodes"), false);
     QSet<QString> addresses;
@@ -399,6 +407,7 @@ ParsedImport parseDocument(const QByteArray &data)
     if (version && *version > FormatVersion)
         top.fail(QStringLiteral("format_version"),
                  QStringLiteral("%1 is newer than this DiscoDesk reads (%2)").arg(*version).arg(FormatVersion));
+    top.timestamp(QStringLiteral("exported_at"), false); // checked, not used
     const QJsonArray ids = top.array(QStringLiteral("ids"), true);
 
     QSet<QString> seen;

@@ -1,21 +1,35 @@
 #include "JsonInput.h"
 
+#include <QJsonArray>
 #include <QSet>
 
 #include <optional>
 #include <vector>
 
+namespace {
+
+// A key as the parser reads it: "dry_r\u0075n" is "dry_run". Escaped keys are rare,
+// so only they pay for a second parse, by the same parser that reads the document.
+QString unescapedKey(const QByteArray &written)
+{
+    if (!written.contains('\\'))
+        return QString::fromUtf8(written);
+    return QJsonDocument::fromJson('[' + ('"' + written + '"') + ']').array().at(0).toString();
+}
+
+} // namespace
+
 namespace JsonInput {
 
-QString duplicateKey(const QByteArray &json)
+std::optional<QString> duplicateKey(const QByteArray &json)
 {
     // One entry per open container: the keys seen so far for an object, none for an array.
-    std::vector<std::optional<QSet<QByteArray>>> open;
+    std::vector<std::optional<QSet<QString>>> open;
     bool expectingKey = false;
     for (qsizetype i = 0; i < json.size(); ++i) {
         const char c = json.at(i);
         if (c == '"') {
-            QByteArray text; // escapes are compared as written
+            QByteArray text; // as written, escapes and all
             for (++i; i < json.size() && json.at(i) != '"'; ++i) {
                 text.append(json.at(i));
                 if (json.at(i) == '\\' && i + 1 < json.size()) {
@@ -24,13 +38,14 @@ QString duplicateKey(const QByteArray &json)
                 }
             }
             if (expectingKey && !open.empty() && open.back()) {
-                if (open.back()->contains(text))
-                    return QString::fromUtf8(text);
-                open.back()->insert(text);
+                const QString key = unescapedKey(text);
+                if (open.back()->contains(key))
+                    return key;
+                open.back()->insert(key);
                 expectingKey = false;
             }
         } else if (c == '{') {
-            open.emplace_back(QSet<QByteArray>());
+            open.emplace_back(QSet<QString>());
             expectingKey = true;
         } else if (c == '[') {
             open.emplace_back(std::nullopt);
@@ -41,7 +56,7 @@ QString duplicateKey(const QByteArray &json)
             expectingKey = !open.empty() && open.back().has_value();
         }
     }
-    return {};
+    return std::nullopt;
 }
 
 QJsonDocument parse(const QByteArray &json, QString *error, int *offset)
@@ -54,8 +69,8 @@ QJsonDocument parse(const QByteArray &json, QString *error, int *offset)
             *offset = parseError.offset;
         return {};
     }
-    if (const QString key = duplicateKey(json); !key.isEmpty()) {
-        *error = QStringLiteral("the key \"%1\" appears twice in one object").arg(key.left(40));
+    if (const auto key = duplicateKey(json)) {
+        *error = QStringLiteral("the key \"%1\" appears twice in one object").arg(key->left(40));
         if (offset)
             *offset = -1;
         return {};

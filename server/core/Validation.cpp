@@ -8,7 +8,7 @@ namespace {
 bool hasControlCharacter(QStringView text)
 {
     for (QChar c : text) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+        if (Validation::isControlCharacter(c.unicode()))
             return true;
     }
     return false;
@@ -19,7 +19,7 @@ QString checkRegisteredText(QStringView text, const QString &what)
 {
     if (text.trimmed().isEmpty())
         return what + QStringLiteral(" is empty");
-    if (text.size() > Validation::MaxAddressLength)
+    if (Validation::characterCount(text) > Validation::MaxAddressLength)
         return QStringLiteral("%1 is longer than %2 characters").arg(what).arg(Validation::MaxAddressLength);
     if (hasControlCharacter(text))
         return what + QStringLiteral(" contains a control character");
@@ -29,6 +29,42 @@ QString checkRegisteredText(QStringView text, const QString &what)
 } // namespace
 
 namespace Validation {
+
+qsizetype characterCount(QStringView text)
+{
+    // A pair of surrogates is one character; a lone one counts as one too.
+    qsizetype count = text.size();
+    for (qsizetype i = 1; i < text.size(); ++i) {
+        if (text[i].isLowSurrogate() && text[i - 1].isHighSurrogate()) {
+            --count;
+            ++i;
+        }
+    }
+    return count;
+}
+
+QStringView firstCharacters(QStringView text, qsizetype count)
+{
+    qsizetype end = 0;
+    for (qsizetype taken = 0; taken < count && end < text.size(); ++taken)
+        end += text[end].isHighSurrogate() && end + 1 < text.size() && text[end + 1].isLowSurrogate() ? 2 : 1;
+    return text.first(end);
+}
+
+QString escapeControlCharacters(const QString &text)
+{
+    if (!hasControlCharacter(text))
+        return text; // nearly always: no copy
+    QString escaped;
+    escaped.reserve(text.size() + 16);
+    for (QChar c : text) {
+        if (isControlCharacter(c.unicode()))
+            escaped += QStringLiteral("\\x%1").arg(uint(c.unicode()), 2, 16, QLatin1Char('0'));
+        else
+            escaped += c;
+    }
+    return escaped;
+}
 
 bool isWellFormedId(QStringView text)
 {
@@ -84,7 +120,7 @@ QString checkAddress(QStringView address)
 
 QString checkLabel(QStringView label)
 {
-    if (label.size() > MaxLabelLength)
+    if (characterCount(label) > MaxLabelLength)
         return QStringLiteral("label is longer than %1 characters").arg(MaxLabelLength);
     if (hasControlCharacter(label))
         return QStringLiteral("label contains a control character");

@@ -23,10 +23,26 @@ bool isWellFormedEtcdMemberId(QStringView text);
 
 inline constexpr int MaxExpectedSize = 1000;
 
+// Length limits count characters (Unicode code points), not UTF-16 units: an emoji
+// is one character, as a user counts it.
+qsizetype characterCount(QStringView text);
+// The first count characters of text, never half of one.
+QStringView firstCharacters(QStringView text, qsizetype count);
+
+// C0 controls, DEL and C1 controls (U+0080 to U+009F): refused in what clients
+// register, and written as \xNN where a log shows what they sent.
+constexpr bool isControlCharacter(char32_t c)
+{
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
+// text with each control character written as \xNN: what a log line or the
+// window shows of text a client sent (an ESC or CR must not reach a terminal).
+QString escapeControlCharacters(const QString &text);
+
 // Each returns an empty string when the value is acceptable, else why it is not.
 // A node's address: "host:port" (a name, an IPv4 address or [an IPv6 address], and a
 // port from 1 to 65535) or a URL with a host ("http://host:port/..."), at most
-// MaxAddressLength characters, no control characters.
+// MaxAddressLength characters, no control characters (C0, DEL or C1).
 QString checkAddress(QStringView address);
 // An etcd member's registered value ("name=peerURL,..."): length and characters only.
 QString checkEtcdValue(QStringView value);

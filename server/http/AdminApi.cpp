@@ -59,7 +59,7 @@ std::optional<QJsonObject> readObject(const HttpRequest &request, const QStringL
 std::optional<QString> readLabel(const QJsonObject &object, HttpReply *error)
 {
     const QJsonValue value = object.value(QStringLiteral("label"));
-    if (value.isUndefined() || value.isNull())
+    if (value.isUndefined())
         return QString();
     if (!value.isString()) {
         *error = HttpReply::error(400, QStringLiteral("label must be a string"));
@@ -97,9 +97,7 @@ std::optional<HttpReply> AdminApi::handle(const HttpRequest &request)
         return std::nullopt;
 
     if (!m_token.isEmpty()) {
-        const QByteArray prefix = "Bearer ";
-        if (!request.authorization.startsWith(prefix)
-            || !AdminToken::matches(request.authorization.mid(prefix.size()).trimmed(), m_token)) {
+        if (!AdminToken::matchesAuthorization(request.authorization, m_token)) {
             HttpReply reply = HttpReply::error(401, QStringLiteral("the admin API needs \"Authorization: Bearer <token>\" "
                                                                    "when the server listens beyond loopback; the token "
                                                                    "is in the admin token file beside the database"));
@@ -196,11 +194,12 @@ HttpReply AdminApi::createId(const HttpRequest &request)
     DiscoveryKind kind = DiscoveryKind::Rqlite;
     if (const QJsonValue value = body->value(QStringLiteral("kind")); !value.isUndefined()) {
         const auto parsed = kindFromName(value.toString());
-        if (!parsed)
+        if (!value.isString() || !parsed)
             return HttpReply::error(400, QStringLiteral("kind must be \"rqlite\" or \"etcd\""));
         kind = *parsed;
     }
     // etcd reads the cluster size from the token; rqlite may note one for display.
+    // null is "no size", as an ID shows it.
     std::optional<int> size;
     if (kind == DiscoveryKind::Etcd)
         size = EtcdApi::DefaultSize;
@@ -284,8 +283,9 @@ HttpReply AdminApi::prune(const HttpRequest &request)
     PruneRules rules;
     for (const auto &[key, target] : {std::pair{QStringLiteral("created_before"), &rules.createdBefore},
                                       std::pair{QStringLiteral("not_seen_since"), &rules.notSeenSince}}) {
+        // null is refused like any other wrong type: it must not quietly drop a rule.
         const QJsonValue value = body->value(key);
-        if (value.isUndefined() || value.isNull())
+        if (value.isUndefined())
             continue;
         const auto time = Timestamp::fromIso8601(value.toString());
         if (!value.isString() || !time)
@@ -297,9 +297,10 @@ HttpReply AdminApi::prune(const HttpRequest &request)
     for (const auto &[key, target] : {std::pair{QStringLiteral("no_nodes"), &rules.noNodes},
                                       std::pair{QStringLiteral("dry_run"), &dryRun}}) {
         const QJsonValue value = body->value(key);
-        if (value.isUndefined() || value.isNull())
+        if (value.isUndefined())
             continue;
-        if (!value.isBool())
+        if (!value.isBool()) // null too: "dry_run": null must not prune for real
+
             return HttpReply::error(400, QStringLiteral("%1 must be true or false").arg(key));
         *target = value.toBool();
     }

@@ -147,7 +147,12 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
 {
     QElapsedTimer timer;
     timer.start();
-    HttpRequest parsed = HttpRequest::from(request);
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    const QTcpSocket *socket = responder.socket();
+    HttpRequest parsed = HttpRequest::from(request, usesTls(), socket->localAddress(), socket->localPort());
+#else
+    HttpRequest parsed = HttpRequest::from(request, usesTls(), request.localAddress(), request.localPort());
+#endif
 
     RequestLogEntry entry;
     entry.method = QString::fromLatin1(parsed.method);

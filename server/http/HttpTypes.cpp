@@ -1,5 +1,8 @@
 #include "HttpTypes.h"
 
+#include "core/Validation.h"
+
+#include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QMetaEnum>
@@ -27,9 +30,25 @@ QByteArray methodName(QHttpServerRequest::Method method)
 
 } // namespace
 
-HttpRequest HttpRequest::from(const QHttpServerRequest &request)
+HttpRequest HttpRequest::from(const QHttpServerRequest &request, bool tls, QHostAddress localAddress, quint16 localPort)
 {
-    return make(methodName(request.method()), request.url(), request.body(),
+    // QHttpServer reads a Host without a port as port 0, and no Host at all as
+    // 127.0.0.1:0. A Host without a port names the scheme's default one; a client
+    // that sent no Host reached us at the address and port it connected to.
+    QUrl url = request.url();
+    // QHttpServer reads from an HttpConnection, not from the TLS socket itself.
+    url.setScheme(tls ? QStringLiteral("https") : QStringLiteral("http"));
+    if (const QByteArray host = request.value(QByteArrayLiteral("host")); !host.isEmpty()) {
+        url.setAuthority(QString::fromUtf8(host));
+    } else {
+        bool mapped = false; // an IPv4 client of a dual-stack socket
+        if (const quint32 ipv4 = localAddress.toIPv4Address(&mapped); mapped)
+            localAddress = QHostAddress(ipv4);
+        url.setHost(localAddress.toString());
+        url.setPort(localPort);
+    }
+    url.setUserInfo({});
+    return make(methodName(request.method()), url, request.body(),
                 request.value(QByteArrayLiteral("authorization")), request.remoteAddress().toString());
 }
 
@@ -91,12 +110,16 @@ QString RequestLogEntry::toLogLine() const
     char numbers[64];
     const int length = std::snprintf(numbers, sizeof numbers, " %d %lld.%02lld ms ", status, hundredths / 100,
                                      hundredths % 100);
+    // Method and path may be a refused request's raw bytes: escaped, so that one
+    // request is one line and a terminal shows it without obeying it.
+    const QString shownMethod = Validation::escapeControlCharacters(method);
+    const QString shownPath = Validation::escapeControlCharacters(path);
     QString line = at.toIso8601();
-    line.reserve(line.size() + method.size() + path.size() + remoteAddress.size() + length + 2);
+    line.reserve(line.size() + shownMethod.size() + shownPath.size() + remoteAddress.size() + length + 2);
     line += u' ';
-    line += method;
+    line += shownMethod;
     line += u' ';
-    line += path;
+    line += shownPath;
     line += QLatin1String(numbers, length);
     line += remoteAddress;
     return line;

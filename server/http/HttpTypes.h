@@ -15,6 +15,7 @@
 #include <optional>
 
 class PendingReply;
+class QHostAddress;
 class QHttpServerRequest;
 
 // A request as the discovery APIs see it: independent of QHttpServer's types, which
@@ -33,7 +34,8 @@ struct HttpRequest
     QByteArray body;
     QByteArray authorization; // the Authorization header, as sent
     QString remoteAddress;
-    // How the client reached us, from its Host header: "http://127.0.0.1:4011".
+    // How the client reached us, from its Host header: "http://127.0.0.1:4011", or
+    // "http://balancer.example" for "Host: balancer.example".
     QString baseUrl;
 
     // Holds the reply open: the handler keeps the PendingReply, sends through it
@@ -41,7 +43,9 @@ struct HttpRequest
     // where no reply can be held, and then the handler answers at once.
     std::function<PendingReply *()> defer;
 
-    static HttpRequest from(const QHttpServerRequest &request);
+    // tls: the connection is HTTPS. local: where the connection reached the server,
+    // for a request without a Host.
+    static HttpRequest from(const QHttpServerRequest &request, bool tls, QHostAddress localAddress, quint16 localPort);
     // url as QHttpServer makes it: the request target with the Host header's authority.
     static HttpRequest make(const QByteArray &method, const QUrl &url, const QByteArray &body,
                             const QByteArray &authorization, const QString &remoteAddress);

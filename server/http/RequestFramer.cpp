@@ -166,9 +166,14 @@ void RequestFramer::refuse(Refusal refusal)
 
 std::optional<RequestFramer::Refusal> RequestFramer::lineEnded(QByteArrayView line)
 {
+    const bool first = m_request.requestLine.isEmpty();
+    if (first) {
+        m_requestLine = line.toByteArray(); // for the log, whatever it is
+        m_request.requestLine = m_requestLine;
+    }
     if (line.contains('\r'))
         return badRequest(QStringLiteral("a CR that does not end a line"));
-    if (m_request.requestLine.isEmpty())
+    if (first)
         return readRequestLine(line);
     if (line.isEmpty())
         return headComplete();
@@ -178,8 +183,6 @@ std::optional<RequestFramer::Refusal> RequestFramer::lineEnded(QByteArrayView li
 std::optional<RequestFramer::Refusal> RequestFramer::readRequestLine(QByteArrayView line)
 {
     // method SP request-target SP HTTP-version, with exactly one space between.
-    m_requestLine = line.toByteArray();
-    m_request.requestLine = m_requestLine;
     const qsizetype firstSpace = line.indexOf(' ');
     const qsizetype secondSpace = firstSpace < 0 ? -1 : line.indexOf(' ', firstSpace + 1);
     if (secondSpace < 0)
