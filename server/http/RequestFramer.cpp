@@ -10,8 +10,8 @@ namespace {
 // RFC 9110's tchar: what a method or a header name is made of.
 bool isTokenChar(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-           || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+    static constexpr QByteArrayView others("!#$%&'*+-.^_`|~"); // not strchr: it finds NUL too
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || others.contains(c);
 }
 
 bool isToken(QByteArrayView text)
@@ -193,6 +193,11 @@ std::optional<RequestFramer::Refusal> RequestFramer::readRequestLine(QByteArrayV
     if (!isToken(method) || target.isEmpty()
         || !std::all_of(target.begin(), target.end(), [](char c) { return c > ' ' && c < 0x7f; }))
         return badRequest(QStringLiteral("malformed request line"));
+    // origin-form (/path?query), or absolute-form (http://host/path?query) as sent to
+    // proxies; the authority and asterisk forms mean nothing here.
+    const bool absoluteForm = target.startsWith("http://") || target.startsWith("https://");
+    if (!target.startsWith('/') && !absoluteForm)
+        return badRequest(QStringLiteral("the request target is not a path"));
     if (version != "HTTP/1.1" && version != "HTTP/1.0") {
         const bool wellFormed = version.size() == 8 && version.startsWith("HTTP/") && std::isdigit(uchar(version[5]))
                                 && version[6] == '.' && std::isdigit(uchar(version[7]));
