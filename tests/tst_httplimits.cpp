@@ -250,7 +250,7 @@ private slots:
         QCOMPARE(frame(limits, "POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n").refusal, 413);
         // Found by fuzz_framing_vs_qt: strchr() takes NUL for a token character, and
         // Qt reads a target that is not a path differently.
-        QCOMPARE(frame(limits, QByteArray("GET / HTTP/1.1\r\nX\0Y: z\r\n\r\n", 25)).refusal, 400);
+        QCOMPARE(frame(limits, QByteArray("GET / HTTP/1.1\r\nX\0Y: z\r\n\r\n", 26)).refusal, 400);
         QCOMPARE(frame(limits, "GET b/ HTTP/1.1\r\n\r\n").refusal, 400);
         const Framed three = frame(limits, streams.first());
         QCOMPARE(three.requests.size(), 3);
