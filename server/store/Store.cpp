@@ -158,6 +158,18 @@ public:
             store.fail(describe(store.m_db.lastError()));
             return;
         }
+        // PostgreSQL's READ COMMITTED gives each statement a snapshot of its own: an ID
+        // read before another server's commit and its nodes read after would disagree
+        // (an etcd token's index older than a member it lists, and etcd then learns
+        // that member twice). A read sees one moment, as on SQLite.
+        if (access == Access::Read) {
+            QSqlQuery snapshot(store.m_db); // SET cannot be a prepared statement
+            if (!snapshot.exec(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))) {
+                store.fail(describe(snapshot.lastError()));
+                rollback();
+                return;
+            }
+        }
         if (access == Access::Exclusive) {
             QSqlQuery lock(store.m_db); // LOCK cannot be a prepared statement
             if (!lock.exec(QStringLiteral("LOCK TABLE discovery_ids, nodes IN EXCLUSIVE MODE"))) {
