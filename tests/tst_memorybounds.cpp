@@ -260,6 +260,41 @@ private slots:
         QVERIFY(ask(m_port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
     }
 
+    void silentTlsClientsBeyondTheCapAreClosed()
+    {
+        // 300 clients connect to a TLS port capped at 20 connections and never say
+        // hello: the server closes those beyond the cap at once and the others at the
+        // handshake time limit, and its memory stays flat.
+        const QString certificate = m_dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = m_dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                       QStringLiteral("-keyout"), key, QStringLiteral("-out"), certificate, QStringLiteral("-days"),
+                       QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
+        QVERIFY2(openssl.waitForFinished(20000) && openssl.exitCode() == 0, "openssl: run scripts/install-deps --test");
+        QVERIFY(start({QStringLiteral("--tls-cert"), certificate, QStringLiteral("--tls-key"), key,
+                       QStringLiteral("--max-connections"), QStringLiteral("20")}));
+        std::vector<int> silent;
+        for (int i = 0; i < 300; ++i)
+            silent.push_back(connectTo(m_port));
+        // The handshake time limit is 10 s.
+        const bool allClosed = QTest::qWaitFor([&silent] {
+            return std::all_of(silent.cbegin(), silent.cend(), [](int socket) {
+                tcp_info info{};
+                socklen_t length = sizeof info;
+                return socket < 0 || (::getsockopt(socket, IPPROTO_TCP, TCP_INFO, &info, &length) == 0
+                                      && info.tcpi_state != TCP_ESTABLISHED);
+            });
+        }, 30000);
+        for (int socket : silent)
+            ::close(socket);
+        QVERIFY(allClosed);
+        const qint64 peak = peakKiB();
+        QVERIFY2(peak < MemoryBoundKiB, qPrintable(QStringLiteral("peak RSS %1 KiB").arg(peak)));
+    }
+
     void runningOutOfFileDescriptorsDoesNotSpin()
     {
         // 64 descriptors: the database, the listening socket and some 40 clients.
@@ -277,6 +312,9 @@ private slots:
         const qint64 used = cpuTicks(pid()) - before;
         // Spinning on accept() would take nearly all of the 2 s (200 ticks).
         QVERIFY2(used < 50, qPrintable(QStringLiteral("%1 clock ticks of CPU in 2 s").arg(used)));
+
+        const qint64 peak = peakKiB();
+        QVERIFY2(peak < MemoryBoundKiB, qPrintable(QStringLiteral("peak RSS %1 KiB").arg(peak)));
 
         // Once clients leave, the server accepts again.
         clients.clear();
