@@ -145,15 +145,8 @@ private slots:
         QTemporaryDir dir;
         const QString cert = dir.filePath(QStringLiteral("cert.pem"));
         const QString key = dir.filePath(QStringLiteral("key.pem"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-                       QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"),
-                       QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
-        QVERIFY2(openssl.waitForFinished(20000) && openssl.exitCode() == 0,
-                 "openssl is missing or failed: run scripts/install-deps --test");
-
+        const QString error = TestServer::makeCertificate(cert, key);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         m_server->config().tlsCertificatePath = cert;
         m_server->config().tlsKeyPath = key;
         QVERIFY(m_server->start());

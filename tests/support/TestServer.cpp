@@ -40,15 +40,22 @@ QString TestServer::useTls()
 {
     const QString certificate = m_dir.filePath(QStringLiteral("cert.pem"));
     const QString key = m_dir.filePath(QStringLiteral("key.pem"));
+    if (const QString error = makeCertificate(certificate, key); !error.isEmpty())
+        return error;
+    m_config.tlsCertificatePath = certificate;
+    m_config.tlsKeyPath = key;
+    return {};
+}
+
+QString TestServer::makeCertificate(const QString &certificatePath, const QString &keyPath)
+{
     QProcess openssl;
     openssl.start(QStringLiteral("openssl"),
                   {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
                    QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-                   QStringLiteral("-keyout"), key, QStringLiteral("-out"), certificate, QStringLiteral("-days"),
+                   QStringLiteral("-keyout"), keyPath, QStringLiteral("-out"), certificatePath, QStringLiteral("-days"),
                    QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
     if (!openssl.waitForFinished(20000) || openssl.exitStatus() != QProcess::NormalExit || openssl.exitCode() != 0)
         return QStringLiteral("openssl is missing or failed: run scripts/install-deps --test");
-    m_config.tlsCertificatePath = certificate;
-    m_config.tlsKeyPath = key;
     return {};
 }

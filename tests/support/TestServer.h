@@ -32,6 +32,8 @@ public:
     // Makes a self-signed certificate for 127.0.0.1 (with Debian's openssl) and has
     // the next start() serve HTTPS only. Returns an error, or an empty string.
     QString useTls();
+    // Writes such a certificate and its key (PEM): an error, or an empty string.
+    static QString makeCertificate(const QString &certificatePath, const QString &keyPath);
 
 private:
     QTemporaryDir m_dir;
