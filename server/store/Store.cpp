@@ -162,21 +162,15 @@ public:
         // read before another server's commit and its nodes read after would disagree
         // (an etcd token's index older than a member it lists, and etcd then learns
         // that member twice). A read sees one moment, as on SQLite.
-        if (access == Access::Read) {
-            QSqlQuery snapshot(store.m_db); // SET cannot be a prepared statement
-            if (!snapshot.exec(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))) {
-                store.fail(describe(snapshot.lastError()));
-                rollback();
-                return;
-            }
-        }
-        if (access == Access::Exclusive) {
-            QSqlQuery lock(store.m_db); // LOCK cannot be a prepared statement
-            if (!lock.exec(QStringLiteral("LOCK TABLE discovery_ids, nodes IN EXCLUSIVE MODE"))) {
-                store.fail(describe(lock.lastError()));
-                rollback();
-                return;
-            }
+        // SET and LOCK cannot be prepared statements.
+        const QString setUp = access == Access::Read
+            ? QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            : access == Access::Exclusive ? QStringLiteral("LOCK TABLE discovery_ids, nodes IN EXCLUSIVE MODE")
+                                          : QString();
+        if (QSqlQuery first(store.m_db); !setUp.isEmpty() && !first.exec(setUp)) {
+            store.fail(describe(first.lastError()));
+            rollback();
+            return;
         }
         m_mode = Mode::Own;
     }
