@@ -32,7 +32,7 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
                            .arg(HttpLimits().maxConnections), QStringLiteral("count")),
       m_maxNodes(QStringLiteral("max-nodes"),
                  QStringLiteral("Nodes one discovery ID may hold; more are answered 409 (default %1).")
-                     .arg(Store::DefaultMaxNodesPerId), QStringLiteral("count")),
+                     .arg(DiscoveryService::DefaultMaxNodesPerId), QStringLiteral("count")),
       m_adminTokenFile(QStringLiteral("admin-token-file"),
                        QStringLiteral("File with the admin API's bearer token, made on first run (default: the "
                                       "database path plus .admin-token). Needed beyond loopback."),

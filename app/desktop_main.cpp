@@ -95,9 +95,10 @@ int main(int argc, char *argv[])
     }
 
     DialogPrompts prompts;
-    MainWindow window(settings, runConfig, prompts);
-    QObject::connect(&window, &MainWindow::settingsChanged, &window,
+    AppController controller(settings, runConfig);
+    QObject::connect(&controller, &AppController::settingsChanged, &controller,
                      [&storage](const AppSettings &changed) { changed.save(storage); });
+    MainWindow window(controller, prompts);
     // The window comes back where the user left it, with the docks as they were.
     window.restoreGeometry(storage.value(QStringLiteral("window/geometry")).toByteArray());
     window.restoreState(storage.value(QStringLiteral("window/state")).toByteArray());
@@ -107,12 +108,18 @@ int main(int argc, char *argv[])
     });
     std::unique_ptr<WindowBenchmark> benchmarking;
     if (benchmark.scroll || benchmark.watchSeconds > 0)
-        benchmarking = std::make_unique<WindowBenchmark>(window, benchmark, sinceStart);
-    window.show();
+        benchmarking = std::make_unique<WindowBenchmark>(window, controller, benchmark, sinceStart);
     // A failure is shown in the window, with the way to fix it; the program stays.
-    if (!window.startServer())
-        std::fprintf(stderr, "discodesk: %s\n", qPrintable(window.serverError()));
-    if (benchmarking)
-        benchmarking->start();
+    bool firstStart = true;
+    QObject::connect(&controller, &AppController::serverChanged, &controller, [&] {
+        if (controller.server().isStarting())
+            return;
+        if (!controller.serverError().isEmpty())
+            std::fprintf(stderr, "discodesk: %s\n", qPrintable(controller.serverError()));
+        if (std::exchange(firstStart, false) && benchmarking)
+            benchmarking->start();
+    });
+    window.show();
+    controller.startServer();
     return app.exec();
 }

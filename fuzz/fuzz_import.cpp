@@ -1,8 +1,9 @@
 // Import files: parsing and validation, then (for the rare valid one) the merge into
 // a real store, twice, which must change nothing the second time.
 
-#include "core/DiscoveryService.h"
 #include "core/ExchangeFormat.h"
+#include "service/DiscoveryService.h"
+#include "store/Store.h"
 
 #include <QCoreApplication>
 #include <QTemporaryDir>
@@ -22,10 +23,11 @@ Store *store()
         static auto *app = new QCoreApplication(argc, argv);
         static auto *dir = new QTemporaryDir; // in $TMPDIR: scripts/fuzz removes it
         Q_UNUSED(app);
-        auto *opened = new Store;
-        if (!opened->open(dir->filePath(QStringLiteral("fuzz.sqlite"))).isEmpty())
+        QString error;
+        std::unique_ptr<Store> opened = Store::open(dir->filePath(QStringLiteral("fuzz.sqlite")), &error);
+        if (!opened)
             __builtin_trap();
-        return opened;
+        return opened.release();
     }();
     return instance;
 }
@@ -44,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     DiscoveryService service(*store());
     service.importIds(parsed.records);
     const auto again = service.importIds(parsed.records);
-    if (again.ok() && again->idsAdded + again->nodesAdded != 0)
+    if (again.ok() && !again->refused && again->summary.idsAdded + again->summary.nodesAdded != 0)
         __builtin_trap(); // importing the same file twice adds nothing the second time
     return 0;
 }

@@ -1,6 +1,12 @@
 #include "DiscoveryServer.h"
 
 #include "core/AdminToken.h"
+#include "http/AdminApi.h"
+#include "http/EtcdApi.h"
+#include "http/RqliteApi.h"
+#include "service/GroupCommit.h"
+#include "store/DatabaseLocation.h"
+#include "store/PostgresStore.h"
 
 #include <QFile>
 #include <QSslKey>
@@ -13,37 +19,27 @@ QString ServerConfig::defaultDatabasePath()
         + QStringLiteral("/discodesk.sqlite");
 }
 
-DiscoveryServer::DiscoveryServer(QObject *parent)
-    : QObject(parent),
-      m_store(this), // children, so that moveToThread() takes them along
-      m_service(m_store),
-      m_adminApi(m_service),
-      m_etcdApi(m_service, this),
-      m_rqliteApi(m_service),
-      m_http(this),
-      m_commitTimer(this)
+// Built when the server starts, in this order, and gone when it stops.
+struct DiscoveryServer::Running
 {
-    // Order matters: /healthz, /api/v1, /new and /etcd/ first; rqlite's /{id} takes
-    // what is left.
-    m_http.addHandler(&m_adminApi);
-    m_http.addHandler(&m_etcdApi);
-    m_http.addHandler(&m_rqliteApi);
-    connect(&m_store, &Store::changed, &m_etcdApi, &EtcdApi::onStoreChanged);
-    // Direct: the cache forgets a changed ID before the next request is read.
-    connect(&m_store, &Store::changed, this, [this](const StoreChanges &changes) {
-        m_rqliteApi.cache().forget(changes);
-    });
-    connect(&m_http, &HttpServer::requestFinished, this, &DiscoveryServer::requestFinished);
+    Running(std::unique_ptr<Store> opened, int maxNodesPerId)
+        : store(std::move(opened)), service(*store), adminApi(service), etcdApi(service),
+          rqliteApi(service)
+    {
+        service.setMaxNodesPerId(maxNodesPerId);
+    }
 
-    // Group commit: the writes of all the requests read in one pass of the event loop
-    // share one SQLite transaction, committed right after that pass; their replies
-    // wait for it, so a reply never reports a write that a crash could still lose.
-    m_commitTimer.setSingleShot(true);
-    m_commitTimer.setInterval(0);
-    connect(&m_commitTimer, &QTimer::timeout, this, &DiscoveryServer::commitBatch);
-    connect(&m_store, &Store::batchOpened, &m_commitTimer, qOverload<>(&QTimer::start));
-    m_http.setHoldReplies([this] { return m_store.isBatchOpen(); });
-    connect(&m_store, &Store::changed, this, &DiscoveryServer::storeChanged);
+    std::unique_ptr<Store> store;
+    DiscoveryService service;
+    AdminApi adminApi;
+    EtcdApi etcdApi;
+    RqliteApi rqliteApi;
+    GroupCommit commits;
+};
+
+DiscoveryServer::DiscoveryServer(QObject *parent) : QObject(parent), m_http(this)
+{
+    connect(&m_http, &HttpServer::requestFinished, this, &DiscoveryServer::requestFinished);
 }
 
 DiscoveryServer::~DiscoveryServer()
@@ -63,13 +59,16 @@ QString DiscoveryServer::start(const ServerConfig &config)
         if (!tls)
             return error;
     }
-    if (const QString error = m_store.open(path); !error.isEmpty())
+    QString error;
+    std::unique_ptr<Store> store = Store::open(path, &error);
+    if (!store)
         return error;
 
     // Loopback is the user's own machine; anything else needs the admin token.
     // A PostgreSQL database is no file to keep the token beside: it goes in the
     // program's folder, one for every PostgreSQL database used from this account.
-    const QString tokenBeside = m_store.isShared()
+    const bool postgres = DatabaseLocation::parse(path, &error)->kind == DatabaseLocation::Kind::PostgreSql;
+    const QString tokenBeside = postgres
         ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/postgresql")
         : path;
     m_adminTokenPath = config.adminTokenPath.isEmpty() ? AdminToken::defaultPathFor(tokenBeside) : config.adminTokenPath;
@@ -77,21 +76,42 @@ QString DiscoveryServer::start(const ServerConfig &config)
     m_adminToken = token.token;
     const bool loopback = config.bindAddress.isLoopback();
     if (!loopback && m_adminToken.isEmpty()) {
-        m_store.close();
         return QStringLiteral("refusing to listen on %1 without an admin token: %2")
             .arg(config.bindAddress.toString(), token.error);
     }
-    m_adminApi.requireToken(loopback ? QString() : m_adminToken);
-    m_http.setTls(tls);
-    m_etcdApi.setWaitTimeout(config.etcdWaitTimeout);
-    m_http.setLimits(config.limits);
-    m_store.setMaxNodesPerId(config.maxNodesPerId);
+    if (config.pollForChanges) {
+        if (auto *shared = qobject_cast<PostgresStore *>(store.get()))
+            shared->setPollForChanges(true);
+    }
+
+    m_running = std::make_unique<Running>(std::move(store), config.maxNodesPerId);
+    Running &running = *m_running;
+    running.adminApi.requireToken(loopback ? QString() : m_adminToken);
+    running.etcdApi.setWaitTimeout(config.etcdWaitTimeout);
+    // Order matters: /healthz, /api/v1, /new and /etcd/ first; rqlite's /{id} takes
+    // what is left.
+    m_http.setHandlers({&running.adminApi, &running.etcdApi, &running.rqliteApi});
+    Store *opened = running.store.get();
+    connect(opened, &Store::changed, &running.etcdApi, &EtcdApi::onStoreChanged);
+    // Direct: the cache forgets a changed ID before the next request is read.
+    connect(opened, &Store::changed, this, [this](const StoreChanges &changes) {
+        m_running->rqliteApi.cache().forget(changes);
+    });
+    connect(opened, &Store::changed, this, &DiscoveryServer::storeChanged);
     // Group commit and cached replies need this server to make every change. Servers
     // sharing a PostgreSQL database commit each request on its own and always read.
-    m_store.setGroupCommit(!m_store.isShared());
-    m_rqliteApi.cache().setEnabled(!m_store.isShared());
+    if (!opened->othersMayWrite()) {
+        running.commits.setStore(opened);
+        m_http.setGroupCommit(&running.commits);
+        // It may hold records built from the lost writes.
+        connect(&running.commits, &GroupCommit::commitFailed, this, [this] { m_running->rqliteApi.cache().clear(); });
+    }
+    running.rqliteApi.cache().setEnabled(!opened->othersMayWrite());
+
+    m_http.setTls(tls);
+    m_http.setLimits(config.limits);
     if (const QString error = m_http.listen(config.bindAddress, config.port); !error.isEmpty()) {
-        m_store.close();
+        stop();
         return error;
     }
     return {};
@@ -100,32 +120,41 @@ QString DiscoveryServer::start(const ServerConfig &config)
 HttpReply DiscoveryServer::handle(const HttpRequest &request)
 {
     const HttpReply reply = m_http.dispatch(request);
-    if (auto failure = commitOpenBatch())
-        return *failure;
+    if (const auto failure = m_running->commits.commitNow())
+        return HttpReply::unavailable(*failure);
     return reply;
 }
 
-std::optional<HttpReply> DiscoveryServer::commitOpenBatch()
+DiscoveryService &DiscoveryServer::service()
 {
-    m_commitTimer.stop();
-    const auto committed = m_store.commitBatch();
-    if (committed.ok())
-        return std::nullopt;
-    m_rqliteApi.cache().clear(); // it may hold records built from the lost writes
-    return HttpReply::error(503, QStringLiteral("the database is unavailable: %1").arg(committed.error()));
+    Q_ASSERT(m_running);
+    return m_running->service;
 }
 
-void DiscoveryServer::commitBatch()
+GroupCommit &DiscoveryServer::groupCommit()
 {
-    // Held replies go out now, or the failure instead of each.
-    m_http.releaseReplies(commitOpenBatch());
+    Q_ASSERT(m_running);
+    return m_running->commits;
+}
+
+int DiscoveryServer::openEtcdWaits() const
+{
+    return m_running ? m_running->etcdApi.openWaitCount() : 0;
+}
+
+QString DiscoveryServer::databasePath() const
+{
+    return m_running ? m_running->store->name() : QString();
 }
 
 void DiscoveryServer::stop()
 {
-    commitBatch(); // what was answered "later" is saved and answered now
+    if (m_running)
+        m_running->commits.commitNow(); // what waits for the commit is saved and answered now
     m_http.close();
-    m_store.close();
+    m_http.setHandlers({});
+    m_http.setGroupCommit(nullptr);
+    m_running.reset();
 }
 
 std::optional<QSslConfiguration> DiscoveryServer::loadTls(const QString &certificatePath, const QString &keyPath,

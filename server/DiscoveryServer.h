@@ -1,16 +1,16 @@
 #pragma once
 
-#include "core/DiscoveryService.h"
-#include "http/AdminApi.h"
-#include "http/EtcdApi.h"
+#include "core/StoreChange.h"
 #include "http/HttpServer.h"
-#include "http/RqliteApi.h"
-#include "store/Store.h"
+#include "service/DiscoveryService.h"
 
 #include <QHostAddress>
 #include <QObject>
-#include <QTimer>
 #include <QUrl>
+
+#include <memory>
+
+class GroupCommit;
 
 struct ServerConfig
 {
@@ -22,7 +22,10 @@ struct ServerConfig
     // How long an etcd wait is held before an empty 200 tells etcd to ask again.
     std::chrono::milliseconds etcdWaitTimeout{30000};
     HttpLimits limits;
-    int maxNodesPerId = Store::DefaultMaxNodesPerId;
+    int maxNodesPerId = DiscoveryService::DefaultMaxNodesPerId;
+    // PostgreSQL: hear other servers' changes by looking once a second instead of
+    // through LISTEN/NOTIFY (which a pooler such as PgBouncer in transaction mode drops).
+    bool pollForChanges = false;
     QString adminTokenPath;      // empty: beside the database (AdminToken::defaultPathFor)
     QString tlsCertificatePath;  // PEM; with tlsKeyPath, the server speaks only HTTPS
     QString tlsKeyPath;
@@ -49,7 +52,8 @@ public:
     bool isRunning() const { return m_http.isListening(); }
     // The URL to give clients, e.g. http://127.0.0.1:4011
     QUrl url() const;
-    QString databasePath() const { return m_store.path(); }
+    // The file path, or the URL without its password; empty when not running.
+    QString databasePath() const;
     // The admin API's bearer token, needed when listening beyond loopback.
     QString adminToken() const { return m_adminToken; }
     QString adminTokenPath() const { return m_adminTokenPath; }
@@ -58,9 +62,12 @@ public:
     // can be held), its writes committed before it returns: for the fuzzer.
     HttpReply handle(const HttpRequest &request);
 
-    Store &store() { return m_store; }
-    DiscoveryService &service() { return m_service; }
-    const EtcdApi &etcdApi() const { return m_etcdApi; }
+    // While running: the door to the data (ServiceClient runs the window's calls
+    // through it), and the order in which answers may go out.
+    DiscoveryService &service();
+    GroupCommit &groupCommit();
+    // Held etcd waits: for tests and the request log.
+    int openEtcdWaits() const;
 
     // Reads a PEM certificate (chain) and its unencrypted private key.
     static std::optional<QSslConfiguration> loadTls(const QString &certificatePath, const QString &keyPath,
@@ -71,17 +78,10 @@ signals:
     void storeChanged(const StoreChanges &changes);
 
 private:
-    void commitBatch();
-    // Commits the open batch; on failure returns what every reply of the batch becomes.
-    std::optional<HttpReply> commitOpenBatch();
+    struct Running; // the store, the service on it and the APIs on that, while running
 
-    Store m_store;
-    DiscoveryService m_service;
-    AdminApi m_adminApi;
-    EtcdApi m_etcdApi;
-    RqliteApi m_rqliteApi;
+    std::unique_ptr<Running> m_running;
     HttpServer m_http;
     QString m_adminToken;
     QString m_adminTokenPath;
-    QTimer m_commitTimer; // commits the open batch once the event loop has read what came
 };

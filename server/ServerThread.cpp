@@ -10,37 +10,59 @@ ServerThread::~ServerThread()
     stop();
 }
 
-QString ServerThread::start(const ServerConfig &config)
+void ServerThread::start(const ServerConfig &config)
 {
-    stop();
-    m_thread.start();
-    m_server = new DiscoveryServer;
-    m_server->moveToThread(&m_thread);
-    connect(m_server, &DiscoveryServer::requestFinished, this, &ServerThread::requestFinished);
-    connect(m_server, &DiscoveryServer::storeChanged, this, &ServerThread::storeChanged);
-
-    QString error;
-    QMetaObject::invokeMethod(m_server, [&] {
-        error = m_server->start(config);
-        if (error.isEmpty()) {
-            m_url = m_server->url();
-            m_databasePath = m_server->databasePath();
-        }
-    }, Qt::BlockingQueuedConnection);
-    if (!error.isEmpty())
-        stop();
-    return error;
+    if (!m_server) {
+        m_thread.start();
+        m_server = new DiscoveryServer;
+        m_server->moveToThread(&m_thread);
+        connect(m_server, &DiscoveryServer::requestFinished, this, &ServerThread::requestFinished);
+        connect(m_server, &DiscoveryServer::storeChanged, this, &ServerThread::storeChanged);
+    }
+    m_running = false;
+    m_starting = true;
+    const int asked = ++m_startsAsked;
+    DiscoveryServer *server = m_server;
+    QMetaObject::invokeMethod(server, [this, server, config, asked] {
+        const QString error = server->start(config);
+        struct Started
+        {
+            QString error;
+            QUrl url;
+            QString databasePath, adminToken, adminTokenPath;
+        };
+        const Started result{error, server->url(), server->databasePath(), server->adminToken(),
+                             server->adminTokenPath()};
+        // Back on the owner's thread, after every change and request the server
+        // reported before: the state is read from the result, not from the server.
+        QMetaObject::invokeMethod(this, [this, result, asked] {
+            if (asked != m_startsAsked || !m_server)
+                return; // a newer start or a stop overtook this one
+            m_starting = false;
+            m_running = result.error.isEmpty();
+            m_url = m_running ? result.url : QUrl();
+            m_databasePath = m_running ? result.databasePath : QString();
+            m_adminToken = m_running ? result.adminToken : QString();
+            m_adminTokenPath = m_running ? result.adminTokenPath : QString();
+            emit started(result.error);
+        }, Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
 }
 
 void ServerThread::stop()
 {
     if (m_server) {
         // Delete on its own thread: its sockets and database connection live there.
-        QMetaObject::invokeMethod(m_server, [this] { delete m_server; }, Qt::BlockingQueuedConnection);
-        m_server = nullptr;
+        DiscoveryServer *server = std::exchange(m_server, nullptr);
+        QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
     }
     m_thread.quit();
     m_thread.wait();
+    ++m_startsAsked;
+    m_running = false;
+    m_starting = false;
     m_url.clear();
     m_databasePath.clear();
+    m_adminToken.clear();
+    m_adminTokenPath.clear();
 }

@@ -48,17 +48,18 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(QRegularExpression(QStringLiteral("^[0-9a-f]{64}\\n$")).match(QString::fromLatin1(file.readAll())).hasMatch());
         // The same token on the next start.
-        const QString first = m_server->thread().call([](DiscoveryServer &s) { return s.adminToken(); });
+        const QString first = m_server->thread().adminToken();
+        QVERIFY(!first.isEmpty());
         m_server->stop();
         QVERIFY(m_server->start());
-        QCOMPARE(m_server->thread().call([](DiscoveryServer &s) { return s.adminToken(); }), first);
+        QCOMPARE(m_server->thread().adminToken(), first);
     }
 
     void beyondLoopbackTheAdminApiNeedsTheToken()
     {
         m_server->config().bindAddress = QHostAddress(QHostAddress::AnyIPv4);
         QVERIFY(m_server->start());
-        const QByteArray token = m_server->thread().call([](DiscoveryServer &s) { return s.adminToken(); }).toLatin1();
+        const QByteArray token = m_server->thread().adminToken().toLatin1();
         HttpClient client = m_server->client();
         const quint16 port = m_server->port();
 
@@ -110,7 +111,7 @@ private slots:
         m_server->config().port = 0;
         m_server->config().databasePath = m_server->databasePath();
         ServerThread thread;
-        const QString error = thread.start(m_server->config());
+        const QString error = TestServer::startAndWait(thread, m_server->config());
         QVERIFY2(error.startsWith(QStringLiteral("refusing to listen on 0.0.0.0 without an admin token")), qPrintable(error));
         QVERIFY2(error.contains(QStringLiteral("read or written by other users")), qPrintable(error));
         QVERIFY2(error.contains(QStringLiteral("chmod 600")), qPrintable(error));
@@ -126,7 +127,7 @@ private slots:
     {
         m_server->config().bindAddress = QHostAddress(QHostAddress::AnyIPv4);
         QVERIFY(m_server->start());
-        const QByteArray token = m_server->thread().call([](DiscoveryServer &s) { return s.adminToken(); }).toLatin1();
+        const QByteArray token = m_server->thread().adminToken().toLatin1();
         const auto get = [&](const QByteArray &authorization) {
             return m_server->client().raw("GET /api/v1/ids HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + authorization
                                           + "\r\nConnection: close\r\n\r\n").status;

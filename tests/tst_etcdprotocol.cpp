@@ -81,7 +81,7 @@ private:
         const HttpResponse response = client().get("/new?size=" + QByteArray::number(size));
         return QUrl(QString::fromUtf8(response.body)).path().toUtf8();
     }
-    int openWaits() { return m_server->thread().call([](DiscoveryServer &s) { return s.etcdApi().openWaitCount(); }); }
+    int openWaits() { return m_server->onServerThread([](DiscoveryServer &s) { return s.openEtcdWaits(); }); }
 
 private slots:
     void init()

@@ -270,7 +270,7 @@ private slots:
         connection->write("GET " + token + "?wait=true&recursive=true&waitIndex=2 HTTP/1.1\r\nHost: x\r\n\r\n"
                           "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
                           "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
-        QTRY_COMPARE(m_server->thread().call([](DiscoveryServer &s) { return s.etcdApi().openWaitCount(); }), 1);
+        QTRY_COMPARE(m_server->onServerThread([](DiscoveryServer &s) { return s.openEtcdWaits(); }), 1);
         // Nothing may overtake the held reply: no healthz, no 100 Continue.
         QCOMPARE(connection->next(300).status, 0);
         QVERIFY(connection->leftOver().isEmpty());

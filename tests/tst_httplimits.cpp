@@ -64,7 +64,7 @@ class TestHttpLimits : public QObject
 private:
     std::unique_ptr<TestServer> m_server;
 
-    void startWith(const HttpLimits &limits, int maxNodes = Store::DefaultMaxNodesPerId)
+    void startWith(const HttpLimits &limits, int maxNodes = DiscoveryService::DefaultMaxNodesPerId)
     {
         m_server = std::make_unique<TestServer>();
         m_server->config().limits = limits;

@@ -18,10 +18,12 @@
 #include "UserPrompts.h"
 #include "Version.h"
 #include "core/Validation.h"
+#include "store/PostgresStore.h"
 #include "store/Store.h"
 #include "support/HttpClient.h"
 #include "support/TestDatabase.h"
 #include "support/TestPostgres.h"
+#include "support/TestServer.h"
 
 #include <QAction>
 #include <QApplication>
@@ -40,6 +42,7 @@
 #include <QListWidget>
 #include <QRadioButton>
 #include <QSortFilterProxyModel>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
@@ -119,6 +122,12 @@ QStringList nodeAddresses(const NodeTableModel &model)
     return list;
 }
 
+// Waits until the dialog shows the preview of its rules as they are now.
+bool previewShown(const PruneDialog &dialog)
+{
+    return QTest::qWaitFor([&dialog] { return !dialog.isPreviewing(); }, 10000);
+}
+
 QString cell(const QAbstractItemModel &model, int row, int column, int role = Qt::DisplayRole)
 {
     return model.index(row, column).data(role).toString();
@@ -160,6 +169,18 @@ private slots:
 private:
     AppSettings testSettings(const QString &database) const;
     MainWindow *openWindow();
+    // A window on settings, its server started; false (and why, logged) if it did not.
+    bool openWindowWith(const AppSettings &settings);
+    // Waits until the server has started (or failed) and the window shows its IDs.
+    bool waitForServer();
+    ServerThread &server() { return m_app->server(); }
+    // Runs Export... and waits until its file is written (it is written in the background).
+    bool exportNow()
+    {
+        QSignalSpy exported(m_window.get(), &MainWindow::exported);
+        action("exportAction")->trigger();
+        return exported.wait(20000);
+    }
     QString createIdOverHttp();
     // Fills the window's database before it opens: count rqlite IDs, one node each,
     // a second older than the next; the oldest is labelled "needle".
@@ -168,6 +189,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dir;
     ScriptedPrompts m_prompts;
+    std::unique_ptr<AppController> m_app;
     std::unique_ptr<MainWindow> m_window;
 };
 
@@ -181,6 +203,7 @@ void TestMainWindow::init()
 void TestMainWindow::cleanup()
 {
     m_window.reset();
+    m_app.reset();
     m_dir.reset();
 }
 
@@ -195,17 +218,33 @@ AppSettings TestMainWindow::testSettings(const QString &database) const
 
 MainWindow *TestMainWindow::openWindow()
 {
-    const AppSettings settings = testSettings(QStringLiteral("discodesk.sqlite"));
-    m_window = std::make_unique<MainWindow>(settings, settings.serverConfig(), m_prompts);
-    m_window->show();
-    if (!m_window->startServer())
-        qWarning("server did not start: %s", qPrintable(m_window->serverError()));
+    openWindowWith(testSettings(QStringLiteral("discodesk.sqlite")));
     return m_window.get();
+}
+
+bool TestMainWindow::openWindowWith(const AppSettings &settings)
+{
+    m_window.reset();
+    m_app = std::make_unique<AppController>(settings, settings.serverConfig());
+    m_window = std::make_unique<MainWindow>(*m_app, m_prompts);
+    m_window->show();
+    m_app->startServer();
+    return waitForServer();
+}
+
+bool TestMainWindow::waitForServer()
+{
+    const bool settled = QTest::qWaitFor([this] {
+        return !server().isStarting() && !m_window->isReloading();
+    }, 30000);
+    if (!settled || !server().isRunning())
+        qWarning("server did not start: %s", qPrintable(settled ? m_app->serverError() : QStringLiteral("timeout")));
+    return settled && server().isRunning();
 }
 
 QString TestMainWindow::createIdOverHttp()
 {
-    const HttpResponse response = HttpClient(quint16(m_window->server().url().port())).post("/");
+    const HttpResponse response = HttpClient(quint16(server().url().port())).post("/");
     if (response.status != 200)
         return {};
     return response.json().value(QStringLiteral("disco_id")).toString();
@@ -213,8 +252,7 @@ QString TestMainWindow::createIdOverHttp()
 
 void TestMainWindow::fillDatabase(int count)
 {
-    Store store;
-    QCOMPARE(store.open(testSettings(QStringLiteral("discodesk.sqlite")).databasePath), QString());
+    DISCODESK_OPEN_STORE(store, testSettings(QStringLiteral("discodesk.sqlite")).databasePath);
     const Timestamp now = Timestamp::now();
     QList<DiscoveryIdWithNodes> records;
     for (int i = 0; i < count; ++i) {
@@ -230,7 +268,8 @@ void TestMainWindow::fillDatabase(int count)
         record.nodes = {node};
         records << record;
     }
-    QVERIFY(store.importIds(records, now).ok());
+    const auto imported = DiscoveryService(*store).importIds(records);
+    QVERIFY(imported.ok() && !imported->refused);
 }
 
 QAction *TestMainWindow::action(const char *name) const
@@ -241,7 +280,7 @@ QAction *TestMainWindow::action(const char *name) const
 void TestMainWindow::registrationsOverHttpAppearLive()
 {
     MainWindow *window = openWindow();
-    QVERIFY(window->server().isRunning());
+    QVERIFY(server().isRunning());
     QCOMPARE(window->idModel()->rowCount(), 0);
     QCOMPARE(window->countsText(), QStringLiteral("0 IDs \u00B7 0 nodes"));
     auto *emptyHint = window->findChild<QLabel *>(QStringLiteral("emptyHint"));
@@ -262,7 +301,7 @@ void TestMainWindow::registrationsOverHttpAppearLive()
     QVERIFY(window->findChild<QLabel *>(QStringLiteral("nodesTitle"))->text().contains(id));
 
     // Three rqlite nodes register, as rqlited does.
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     const QByteArray path = '/' + id.toUtf8();
     for (const char *address : {"localhost:4001", "localhost:4003", "localhost:4005"})
         QCOMPARE(client.send("POST", path, body(QString::fromLatin1(address)), "application-type/json").status, 200);
@@ -308,16 +347,14 @@ void TestMainWindow::otherServersOnAPostgreSqlDatabaseShowLive()
     AppSettings settings = testSettings(QStringLiteral("unused.sqlite"));
     settings.databasePath = postgres->createDatabase();
     QVERIFY2(!settings.databasePath.isEmpty(), qPrintable(postgres->lastError()));
-    m_window = std::make_unique<MainWindow>(settings, settings.serverConfig(), m_prompts);
-    m_window->show();
-    QVERIFY2(m_window->startServer(), qPrintable(m_window->serverError()));
+    QVERIFY(openWindowWith(settings));
 
     ServerThread other;
     ServerConfig config;
     config.port = 0;
     config.databasePath = settings.databasePath;
     config.adminTokenPath = m_dir->filePath(QStringLiteral("other.admin-token"));
-    QVERIFY2(other.start(config).isEmpty(), "the other server did not start");
+    QCOMPARE(TestServer::startAndWait(other, config), QString());
     HttpClient client(quint16(other.url().port()));
 
     const QByteArray first = client.post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
@@ -326,11 +363,18 @@ void TestMainWindow::otherServersOnAPostgreSqlDatabaseShowLive()
 
     // Without notifications: the window's store looks once a second and reloads.
     // (Generous timeouts: a busy machine may delay a look, and nothing else is waited for.)
-    m_window->server().call([](DiscoveryServer &server) { server.store().setPollForChanges(true); });
+    ServerConfig polling = settings.serverConfig();
+    polling.pollForChanges = true;
+    m_window.reset();
+    m_app = std::make_unique<AppController>(settings, polling);
+    m_window = std::make_unique<MainWindow>(*m_app, m_prompts);
+    m_app->startServer();
+    QVERIFY(waitForServer());
+    QCOMPARE(m_window->idModel()->rowCount(), 1);
     client.post("/");
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->idModel()->rowCount(), 2, 10 * int(Store::PollInterval.count()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->idModel()->rowCount(), 2, 10 * int(PostgresStore::PollInterval.count()));
     QCOMPARE(client.del("/api/v1/ids/" + first).status, 200);
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->idModel()->rowCount(), 1, 10 * int(Store::PollInterval.count()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->idModel()->rowCount(), 1, 10 * int(PostgresStore::PollInterval.count()));
 }
 
 void TestMainWindow::manyIdsLoadAsTheUserScrolls()
@@ -344,7 +388,7 @@ void TestMainWindow::manyIdsLoadAsTheUserScrolls()
 
     // A node registers under the oldest ID, which is not loaded: the counts move on.
     const QString oldest = QStringLiteral("scale-00000");
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     QCOMPARE(client.post('/' + oldest.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
     QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 2501 nodes"));
     QCOMPARE(window->idModel()->rowOf(oldest), -1);
@@ -391,17 +435,17 @@ void TestMainWindow::newIdIsSelectedAndItsCommandsCopied()
     QCOMPARE(created.kind, DiscoveryKind::Rqlite);
     QTRY_COMPARE(window->currentId(), created.id);
     // It exists for real: rqlite's GET answers it.
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     QCOMPARE(client.get('/' + created.id.toUtf8()).status, 200);
 
     action("copyIdAction")->trigger();
     QCOMPARE(QGuiApplication::clipboard()->text(), created.id);
     action("copyUrlAction")->trigger();
-    QCOMPARE(QGuiApplication::clipboard()->text(), window->server().url().toString());
+    QCOMPARE(QGuiApplication::clipboard()->text(), server().url().toString());
     QVERIFY(QGuiApplication::clipboard()->text().startsWith(QStringLiteral("http://127.0.0.1:")));
     action("copyCommandsAction")->trigger();
     const QString commands = QGuiApplication::clipboard()->text();
-    QCOMPARE(commands, rqliteCommands(window->server().url(), created.id));
+    QCOMPARE(commands, rqliteCommands(server().url(), created.id));
     QCOMPARE(commands.count(QStringLiteral("-disco-id %1 ").arg(created.id)), 3);
 
     // Cancelling creates nothing.
@@ -430,9 +474,9 @@ void TestMainWindow::etcdTokenFormsLive()
     // Copy URL gives the token's --discovery URL, and etcd's first request there works.
     action("copyUrlAction")->trigger();
     const QString url = QGuiApplication::clipboard()->text();
-    QCOMPARE(url, window->server().url().toString() + QStringLiteral("/etcd/") + token.id);
+    QCOMPARE(url, server().url().toString() + QStringLiteral("/etcd/") + token.id);
     QVERIFY(url.startsWith(QStringLiteral("http://127.0.0.1:")));
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     const QByteArray directory = QUrl(url).path().toUtf8();
     const HttpResponse size = client.get(directory + "/_config/size?quorum=false&recursive=false&sorted=false");
     QCOMPARE(size.status, 200);
@@ -502,7 +546,7 @@ void TestMainWindow::etcdTokenFormsLive()
     QVERIFY(window->nodeView()->isColumnHidden(NodeTableModel::PeerUrlsColumn));
     QCOMPARE(nodes.headerData(NodeTableModel::AddressColumn, Qt::Horizontal).toString(), QStringLiteral("Address"));
     action("copyUrlAction")->trigger();
-    QCOMPARE(QGuiApplication::clipboard()->text(), window->server().url().toString());
+    QCOMPARE(QGuiApplication::clipboard()->text(), server().url().toString());
     QCOMPARE(action("copyCommandsAction")->text(), QStringLiteral("Copy &rqlite Commands (3 Nodes)"));
 }
 
@@ -543,7 +587,7 @@ void TestMainWindow::deleteIdAsksFirst()
     MainWindow *window = openWindow();
     const QString keep = createIdOverHttp();
     const QString doomed = createIdOverHttp();
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     QCOMPARE(client.post('/' + doomed.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
     QTRY_COMPARE(window->idModel()->rowCount(), 2);
     QTRY_COMPARE(window->idModel()->totalNodes(), 1);
@@ -570,12 +614,12 @@ void TestMainWindow::deleteNode()
 {
     MainWindow *window = openWindow();
     const QString id = createIdOverHttp();
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     for (const char *address : {"localhost:4001", "localhost:4003"})
         QCOMPARE(client.post('/' + id.toUtf8(), body(QString::fromLatin1(address))).status, 200);
     QTRY_COMPARE(window->idModel()->rowCount(), 1);
     window->selectIds({id});
-    QCOMPARE(window->nodeModel()->rowCount(), 2);
+    QTRY_COMPARE(window->nodeModel()->rowCount(), 2);
 
     window->selectNodes({QStringLiteral("localhost:4001")});
     action("deleteNodesAction")->trigger();
@@ -591,7 +635,7 @@ void TestMainWindow::aBigPruneElsewhereLeavesTheWindowRight()
     fillDatabase(2500);
     MainWindow *window = openWindow();
     QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 2500 nodes"));
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     const QString middle = client.get("/api/v1/ids/scale-01250").json().value(QStringLiteral("created_at")).toString();
     const HttpResponse pruned = client.post(
         "/api/v1/prune", QJsonDocument(QJsonObject{{QStringLiteral("created_before"), middle}}).toJson());
@@ -614,7 +658,7 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
     const QString emptyOne = createIdOverHttp();
     const QString emptyTwo = createIdOverHttp();
     const QString inUse = createIdOverHttp();
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     QCOMPARE(client.post('/' + inUse.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
     QTRY_COMPARE(window->idModel()->totalNodes(), 1);
     QCOMPARE(window->idModel()->rowCount(), 3);
@@ -626,7 +670,7 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
     m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
         PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
         auto *noNodes = dialog.findChild<QCheckBox *>(QStringLiteral("noNodesRule"));
-        if (!noNodes || !noNodes->isChecked())
+        if (!noNodes || !noNodes->isChecked() || !previewShown(dialog))
             return std::nullopt;
         previewed = dialog.preview();
         summary = dialog.summary();
@@ -647,13 +691,14 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
     // Exactly what the preview listed is gone.
     QTRY_COMPARE(window->idModel()->rowCount(), 1);
     QCOMPARE(window->idModel()->idAt(0).id, inUse);
-    QCOMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 2 IDs and 0 nodes."));
+    QTRY_COMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 2 IDs and 0 nodes."));
     QCOMPARE(client.get('/' + emptyOne.toUtf8()).status, 404);
     QCOMPARE(client.get('/' + inUse.toUtf8()).status, 200);
 
     // A rule that matches nothing previews nothing and offers no prune.
     m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
         PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
+        previewShown(dialog);
         summary = dialog.summary();
         previewed = dialog.preview();
         return std::nullopt;
@@ -665,12 +710,22 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
     // Nodes not seen for 0 minutes: every node goes, the ID stays, and the nodes
     // table of the shown ID empties.
     window->selectIds({inUse});
-    QCOMPARE(window->nodeModel()->rowCount(), 1);
+    QTRY_COMPARE(window->nodeModel()->rowCount(), 1);
+    int previewsAsked = 0;
     m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
-        PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
+        const PrunePreview counted = [&](const PruneRules &rules, PrunePreviewDone done) {
+            ++previewsAsked;
+            preview(rules, std::move(done));
+        };
+        PruneDialog dialog(counted, TimeZoneChoice::Utc, parent);
+        previewShown(dialog);
+        // The user changes three things in a row: the preview is asked for once,
+        // when the form is still, and Prune waits for it.
         dialog.findChild<QCheckBox *>(QStringLiteral("noNodesRule"))->setChecked(false);
         dialog.findChild<QSpinBox *>(QStringLiteral("notSeenSinceRuleAmount"))->setValue(0);
         dialog.findChild<QCheckBox *>(QStringLiteral("notSeenSinceRule"))->setChecked(true);
+        if (dialog.findChild<QPushButton *>(QStringLiteral("pruneButton"))->isEnabled() || !previewShown(dialog))
+            return std::nullopt;
         previewed = dialog.preview();
         summary = dialog.summary();
         const auto *list = dialog.findChild<QListWidget *>(QStringLiteral("pruneList"));
@@ -679,12 +734,13 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
         return dialog.rules();
     };
     action("pruneAction")->trigger();
+    QCOMPARE(previewsAsked, 2); // when the dialog opened, and once after the three changes
     QCOMPARE(previewed.nodes.size(), 1);
     QCOMPARE(summary, QStringLiteral("Removes 0 IDs (with 0 nodes) and 1 node of other IDs: 1 node in all."));
     QTRY_COMPARE(window->nodeModel()->rowCount(), 0);
     QCOMPARE(window->idModel()->totalNodes(), 0);
     QCOMPARE(window->idModel()->rowCount(), 1);
-    QCOMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 0 IDs and 1 node."));
+    QTRY_COMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 0 IDs and 1 node."));
 }
 
 void TestMainWindow::exportDialogKeepsExtensionInStep()
@@ -713,7 +769,7 @@ void TestMainWindow::exportJsonAndCsv()
     QTRY_COMPARE(window->idModel()->rowCount(), 1);
     const QString first = window->idModel()->idAt(0).id;
     const QString second = createIdOverHttp();
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     QCOMPARE(client.post('/' + first.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
     QCOMPARE(client.post('/' + first.toUtf8(), body(QStringLiteral("localhost:4003"))).status, 200);
     QTRY_COMPARE(window->idModel()->rowCount(), 2);
@@ -721,7 +777,7 @@ void TestMainWindow::exportJsonAndCsv()
     // All IDs as JSON: the export document with both IDs and their nodes.
     const QString jsonPath = m_dir->filePath(QStringLiteral("all.json"));
     m_prompts.exportAnswer = ExportRequest{jsonPath, ExportFormat::Json, false};
-    action("exportAction")->trigger();
+    QVERIFY(exportNow());
     QVERIFY2(m_prompts.errors.isEmpty(), qPrintable(m_prompts.errors.join(u'\n')));
     QFile jsonFile(jsonPath);
     QVERIFY(jsonFile.open(QIODevice::ReadOnly));
@@ -741,7 +797,7 @@ void TestMainWindow::exportJsonAndCsv()
     window->selectIds({first});
     const QString csvPath = m_dir->filePath(QStringLiteral("selected.csv"));
     m_prompts.exportAnswer = ExportRequest{csvPath, ExportFormat::Csv, true};
-    action("exportAction")->trigger();
+    QVERIFY(exportNow());
     QFile csvFile(csvPath);
     QVERIFY(csvFile.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = csvFile.readAll().split('\n');
@@ -758,7 +814,12 @@ void TestMainWindow::importMalformedChangesNothing()
     MainWindow *window = openWindow();
     const QString id = createIdOverHttp();
     QTRY_COMPARE(window->idModel()->rowCount(), 1);
-    const auto before = window->server().call([](DiscoveryServer &server) { return server.store().exportIds({}); });
+    auto exportAll = [this] {
+        return TestServer::onServerThread(server(), [](DiscoveryServer &running) {
+            return std::optional(running.service().exportIds({}));
+        });
+    };
+    const auto before = *exportAll();
     QVERIFY(before.ok());
 
     // Valid JSON, but the second ID's first node has no address.
@@ -791,7 +852,7 @@ void TestMainWindow::importMalformedChangesNothing()
     QTest::qWait(2 * ChangeBatcher::IntervalMs);
     QCOMPARE(window->idModel()->rowCount(), 1);
     QCOMPARE(window->idModel()->idAt(0).id, id);
-    const auto after = window->server().call([](DiscoveryServer &server) { return server.store().exportIds({}); });
+    const auto after = *exportAll();
     QVERIFY(after.ok());
     QCOMPARE(ExchangeFormat::exportDocument(after.value(), Timestamp()),
              ExchangeFormat::exportDocument(before.value(), Timestamp()));
@@ -801,21 +862,21 @@ void TestMainWindow::importValidFileReportsSummary()
 {
     MainWindow *window = openWindow();
     const QString id = createIdOverHttp();
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     QCOMPARE(client.post('/' + id.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
     QTRY_COMPARE(window->idModel()->totalNodes(), 1);
 
     const QString path = m_dir->filePath(QStringLiteral("export.json"));
     m_prompts.exportAnswer = ExportRequest{path, ExportFormat::Json, false};
-    action("exportAction")->trigger();
+    QVERIFY(exportNow());
     window->selectIds({id});
     action("deleteIdsAction")->trigger();
     QTRY_COMPARE(window->idModel()->rowCount(), 0);
 
     m_prompts.importPath = path;
     action("importAction")->trigger();
+    QTRY_COMPARE(m_prompts.infos.size(), 1);
     QVERIFY2(m_prompts.errors.isEmpty(), qPrintable(m_prompts.errors.join(u'\n')));
-    QCOMPARE(m_prompts.infos.size(), 1);
     QVERIFY2(m_prompts.infos.first().contains(QStringLiteral("1 ID added, 0 merged")), qPrintable(m_prompts.infos.first()));
     QVERIFY(m_prompts.infos.first().contains(QStringLiteral("1 node added, 0 merged")));
     QTRY_COMPARE(window->idModel()->rowCount(), 1);
@@ -830,12 +891,9 @@ void TestMainWindow::takenPortIsShownAndFixedInSettings()
     QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
     AppSettings settings = testSettings(QStringLiteral("discodesk.sqlite"));
     settings.port = squatter.serverPort();
-    m_window = std::make_unique<MainWindow>(settings, settings.serverConfig(), m_prompts);
-    m_window->show();
-
-    QVERIFY(!m_window->startServer());
+    QVERIFY(!openWindowWith(settings));
     const QString port = QString::number(squatter.serverPort());
-    QVERIFY2(m_window->serverError().contains(port), qPrintable(m_window->serverError()));
+    QVERIFY2(m_app->serverError().contains(port), qPrintable(m_app->serverError()));
     QVERIFY2(m_window->stateText().contains(QStringLiteral("already in use")), qPrintable(m_window->stateText()));
     auto *banner = m_window->findChild<QWidget *>(QStringLiteral("serverErrorBanner"));
     QVERIFY(banner && banner->isVisible());
@@ -847,11 +905,11 @@ void TestMainWindow::takenPortIsShownAndFixedInSettings()
     settings.port = 0;
     m_prompts.settingsAnswer = settings;
     action("settingsAction")->trigger();
-    QVERIFY2(m_window->server().isRunning(), qPrintable(m_window->serverError()));
+    QVERIFY2(waitForServer(), qPrintable(m_app->serverError()));
     QVERIFY(!banner->isVisible());
     QVERIFY(action("newIdAction")->isEnabled());
     QVERIFY(m_window->stateText().startsWith(QStringLiteral("Listening on http://127.0.0.1:")));
-    QCOMPARE(HttpClient(quint16(m_window->server().url().port())).post("/").status, 200);
+    QCOMPARE(HttpClient(quint16(server().url().port())).post("/").status, 200);
 }
 
 void TestMainWindow::settingsRestartTheServerInPlace()
@@ -861,12 +919,13 @@ void TestMainWindow::settingsRestartTheServerInPlace()
     QTRY_COMPARE(window->idModel()->rowCount(), 1);
 
     QList<AppSettings> saved;
-    connect(window, &MainWindow::settingsChanged, this, [&saved](const AppSettings &s) { saved << s; });
+    connect(m_app.get(), &AppController::settingsChanged, this, [&saved](const AppSettings &s) { saved << s; });
     AppSettings other = testSettings(QStringLiteral("other.sqlite"));
-    window->applySettings(other);
+    m_app->applySettings(other);
+    QVERIFY(waitForServer());
     QCOMPARE(saved.size(), 1);
-    QVERIFY(window->server().isRunning());
-    QCOMPARE(window->server().databasePath(), m_dir->filePath(QStringLiteral("other.sqlite")));
+    QVERIFY(server().isRunning());
+    QCOMPARE(server().databasePath(), m_dir->filePath(QStringLiteral("other.sqlite")));
     QCOMPARE(window->idModel()->rowCount(), 0); // the other database is empty
 
     const QString second = createIdOverHttp();
@@ -874,27 +933,29 @@ void TestMainWindow::settingsRestartTheServerInPlace()
     QCOMPARE(window->idModel()->idAt(0).id, second);
 
     // Back to the first database: its ID is there again.
-    window->applySettings(testSettings(QStringLiteral("discodesk.sqlite")));
+    m_app->applySettings(testSettings(QStringLiteral("discodesk.sqlite")));
+    QVERIFY(waitForServer());
     QCOMPARE(window->idModel()->rowCount(), 1);
     QCOMPARE(window->idModel()->idAt(0).id, first);
 
     // A display-only change does not restart: the URL stays.
-    const QUrl url = window->server().url();
+    const QUrl url = server().url();
     AppSettings local = testSettings(QStringLiteral("discodesk.sqlite"));
     local.timeZone = TimeZoneChoice::Local;
-    window->applySettings(local);
-    QCOMPARE(window->server().url(), url);
+    m_app->applySettings(local);
+    QVERIFY(!server().isStarting());
+    QCOMPARE(server().url(), url);
     QVERIFY(window->idModel()->index(0, IdTableModel::CreatedColumn).data(Qt::ToolTipRole).toString()
                 .endsWith(QStringLiteral("local time")));
 }
 
 void TestMainWindow::aboutShowsVersionDatabaseAndUrl()
 {
-    MainWindow *window = openWindow();
+    QVERIFY(openWindow());
     action("aboutAction")->trigger();
     QVERIFY(m_prompts.about.contains(QStringLiteral(DISCODESK_VERSION)));
     QVERIFY(m_prompts.about.contains(QString::fromLatin1(qVersion())));
-    QVERIFY(m_prompts.about.contains(window->server().url().toString()));
+    QVERIFY(m_prompts.about.contains(server().url().toString()));
     QVERIFY(m_prompts.about.contains(m_dir->filePath(QStringLiteral("discodesk.sqlite")).toHtmlEscaped()));
 }
 
@@ -904,7 +965,7 @@ void TestMainWindow::shortcutsAndContextMenus()
     QApplication::setActiveWindow(window);
     QVERIFY(QTest::qWaitForWindowActive(window));
     const QString id = createIdOverHttp();
-    HttpClient client(quint16(window->server().url().port()));
+    HttpClient client(quint16(server().url().port()));
     QCOMPARE(client.post('/' + id.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
     QTRY_COMPARE(window->idModel()->totalNodes(), 1);
     window->selectIds({id});
@@ -966,10 +1027,9 @@ void TestMainWindow::settingsDialogReadsTheForm()
 
 void TestMainWindow::settingsShowTheAdminToken()
 {
-    MainWindow *window = openWindow();
-    const auto [token, path] = window->server().call([](DiscoveryServer &server) {
-        return std::pair(server.adminToken(), server.adminTokenPath());
-    });
+    QVERIFY(openWindow());
+    const QString token = server().adminToken();
+    const QString path = server().adminTokenPath();
     QVERIFY(!token.isEmpty());
     QVERIFY(QFile::exists(path));
 

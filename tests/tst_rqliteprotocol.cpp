@@ -3,6 +3,8 @@
 
 #include "support/TestServer.h"
 
+#include "http/RqliteApi.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -245,10 +247,10 @@ private slots:
         client().post("/" + id, R"({"addr":"localhost:4001"})");
         client().post("/" + id, R"({"addr":"localhost:4002"})");
         QCOMPARE(nodesOf(client().get("/" + id)).size(), 2);
-        const auto removed = m_server->thread().call([&](DiscoveryServer &server) {
-            return server.service().removeNode(QString::fromLatin1(id), QStringLiteral("localhost:4001")).value();
+        const auto removed = m_server->onServerThread([&](DiscoveryServer &server) {
+            return server.service().removeNode(QString::fromLatin1(id), QStringLiteral("localhost:4001"))->change;
         });
-        QCOMPARE(removed, Store::NodeChange::Removed);
+        QCOMPARE(removed, DiscoveryService::NodeChange::Removed);
         QCOMPARE(nodesOf(client().get("/" + id)), QStringList{QStringLiteral("localhost:4002")});
         QCOMPARE(client().del("/api/v1/ids/" + id).status, 200);
         QCOMPARE(client().get("/" + id).status, 404);

@@ -2,9 +2,10 @@
 // that are not DiscoDesk's or are damaged (untouched), upgrading an old file, and
 // group commit, which only a store that owns its database uses.
 
-#include "core/DiscoveryService.h"
+#include "service/DiscoveryService.h"
 #include "store/Schema.h"
 #include "store/Store.h"
+#include "support/TestDatabase.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -15,6 +16,8 @@
 #include <QTest>
 
 namespace {
+
+using NodeChange = DiscoveryService::NodeChange;
 
 QByteArray fileHash(const QString &path)
 {
@@ -86,18 +89,16 @@ private slots:
 
     void createsDatabaseAndFolder()
     {
-        Store store;
         const QString nested = m_dir.filePath(QStringLiteral("a/b/discodesk.sqlite"));
-        QCOMPARE(store.open(nested), QString());
+        DISCODESK_OPEN_STORE(store, nested);
         QVERIFY(QFile::exists(nested));
-        QVERIFY(store.ping().ok());
+        QVERIFY(store->ping().ok());
     }
 
     void usesWalMode()
     {
-        Store store;
-        QCOMPARE(store.open(path()), QString());
-        store.close();
+        DISCODESK_OPEN_STORE(store, path());
+        store.reset();
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("wal"));
         db.setDatabaseName(path());
         QVERIFY(db.open());
@@ -118,10 +119,10 @@ private slots:
                         QStringLiteral("CREATE TABLE discovery_ids (whatever TEXT)")});
         const QByteArray before = fileHash(path());
 
-        Store store;
-        const QString error = store.open(path());
+        QString error;
+        const std::unique_ptr<Store> store = Store::open(path(), &error);
         QVERIFY2(error.contains(QStringLiteral("newer than this DiscoDesk knows")), qPrintable(error));
-        QVERIFY(!store.isOpen());
+        QVERIFY(!store);
         QCOMPARE(fileHash(path()), before);
         QVERIFY(!QFile::exists(path() + QStringLiteral("-wal")));
     }
@@ -130,8 +131,8 @@ private slots:
     {
         execOn(path(), {QStringLiteral("CREATE TABLE photos (id INTEGER)")});
         const QByteArray before = fileHash(path());
-        Store store;
-        const QString error = store.open(path());
+        QString error;
+        const std::unique_ptr<Store> store = Store::open(path(), &error);
         QVERIFY2(error.contains(QStringLiteral("another program")), qPrintable(error));
         QCOMPARE(fileHash(path()), before);
     }
@@ -143,8 +144,8 @@ private slots:
         file.write(QByteArray("this is not a database, it is a shopping list\n").repeated(100));
         file.close();
         const QByteArray before = fileHash(path());
-        Store store;
-        const QString error = store.open(path());
+        QString error;
+        const std::unique_ptr<Store> store = Store::open(path(), &error);
         QVERIFY2(!error.isEmpty(), "a text file must be refused");
         QVERIFY2(error.contains(path()), qPrintable(error));
         QCOMPARE(fileHash(path()), before);
@@ -166,15 +167,14 @@ private slots:
             QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered, last_seen, registrations, registered_by)"
                            " VALUES ('old-id', 'localhost:4001', 1500000, 2000000, 3, '127.0.0.1')"),
         });
-        Store store;
-        QCOMPARE(store.open(path()), QString());
-        const auto record = store.findIdWithNodes(QStringLiteral("old-id")).value();
+        DISCODESK_OPEN_STORE(store, path());
+        const auto record = store->findIdWithNodes(QStringLiteral("old-id")).value();
         QVERIFY(record);
         QCOMPARE(record->id.label, QStringLiteral("from 0.1"));
         QCOMPARE(record->nodes.size(), 1);
         QCOMPARE(record->nodes.first().registrations, 3);
         QCOMPARE(record->nodes.first().etcdIndex, 0);
-        store.close();
+        store.reset();
 
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
         db.setDatabaseName(path());
@@ -196,9 +196,8 @@ private slots:
     void refusesADamagedDatabaseAndLeavesItUntouched()
     {
         {
-            Store store;
-            QCOMPARE(store.open(path()), QString());
-            DiscoveryService service(store);
+            DISCODESK_OPEN_STORE(store, path());
+            DiscoveryService service(*store);
             for (int i = 0; i < 50; ++i) {
                 const QString id = service.createId(DiscoveryKind::Rqlite, QStringLiteral("cluster %1").arg(i))->id;
                 for (int n = 0; n < 3; ++n)
@@ -213,34 +212,33 @@ private slots:
         file.close();
         const QByteArray before = fileHash(path());
 
-        Store store;
-        const QString error = store.open(path());
+        QString error;
+        const std::unique_ptr<Store> store = Store::open(path(), &error);
         QVERIFY2(error.contains(QStringLiteral("is damaged")), qPrintable(error));
-        QVERIFY(!store.isOpen());
+        QVERIFY(!store);
         QCOMPARE(fileHash(path()), before);
     }
 
     void groupCommitSavesAndReportsOnlyAtCommit()
     {
-        Store store;
-        QCOMPARE(store.open(path()), QString());
-        DiscoveryService service(store);
+        DISCODESK_OPEN_STORE(store, path());
+        DiscoveryService service(*store);
         const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
-        store.setGroupCommit(true);
-        QSignalSpy opened(&store, &Store::batchOpened);
-        QSignalSpy changed(&store, &Store::changed);
+        store->setGroupCommit(true);
+        QSignalSpy opened(store.get(), &Store::batchOpened);
+        QSignalSpy changed(store.get(), &Store::changed);
 
-        QCOMPARE(store.registerNode(id, QStringLiteral("a:1"), {}, at(10)).value(), Store::NodeChange::Added);
-        QCOMPARE(store.registerNode(id, QStringLiteral("b:1"), {}, at(11)).value(), Store::NodeChange::Added);
+        QCOMPARE(service.registerNode(id, QStringLiteral("a:1"), {})->change, NodeChange::Added);
+        QCOMPARE(service.registerNode(id, QStringLiteral("b:1"), {})->change, NodeChange::Added);
         QCOMPARE(opened.size(), 1);
-        QVERIFY(store.isBatchOpen());
+        QVERIFY(store->isBatchOpen());
         // The store itself reads its own writes; nobody else sees or hears of them yet.
-        QCOMPARE(store.findId(id).value()->nodeCount, 2);
+        QCOMPARE(store->findId(id).value()->nodeCount, 2);
         QCOMPARE(changed.size(), 0);
         QCOMPARE(nodeCountSeenByAnotherConnection(id), 0);
 
-        QVERIFY(store.commitBatch().ok());
-        QVERIFY(!store.isBatchOpen());
+        QVERIFY(store->commitBatch().ok());
+        QVERIFY(!store->isBatchOpen());
         QCOMPARE(nodeCountSeenByAnotherConnection(id), 2);
         QCOMPARE(changed.size(), 1); // one notice for the whole batch, in order
         const StoreChanges changes = changed.at(0).at(0).value<StoreChanges>();
@@ -251,25 +249,27 @@ private slots:
 
     void groupCommitRollsBackOnlyTheWriteThatFailed()
     {
-        Store store;
-        QCOMPARE(store.open(path()), QString());
-        DiscoveryService service(store);
+        DISCODESK_OPEN_STORE(store, path());
+        DiscoveryService service(*store);
         const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
-        store.setMaxNodesPerId(1);
-        store.setGroupCommit(true);
-        QSignalSpy changed(&store, &Store::changed);
+        service.setMaxNodesPerId(1);
+        store->setGroupCommit(true);
+        QSignalSpy changed(store.get(), &Store::changed);
 
-        QCOMPARE(store.registerNode(id, QStringLiteral("a:1"), {}, at(10)).value(), Store::NodeChange::Added);
-        QCOMPARE(store.registerNode(id, QStringLiteral("b:1"), {}, at(11)).value(), Store::NodeChange::Full);
-        // A write that fails in the database (an ID that exists already) fails alone.
-        DiscoveryId duplicate;
-        duplicate.id = id;
-        duplicate.createdAt = at(12);
-        QVERIFY(!store.createId(duplicate).ok());
-        QVERIFY(store.isBatchOpen());
-        QCOMPARE(store.removeNode(id, QStringLiteral("zz:1"), at(13)).value(), Store::NodeChange::Absent);
+        QCOMPARE(service.registerNode(id, QStringLiteral("a:1"), {})->change, NodeChange::Added);
+        QCOMPARE(service.registerNode(id, QStringLiteral("b:1"), {})->change, NodeChange::Full);
+        {
+            // A write that fails in the database (an ID that exists already) fails alone.
+            Store::Transaction write(*store, Store::Access::Write);
+            DiscoveryId duplicate;
+            duplicate.id = id;
+            duplicate.createdAt = at(12);
+            QVERIFY(!store->insertId(duplicate).ok());
+        }
+        QVERIFY(store->isBatchOpen());
+        QCOMPARE(service.removeNode(id, QStringLiteral("zz:1"))->change, NodeChange::Absent);
 
-        QVERIFY(store.commitBatch().ok());
+        QVERIFY(store->commitBatch().ok());
         QCOMPARE(nodeCountSeenByAnotherConnection(id), 1);
         QCOMPARE(changed.size(), 1);
         QCOMPARE(changed.at(0).at(0).value<StoreChanges>().at(0).node.address, QStringLiteral("a:1"));

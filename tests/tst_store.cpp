@@ -1,8 +1,8 @@
-// The store on a real database, SQLite or PostgreSQL (TestDatabase; CTest runs this
-// suite on both): rules of registration, change notifications, prune, export and
-// import. What only a SQLite file has is in tst_sqlitefile.
+// DiscoveryService on a store on a real database, SQLite or PostgreSQL (TestDatabase;
+// CTest runs this suite on both): the rules of registration, change notifications,
+// prune, export and import. What only a SQLite file has is in tst_sqlitefile.
 
-#include "core/DiscoveryService.h"
+#include "service/DiscoveryService.h"
 #include "core/ExchangeFormat.h"
 #include "store/ChangeMessage.h"
 #include "store/Store.h"
@@ -30,6 +30,51 @@ QStringList addresses(const DiscoveryIdWithNodes &record)
         list << node.address;
     return list;
 }
+
+using NodeChange = DiscoveryService::NodeChange;
+
+// The service on a store, at times the test sets.
+class Clocked
+{
+public:
+    explicit Clocked(Store &store) : service(store, [this] { return now; }) {}
+
+    Timestamp now = Timestamp::now();
+    DiscoveryService service;
+
+    StoreResult<DiscoveryService::NodeWrite> registerAt(qint64 seconds, const QString &id, const QString &address,
+                                                        const QString &registeredBy)
+    {
+        now = at(seconds);
+        return service.registerNode(id, address, registeredBy);
+    }
+    StoreResult<DiscoveryService::NodeWrite> removeAt(qint64 seconds, const QString &id, const QString &address)
+    {
+        now = at(seconds);
+        return service.removeNode(id, address);
+    }
+    StoreResult<PruneResult> pruneAt(qint64 seconds, const PruneRules &rules, bool dryRun)
+    {
+        now = at(seconds);
+        return dryRun ? service.previewPrune(rules) : service.prune(rules);
+    }
+    // An import the rules refuse is a failure here, with where and why.
+    StoreResult<ImportSummary> importAt(Timestamp time, const QList<DiscoveryIdWithNodes> &records)
+    {
+        now = time;
+        const auto imported = service.importIds(records);
+        if (!imported.ok() || imported->refused)
+            return StoreResult<ImportSummary>::failure(imported.ok() ? imported->refused->toString() : imported.error());
+        return imported->summary;
+    }
+    // An ID as given (its name and times), without nodes: as an import brings it.
+    bool insert(const DiscoveryId &id)
+    {
+        DiscoveryIdWithNodes record{id, {}};
+        record.id.lastActivity = std::max(id.lastActivity, id.createdAt);
+        return importAt(now, {record}).ok();
+    }
+};
 
 } // namespace
 
@@ -63,9 +108,9 @@ private slots:
 
     void etcdMembersGetStrictlyIncreasingIndexes()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
-        DiscoveryService service(store);
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        DiscoveryService &service = clocked.service;
         const auto token = service.createId(DiscoveryKind::Etcd, {}, 3);
         QVERIFY(token.ok());
         QVERIFY(QRegularExpression(QStringLiteral("^[0-9a-f]{32}$")).match(token->id).hasMatch());
@@ -76,15 +121,15 @@ private slots:
         QCOMPARE(first->member.etcdIndex, 2);
         QCOMPARE(second->member.etcdIndex, 3);
         // Removing a member never lets its index be reused.
-        QCOMPARE(service.removeNode(token->id, QStringLiteral("bb")).value(), Store::NodeChange::Removed);
+        QCOMPARE(service.removeNode(token->id, QStringLiteral("bb"))->change, NodeChange::Removed);
         const auto third = service.createEtcdMember(token->id, QStringLiteral("cc"), QStringLiteral("m3=http://c:1"), {});
         QCOMPARE(third->member.etcdIndex, 4);
         const auto again = service.createEtcdMember(token->id, QStringLiteral("aa"), QStringLiteral("m1=http://a:1"), {});
-        QCOMPARE(again->outcome, Store::EtcdMemberCreation::Outcome::Exists);
+        QCOMPARE(again->outcome, DiscoveryService::EtcdMemberCreation::Outcome::Exists);
         QCOMPARE(again->tokenIndex, 4);
         const auto rqlite = service.createId(DiscoveryKind::Rqlite, {});
         QCOMPARE(service.createEtcdMember(rqlite->id, QStringLiteral("aa"), QStringLiteral("x"), {})->outcome,
-                 Store::EtcdMemberCreation::Outcome::UnknownToken);
+                 DiscoveryService::EtcdMemberCreation::Outcome::UnknownToken);
 
         const EtcdMemberValue value = EtcdMemberValue::parse(QStringLiteral("m1=http://10.0.0.1:2380,m1=http://[::1]:2380"));
         QCOMPARE(value.name, QStringLiteral("m1"));
@@ -93,38 +138,38 @@ private slots:
 
     void createsAndFindsIds()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
-        DiscoveryService service(store);
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        DiscoveryService &service = clocked.service;
         const auto created = service.createId(DiscoveryKind::Rqlite, QStringLiteral("demo cluster"));
         QVERIFY(created.ok());
         // UUID v4: version nibble 4, variant 8-b.
         QVERIFY2(QRegularExpression(QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"))
                      .match(created->id).hasMatch(), qPrintable(created->id));
-        const auto found = store.findId(created->id);
+        const auto found = store->findId(created->id);
         QVERIFY(found.ok() && found.value());
         QCOMPARE(found.value()->label, QStringLiteral("demo cluster"));
         QCOMPARE(found.value()->createdAt, created->createdAt);
         QCOMPARE(found.value()->kind, DiscoveryKind::Rqlite);
-        QVERIFY(!store.findId(QStringLiteral("no-such-id")).value().has_value());
+        QVERIFY(!store->findId(QStringLiteral("no-such-id")).value().has_value());
         QVERIFY(service.createId(DiscoveryKind::Rqlite, {})->id != created->id);
     }
 
     void registrationIsIdempotentAndOrdered()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
-        DiscoveryService service(store);
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        DiscoveryService &service = clocked.service;
         const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
 
-        QCOMPARE(store.registerNode(id, QStringLiteral("localhost:4005"), QStringLiteral("10.0.0.5"), at(100)).value(),
-                 Store::NodeChange::Added);
-        QCOMPARE(store.registerNode(id, QStringLiteral("localhost:4001"), QStringLiteral("10.0.0.1"), at(101)).value(),
-                 Store::NodeChange::Added);
-        QCOMPARE(store.registerNode(id, QStringLiteral("localhost:4005"), QStringLiteral("10.0.0.9"), at(150)).value(),
-                 Store::NodeChange::Updated);
+        QCOMPARE(clocked.registerAt(100, id, QStringLiteral("localhost:4005"), QStringLiteral("10.0.0.5"))->change,
+                 NodeChange::Added);
+        QCOMPARE(clocked.registerAt(101, id, QStringLiteral("localhost:4001"), QStringLiteral("10.0.0.1"))->change,
+                 NodeChange::Added);
+        QCOMPARE(clocked.registerAt(150, id, QStringLiteral("localhost:4005"), QStringLiteral("10.0.0.9"))->change,
+                 NodeChange::Updated);
 
-        const auto record = store.findIdWithNodes(id).value();
+        const auto record = store->findIdWithNodes(id).value();
         QVERIFY(record);
         QCOMPARE(addresses(*record), (QStringList{QStringLiteral("localhost:4005"), QStringLiteral("localhost:4001")}));
         const Node &again = record->nodes.at(0);
@@ -135,38 +180,38 @@ private slots:
         QCOMPARE(record->id.nodeCount, 2);
         QCOMPARE(record->id.lastActivity, at(150));
 
-        QCOMPARE(store.registerNode(QStringLiteral("unknown"), QStringLiteral("x:1"), {}, at(1)).value(),
-                 Store::NodeChange::UnknownId);
+        QCOMPARE(clocked.registerAt(1, QStringLiteral("unknown"), QStringLiteral("x:1"), {})->change,
+                 NodeChange::UnknownId);
     }
 
     void removalIsIdempotent()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
-        const QString id = DiscoveryService(store).createId(DiscoveryKind::Rqlite, {})->id;
-        store.registerNode(id, QStringLiteral("a:1"), {}, at(1));
-        QCOMPARE(store.removeNode(id, QStringLiteral("a:1"), at(2)).value(), Store::NodeChange::Removed);
-        QCOMPARE(store.removeNode(id, QStringLiteral("a:1"), at(3)).value(), Store::NodeChange::Absent);
-        QCOMPARE(store.removeNode(QStringLiteral("nope"), QStringLiteral("a:1"), at(3)).value(),
-                 Store::NodeChange::UnknownId);
-        QCOMPARE(store.findId(id).value()->nodeCount, 0);
-        QCOMPARE(store.findId(id).value()->lastActivity, at(2));
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        const QString id = Clocked(*store).service.createId(DiscoveryKind::Rqlite, {})->id;
+        clocked.registerAt(1, id, QStringLiteral("a:1"), {});
+        QCOMPARE(clocked.removeAt(2, id, QStringLiteral("a:1"))->change, NodeChange::Removed);
+        QCOMPARE(clocked.removeAt(3, id, QStringLiteral("a:1"))->change, NodeChange::Absent);
+        QCOMPARE(clocked.removeAt(3, QStringLiteral("nope"), QStringLiteral("a:1"))->change,
+                 NodeChange::UnknownId);
+        QCOMPARE(store->findId(id).value()->nodeCount, 0);
+        QCOMPARE(store->findId(id).value()->lastActivity, at(2));
     }
 
     void notifiesWhatChanged()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
-        QSignalSpy spy(&store, &Store::changed);
-        DiscoveryService service(store);
+        DISCODESK_OPEN_STORE(store, location());
+        QSignalSpy spy(store.get(), &Store::changed);
+        Clocked clocked(*store);
+        DiscoveryService &service = clocked.service;
         const QString id = service.createId(DiscoveryKind::Rqlite, QStringLiteral("l"))->id;
-        store.registerNode(id, QStringLiteral("a:1"), QStringLiteral("127.0.0.1"), at(10));
-        store.registerNode(id, QStringLiteral("a:1"), QStringLiteral("127.0.0.1"), at(11));
-        store.removeNode(id, QStringLiteral("a:1"), at(12));
-        store.removeNode(id, QStringLiteral("a:1"), at(13)); // nothing changed: no signal
-        store.setLabel(id, QStringLiteral("renamed"));
-        store.deleteId(id);
-        store.deleteId(id); // nothing changed: no signal
+        clocked.registerAt(10, id, QStringLiteral("a:1"), QStringLiteral("127.0.0.1"));
+        clocked.registerAt(11, id, QStringLiteral("a:1"), QStringLiteral("127.0.0.1"));
+        clocked.removeAt(12, id, QStringLiteral("a:1"));
+        clocked.removeAt(13, id, QStringLiteral("a:1")); // nothing changed: no signal
+        clocked.service.setLabel(id, QStringLiteral("renamed"));
+        clocked.service.deleteId(id);
+        clocked.service.deleteId(id); // nothing changed: no signal
 
         QCOMPARE(spy.size(), 6);
         auto change = [&](int i) { return spy.at(i).at(0).value<StoreChanges>().at(0); };
@@ -187,25 +232,24 @@ private slots:
 
     void registrationReadsTheRecordItLeaves()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
-        DiscoveryService service(store);
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        DiscoveryService &service = clocked.service;
         const auto created = service.createId(DiscoveryKind::Rqlite, {});
-        RqliteRecord record;
-        QCOMPARE(store.registerNode(created->id, QStringLiteral("a:1"), {}, at(5), &record).value(),
-                 Store::NodeChange::Added);
-        QCOMPARE(store.registerNode(created->id, QStringLiteral("b:2"), {}, at(6), &record).value(),
-                 Store::NodeChange::Added);
+        QCOMPARE(clocked.registerAt(5, created->id, QStringLiteral("a:1"), {})->change, NodeChange::Added);
+        const auto second = clocked.registerAt(6, created->id, QStringLiteral("b:2"), {});
+        QCOMPARE(second->change, NodeChange::Added);
+        const RqliteRecord &record = second->record;
         QCOMPARE(record.id, created->id);
         QCOMPARE(record.createdAt, created->createdAt);
         QCOMPARE(record.addresses, (QStringList{QStringLiteral("a:1"), QStringLiteral("b:2")}));
-        QCOMPARE(store.findRqliteRecord(created->id).value()->addresses, record.addresses);
+        QCOMPARE(clocked.service.findRqliteRecord(created->id).value()->addresses, record.addresses);
 
         // An etcd token is not an rqlite ID: rqlite cannot register into it or read it.
         const QString token = service.createId(DiscoveryKind::Etcd, {}, 3)->id;
-        QCOMPARE(store.registerNode(token, QStringLiteral("a:1"), {}, at(7)).value(), Store::NodeChange::UnknownId);
-        QVERIFY(!store.findRqliteRecord(token).value());
-        QCOMPARE(store.findId(token).value()->nodeCount, 0);
+        QCOMPARE(clocked.registerAt(7, token, QStringLiteral("a:1"), {})->change, NodeChange::UnknownId);
+        QVERIFY(!clocked.service.findRqliteRecord(token).value());
+        QCOMPARE(store->findId(token).value()->nodeCount, 0);
     }
 
     void changesTravelBetweenServersIntact()
@@ -251,14 +295,13 @@ private slots:
     {
         QString id;
         {
-            Store store;
-            QCOMPARE(store.open(location()), QString());
-            id = DiscoveryService(store).createId(DiscoveryKind::Rqlite, QStringLiteral("kept"))->id;
-            store.registerNode(id, QStringLiteral("a:1"), QStringLiteral("127.0.0.1"), at(5));
+            DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+            id = Clocked(*store).service.createId(DiscoveryKind::Rqlite, QStringLiteral("kept"))->id;
+            clocked.registerAt(5, id, QStringLiteral("a:1"), QStringLiteral("127.0.0.1"));
         }
-        Store store;
-        QCOMPARE(store.open(location()), QString());
-        const auto record = store.findIdWithNodes(id).value();
+        DISCODESK_OPEN_STORE(store, location());
+        const auto record = store->findIdWithNodes(id).value();
         QVERIFY(record);
         QCOMPARE(record->id.label, QStringLiteral("kept"));
         QCOMPARE(addresses(*record), QStringList{QStringLiteral("a:1")});
@@ -266,40 +309,40 @@ private slots:
 
     void listsPagesAndFilters()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
         for (int i = 0; i < 25; ++i) {
             DiscoveryId record;
             record.id = QStringLiteral("id-%1").arg(i, 2, 10, QLatin1Char('0'));
             record.createdAt = at(1000 + i);
             record.label = i % 5 == 0 ? QStringLiteral("Team_A 100%") : QStringLiteral("other");
-            QVERIFY(store.createId(record).ok());
+            QVERIFY(clocked.insert(record));
         }
-        store.registerNode(QStringLiteral("id-03"), QStringLiteral("a:1"), {}, at(5000));
+        clocked.registerAt(5000, QStringLiteral("id-03"), QStringLiteral("a:1"), {});
 
         IdListQuery query;
         query.limit = 10;
-        auto page = store.listIds(query);
+        auto page = store->listIds(query);
         QCOMPARE(page->total, 25);
         QCOMPARE(page->ids.size(), 10);
         QCOMPARE(page->ids.first().id, QStringLiteral("id-24")); // newest first
         query.offset = 20;
-        page = store.listIds(query);
+        page = store->listIds(query);
         QCOMPARE(page->ids.size(), 5);
         QCOMPARE(page->ids.last().id, QStringLiteral("id-00"));
 
         query = {};
         query.filter = QStringLiteral("team_a 100%"); // case-insensitive, % is literal
-        page = store.listIds(query);
+        page = store->listIds(query);
         QCOMPARE(page->total, 5);
         query.filter = QStringLiteral("_");
-        QCOMPARE(store.listIds(query)->total, 5); // only labels with "_", not every ID's "-"
+        QCOMPARE(store->listIds(query)->total, 5); // only labels with "_", not every ID's "-"
         query.filter = QStringLiteral("id-1");
-        QCOMPARE(store.listIds(query)->total, 10);
+        QCOMPARE(store->listIds(query)->total, 10);
 
         query = {};
         query.sort = IdListQuery::Sort::RecentActivityFirst;
-        page = store.listIds(query);
+        page = store->listIds(query);
         QCOMPARE(page->ids.first().id, QStringLiteral("id-03"));
         QCOMPARE(page->ids.first().nodeCount, 1);
     }
@@ -308,14 +351,14 @@ private slots:
     {
         // Keyset paging, as the window reads deep pages: ten IDs, three at a time
         // sharing a creation time, so a page can end inside such a group.
-        Store store;
-        QCOMPARE(store.open(location()), QString());
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
         for (int i = 9; i >= 0; --i) {
             DiscoveryId record;
             record.id = QStringLiteral("id-%1").arg(i);
             record.createdAt = at(1000 + i / 3);
             record.label = i % 2 ? QStringLiteral("odd") : QString();
-            QVERIFY(store.createId(record).ok());
+            QVERIFY(clocked.insert(record));
         }
         // Newest first, then by ID.
         const QStringList newestFirst = {"id-9", "id-6", "id-7", "id-8", "id-3", "id-4", "id-5", "id-0", "id-1", "id-2"};
@@ -323,7 +366,7 @@ private slots:
         auto readAll = [&](IdListQuery query) {
             QStringList ids;
             for (int pages = 0; pages < 20; ++pages) {
-                const auto page = store.listIds(query);
+                const auto page = store->listIds(query);
                 if (!page.ok())
                     return QStringList{page.error()};
                 for (const DiscoveryId &id : page->ids)
@@ -345,10 +388,10 @@ private slots:
         query.limit = 2;
         query.filter = QStringLiteral("ODD");
         QCOMPARE(readAll(query), QStringList({"id-9", "id-7", "id-3", "id-5", "id-1"}));
-        QVERIFY(store.deleteId(QStringLiteral("id-4")).value());
+        QVERIFY(clocked.service.deleteId(QStringLiteral("id-4")).value());
         query = {};
         query.after = IdListQuery::After{at(1001), QStringLiteral("id-4")};
-        const auto page = store.listIds(query);
+        const auto page = store->listIds(query);
         QCOMPARE(page->total, 9);
         QCOMPARE(page->ids.size(), 4);
         QCOMPARE(page->ids.constFirst().id, QStringLiteral("id-5"));
@@ -356,16 +399,16 @@ private slots:
 
     void countsIdsAndNodes()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
-        DiscoveryService service(store);
-        QCOMPARE(store.countIdsAndNodes()->ids, 0);
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        DiscoveryService &service = clocked.service;
+        QCOMPARE(store->countIdsAndNodes()->ids, 0);
         const QString first = service.createId(DiscoveryKind::Rqlite, {})->id;
         const QString second = service.createId(DiscoveryKind::Rqlite, {})->id;
         for (const QString &address : {QStringLiteral("a:1"), QStringLiteral("b:1")})
-            store.registerNode(first, address, {}, at(5));
-        store.registerNode(second, QStringLiteral("c:1"), {}, at(5));
-        const auto counts = store.countIdsAndNodes();
+            clocked.registerAt(5, first, address, {});
+        clocked.registerAt(5, second, QStringLiteral("c:1"), {});
+        const auto counts = store->countIdsAndNodes();
         QVERIFY2(counts.ok(), qPrintable(counts.error()));
         QCOMPARE(counts->ids, 2);
         QCOMPARE(counts->nodes, 3);
@@ -373,27 +416,27 @@ private slots:
 
     void pruneDryRunMatchesPrune()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
         auto make = [&](const QString &id, qint64 created) {
             DiscoveryId record;
             record.id = id;
             record.createdAt = at(created);
-            QVERIFY(store.createId(record).ok());
+            QVERIFY(clocked.insert(record));
         };
         make(QStringLiteral("old"), 100);       // created before 500: goes with its node
         make(QStringLiteral("empty"), 600);     // no nodes: goes
         make(QStringLiteral("busy"), 700);      // keeps its fresh node, loses the stale one
-        store.registerNode(QStringLiteral("old"), QStringLiteral("o:1"), {}, at(900));
-        store.registerNode(QStringLiteral("busy"), QStringLiteral("stale:1"), {}, at(710));
-        store.registerNode(QStringLiteral("busy"), QStringLiteral("fresh:1"), {}, at(990));
+        clocked.registerAt(900, QStringLiteral("old"), QStringLiteral("o:1"), {});
+        clocked.registerAt(710, QStringLiteral("busy"), QStringLiteral("stale:1"), {});
+        clocked.registerAt(990, QStringLiteral("busy"), QStringLiteral("fresh:1"), {});
 
         PruneRules rules;
         rules.createdBefore = at(500);
         rules.noNodes = true;
         rules.notSeenSince = at(800);
 
-        const auto preview = store.prune(rules, true, at(1000));
+        const auto preview = clocked.pruneAt(1000, rules, true);
         QVERIFY2(preview.ok(), qPrintable(preview.error()));
         QStringList previewIds;
         for (const DiscoveryId &id : preview->ids)
@@ -402,19 +445,19 @@ private slots:
         QCOMPARE(preview->nodes.size(), 1);
         QCOMPARE(preview->nodes.first().address, QStringLiteral("stale:1"));
         QCOMPARE(preview->removedNodeCount(), 2); // o:1 with its ID, stale:1 alone
-        QCOMPARE(store.listIds({})->total, 3);     // a dry run removes nothing
+        QCOMPARE(store->listIds({})->total, 3);     // a dry run removes nothing
 
-        QSignalSpy spy(&store, &Store::changed);
-        const auto pruned = store.prune(rules, false, at(1000));
+        QSignalSpy spy(store.get(), &Store::changed);
+        const auto pruned = clocked.pruneAt(1000, rules, false);
         QCOMPARE(pruned->ids.size(), preview->ids.size());
         QCOMPARE(pruned->nodes.size(), preview->nodes.size());
         QCOMPARE(pruned->removedNodeCount(), preview->removedNodeCount());
         QCOMPARE(spy.size(), 1);
         QCOMPARE(spy.at(0).at(0).value<StoreChanges>().size(), 3);
 
-        const auto left = store.listIds({});
+        const auto left = store->listIds({});
         QCOMPARE(left->total, 1);
-        QCOMPARE(addresses(*store.findIdWithNodes(QStringLiteral("busy")).value()),
+        QCOMPARE(addresses(*store->findIdWithNodes(QStringLiteral("busy")).value()),
                  QStringList{QStringLiteral("fresh:1")});
     }
 
@@ -422,38 +465,37 @@ private slots:
     {
         QList<DiscoveryIdWithNodes> exported;
         {
-            Store store;
-            QCOMPARE(store.open(location()), QString());
-            DiscoveryService service(store);
+            DISCODESK_OPEN_STORE(store, location());
+            Clocked clocked(*store);
+            DiscoveryService &service = clocked.service;
             for (int i = 0; i < 3; ++i) {
                 const QString id = service.createId(DiscoveryKind::Rqlite, QStringLiteral("label %1").arg(i))->id;
                 for (int n = 0; n < i + 1; ++n)
                     service.registerNode(id, QStringLiteral("host%1:%2").arg(i).arg(4001 + n), QStringLiteral("127.0.0.1"));
             }
-            exported = store.exportIds({}).value();
+            exported = clocked.service.exportIds({}).value();
         }
         // Through the file format, as a user would move data.
         const QByteArray file = ExchangeFormat::exportDocument(exported, Timestamp::now());
         const auto parsed = ExchangeFormat::parseDocument(file);
         QVERIFY2(!parsed.error, parsed.error ? qPrintable(parsed.error->toString()) : "");
 
-        Store target;
-        QCOMPARE(target.open(emptyDatabase()), QString());
-        const auto summary = target.importIds(parsed.records, Timestamp::now());
+        DISCODESK_OPEN_STORE(target, emptyDatabase());
+        const auto summary = Clocked(*target).importAt(Timestamp::now(), parsed.records);
         QVERIFY(summary.ok());
         QCOMPARE(summary->idsAdded, 3);
         QCOMPARE(summary->nodesAdded, 6);
-        const auto reexported = target.exportIds({}).value();
+        const auto reexported = Clocked(*target).service.exportIds({}).value();
         QCOMPARE(ExchangeFormat::exportDocument(reexported, at(0)), ExchangeFormat::exportDocument(exported, at(0)));
 
         // Importing the same file again changes nothing.
-        QSignalSpy spy(&target, &Store::changed);
-        const auto again = target.importIds(parsed.records, Timestamp::now());
+        QSignalSpy spy(target.get(), &Store::changed);
+        const auto again = Clocked(*target).importAt(Timestamp::now(), parsed.records);
         QCOMPARE(again->idsAdded, 0);
         QCOMPARE(again->idsMerged, 3);
         QCOMPARE(again->nodesMerged, 6);
         QCOMPARE(spy.size(), 0);
-        QCOMPARE(ExchangeFormat::exportDocument(target.exportIds({}).value(), at(0)),
+        QCOMPARE(ExchangeFormat::exportDocument(Clocked(*target).service.exportIds({}).value(), at(0)),
                  ExchangeFormat::exportDocument(exported, at(0)));
     }
 
@@ -509,23 +551,23 @@ private slots:
     // Labels and addresses a user may type, through an export file into a new store.
     void exportOfAwkwardTextImportsExactly()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
-        DiscoveryService service(store);
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        DiscoveryService &service = clocked.service;
         const QStringList labels{QStringLiteral("say \"hi\""), QStringLiteral("C:\\temp\\"),
                                  QStringLiteral("caf\u00e9 \u65e5\u672c ") + QString::fromUcs4(U"\U0001F680"),
                                  QStringLiteral("</script>&amp;")};
         for (const QString &label : labels) {
             const QString id = service.createId(DiscoveryKind::Rqlite, label)->id;
             // registered_by is what the client's address was; any text must survive.
-            QCOMPARE(service.registerNode(id, QStringLiteral("h1.example:4001"), label).value(),
-                     Store::NodeChange::Added);
+            QCOMPARE(service.registerNode(id, QStringLiteral("h1.example:4001"), label)->change,
+                     NodeChange::Added);
         }
-        const auto exported = store.exportIds({});
+        const auto exported = clocked.service.exportIds({});
         QVERIFY(exported.ok());
         QByteArray file;
         ExchangeFormat::ExportWriter writer(at(0));
-        const auto visited = store.exportIds({}, [&](const DiscoveryIdWithNodes &record) {
+        const auto visited = store->exportIds({}, [&](const DiscoveryIdWithNodes &record) {
             writer.add(record);
             return true;
         });
@@ -536,10 +578,9 @@ private slots:
 
         const auto parsed = ExchangeFormat::parseDocument(file);
         QVERIFY2(!parsed.error, parsed.error ? qPrintable(parsed.error->toString()) : "");
-        Store target;
-        QCOMPARE(target.open(emptyDatabase()), QString());
-        QVERIFY(target.importIds(parsed.records, Timestamp::now()).ok());
-        const auto imported = target.exportIds({}).value();
+        DISCODESK_OPEN_STORE(target, emptyDatabase());
+        QVERIFY(Clocked(*target).importAt(Timestamp::now(), parsed.records).ok());
+        const auto imported = Clocked(*target).service.exportIds({}).value();
         QCOMPARE(ExchangeFormat::exportDocument(imported, at(0)), file);
         QStringList importedLabels;
         for (const DiscoveryIdWithNodes &record : imported) {
@@ -556,19 +597,19 @@ private slots:
     // right rows, the counts are right, and listeners hear one "read again".
     void aBigPruneRemovesExactlyWhatItReports()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
         const int count = 2 * int(Store::MaxPruneNotices) + 200;
         for (int i = 0; i < count; ++i) {
             DiscoveryId record;
             record.id = QStringLiteral("id%1").arg(i, 5, 10, QLatin1Char('0'));
             record.createdAt = at(i);
-            QVERIFY(store.createId(record).ok());
+            QVERIFY(clocked.insert(record));
             if (i % 3 != 0) // every third has no nodes
-                QCOMPARE(store.registerNode(record.id, QStringLiteral("n:%1").arg(i), {}, at(i + 10)).value(),
-                         Store::NodeChange::Added);
+                QCOMPARE(clocked.registerAt(i + 10, record.id, QStringLiteral("n:%1").arg(i), {})->change,
+                         NodeChange::Added);
             if (i % 5 == 0)
-                store.registerNode(record.id, QStringLiteral("old:%1").arg(i), {}, at(1));
+                clocked.registerAt(1, record.id, QStringLiteral("old:%1").arg(i), {});
         }
         PruneRules rules;
         rules.createdBefore = at(count / 2); // the older half
@@ -588,13 +629,13 @@ private slots:
                 kept << QStringLiteral("id%1").arg(i, 5, 10, QLatin1Char('0'));
             }
         }
-        const auto preview = store.prune(rules, true, at(100000));
+        const auto preview = clocked.pruneAt(100000, rules, true);
         QVERIFY2(preview.ok(), qPrintable(preview.error()));
         QCOMPARE(preview->ids.size(), expectedIds);
         QCOMPARE(preview->removedNodeCount(), expectedNodes);
 
-        QSignalSpy spy(&store, &Store::changed);
-        const auto pruned = store.prune(rules, false, at(100000));
+        QSignalSpy spy(store.get(), &Store::changed);
+        const auto pruned = clocked.pruneAt(100000, rules, false);
         QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
         QCOMPARE(pruned->ids.size(), expectedIds);
         QCOMPARE(pruned->nodes.size(), preview->nodes.size());
@@ -605,7 +646,7 @@ private slots:
         QCOMPARE(changes.constFirst().type, StoreChange::Type::ChangedElsewhere);
 
         QStringList left;
-        const auto remaining = store.exportIds({});
+        const auto remaining = clocked.service.exportIds({});
         for (const DiscoveryIdWithNodes &record : remaining.value()) {
             left << record.id.id;
             const int i = record.id.id.mid(2).toInt();
@@ -615,18 +656,18 @@ private slots:
         }
         QCOMPARE(left, kept);
         // Nothing more to prune: the same rules now find nothing.
-        QCOMPARE(store.prune(rules, true, at(100001))->removedNodeCount(), 0);
+        QCOMPARE(clocked.pruneAt(100001, rules, true)->removedNodeCount(), 0);
     }
 
     void importMergesIntoExistingIds()
     {
-        Store store;
-        QCOMPARE(store.open(location()), QString());
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
         DiscoveryId local;
         local.id = QStringLiteral("shared");
         local.createdAt = at(200);
-        QVERIFY(store.createId(local).ok());
-        store.registerNode(local.id, QStringLiteral("a:1"), QStringLiteral("local"), at(300));
+        QVERIFY(clocked.insert(local));
+        clocked.registerAt(300, local.id, QStringLiteral("a:1"), QStringLiteral("local"));
 
         DiscoveryIdWithNodes incoming;
         incoming.id.id = local.id;
@@ -636,11 +677,11 @@ private slots:
         incoming.nodes.append(Node{QStringLiteral("a:1"), at(50), at(250), 7, QStringLiteral("remote"), {}, 0});
         incoming.nodes.append(Node{QStringLiteral("b:1"), at(60), at(60), 1, QStringLiteral("remote"), {}, 0});
 
-        const auto summary = store.importIds({incoming}, at(400));
+        const auto summary = Clocked(*store).importAt(at(400), {incoming});
         QCOMPARE(summary->idsMerged, 1);
         QCOMPARE(summary->nodesMerged, 1);
         QCOMPARE(summary->nodesAdded, 1);
-        const auto merged = store.findIdWithNodes(local.id).value();
+        const auto merged = store->findIdWithNodes(local.id).value();
         QCOMPARE(merged->id.createdAt, at(100));            // the earlier
         QCOMPARE(merged->id.label, QStringLiteral("from file")); // local was empty
         const Node &a = merged->nodes.at(0);

@@ -3,6 +3,7 @@
 // right, a real etcd cluster bootstraps through a load balancer over both, and a
 // third server (a window's) hears of every change within a second.
 
+#include "store/PostgresStore.h"
 #include "support/EtcdMembers.h"
 #include "support/LoadBalancer.h"
 #include "support/TestDatabase.h"
@@ -58,12 +59,12 @@ int putMember(HttpClient client, const QByteArray &token, const QString &name, i
         .status;
 }
 
-// Where LISTEN is unavailable a store polls; this forces that. The store learns
-// what "unchanged" is as it starts to poll.
-void pollOnly(ServerThread &server)
+// Where LISTEN is unavailable a store polls; this restarts the server so that it
+// does. The store learns what "unchanged" is as it starts to poll.
+void pollOnly(ServerThread &server, ServerConfig config)
 {
-    server.call([](DiscoveryServer &s) { s.store().setPollForChanges(true); });
-    QVERIFY(server.call([](DiscoveryServer &s) { return s.store().pollsForChanges(); }));
+    config.pollForChanges = true;
+    QCOMPARE(TestServer::startAndWait(server, config), QString());
 }
 
 // A recursive etcd wait on a token, held on a thread of its own as etcd holds it.
@@ -84,7 +85,7 @@ public:
     bool isHeld()
     {
         return QTest::qWaitFor([this] {
-            return m_server.call([](DiscoveryServer &s) { return s.etcdApi().openWaitCount(); }) > 0;
+            return TestServer::onServerThread(m_server, [](DiscoveryServer &s) { return s.openEtcdWaits(); }) > 0;
         }, 10'000);
     }
     // Long before the wait's 30 s timeout, even on a busy machine.
@@ -114,7 +115,7 @@ private:
     HttpClient b() const { return HttpClient(quint16(m_b->url().port())); }
 
     // Both servers on one fresh database.
-    void startBoth(int maxNodesPerId = Store::DefaultMaxNodesPerId)
+    void startBoth(int maxNodesPerId = DiscoveryService::DefaultMaxNodesPerId)
     {
         QString error;
         TestPostgres *postgres = TestDatabase::postgres(&error);
@@ -127,9 +128,9 @@ private:
         m_config.adminTokenPath = m_dir.filePath(QStringLiteral("admin-token"));
         m_a = std::make_unique<ServerThread>();
         m_b = std::make_unique<ServerThread>();
-        error = m_a->start(m_config);
+        error = TestServer::startAndWait(*m_a, m_config);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        error = m_b->start(m_config);
+        error = TestServer::startAndWait(*m_b, m_config);
         QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
@@ -260,7 +261,7 @@ private slots:
         startBoth();
         // A hears of B's changes only by polling here, so news of a member created
         // through B reaches A after a later member created through A itself.
-        pollOnly(*m_a);
+        pollOnly(*m_a, m_config);
         const QByteArray token = newEtcdToken();
         HeldWait wait(*m_a, token, 2);
         QVERIFY(wait.isHeld());
@@ -275,7 +276,7 @@ private slots:
     void anEtcdWaitWakesWhenItsServerOnlyPolls()
     {
         startBoth();
-        pollOnly(*m_a);
+        pollOnly(*m_a, m_config);
         const QByteArray token = newEtcdToken();
         HeldWait wait(*m_a, token, 2);
         QVERIFY(wait.isHeld());
@@ -320,7 +321,7 @@ private slots:
         // The window runs a server of its own on the database; its live view is
         // driven by storeChanged().
         ServerThread window;
-        const QString error = window.start(m_config);
+        const QString error = TestServer::startAndWait(window, m_config);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QSignalSpy heard(&window, &ServerThread::storeChanged);
 
@@ -340,10 +341,10 @@ private slots:
     {
         startBoth();
         ServerThread window;
-        const QString error = window.start(m_config);
+        const QString error = TestServer::startAndWait(window, m_config);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         // Where LISTEN is unavailable the store polls; force that here.
-        pollOnly(window);
+        pollOnly(window, m_config);
         QSignalSpy heard(&window, &ServerThread::storeChanged);
 
         const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
@@ -351,7 +352,7 @@ private slots:
         QCOMPARE(heard.constLast().at(0).value<StoreChanges>().constFirst().type, StoreChange::Type::ChangedElsewhere);
         // Only changes are reported: a quiet database stays quiet.
         heard.clear();
-        QVERIFY(!heard.wait(int(Store::PollInterval.count()) * 2));
+        QVERIFY(!heard.wait(int(PostgresStore::PollInterval.count()) * 2));
         QCOMPARE(b().del("/api/v1/ids/" + id).status, 200);
         QVERIFY(heard.wait(HearingTimeoutMs));
     }
@@ -393,7 +394,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(a().post("/" + id, addrBody(QStringLiteral("localhost:4002"))).status, 200, 5000);
         // Changes are heard across servers again: LISTEN was renewed.
         ServerThread window;
-        QVERIFY(window.start(m_config).isEmpty());
+        QCOMPARE(TestServer::startAndWait(window, m_config), QString());
         QSignalSpy heard(&window, &ServerThread::storeChanged);
         QCOMPARE(b().post("/" + id, addrBody(QStringLiteral("localhost:4003"))).status, 200);
         QVERIFY(heard.wait(HearingTimeoutMs));

@@ -4,7 +4,7 @@
 
 #include "ChangeBatcher.h"
 #include "EtcdCommands.h"
-#include "ExportFiles.h"
+#include "service/ExportFiles.h"
 #include "IdTableModel.h"
 #include "NodeTableModel.h"
 #include "RequestLogModel.h"
@@ -194,7 +194,7 @@ private slots:
     void absoluteTimeInUtc();
 
     void idsAppearChangeAndGoInPlace();
-    void importTransactionCountsNodesOnce();
+    void idRecordsCountOnWithTheNodeChangesAfterThem();
     void createdAndDeletedInOneBatchNeverShows();
     void timesAreRelativeWithAbsoluteTooltip();
     void changedRowsLightUpThenFade();
@@ -305,23 +305,35 @@ void TestUiModels::idsAppearChangeAndGoInPlace()
     QCOMPARE(model.totalNodes(), 2);
 }
 
-void TestUiModels::importTransactionCountsNodesOnce()
+void TestUiModels::idRecordsCountOnWithTheNodeChangesAfterThem()
 {
-    // An import reports each ID as it is after the commit, then its nodes: the
-    // nodes must not be counted twice.
+    // A change's ID record is the ID as that change left it; the node changes after
+    // it count on from there. An import reports a new ID, then its nodes.
     IdTableModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setIds({makeId(QStringLiteral("old"), 100, {}, 1)});
     model.applyChanges({{
-        idChange(StoreChange::Type::IdCreated, makeId(QStringLiteral("new"), 50, {}, 2), 500),
+        idChange(StoreChange::Type::IdCreated, makeId(QStringLiteral("new"), 50, {}, 0), 500),
         nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("new"), makeNode(QStringLiteral("x"), 60), 500),
         nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("new"), makeNode(QStringLiteral("y"), 61), 500),
-        idChange(StoreChange::Type::IdUpdated, makeId(QStringLiteral("old"), 100, {}, 2), 500),
+        idChange(StoreChange::Type::IdUpdated, makeId(QStringLiteral("old"), 100, {}, 1), 500),
         nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("old"), makeNode(QStringLiteral("z"), 62), 500),
     }});
     QCOMPARE(model.idAt(model.rowOf(QStringLiteral("new"))).nodeCount, 2);
     QCOMPARE(model.idAt(model.rowOf(QStringLiteral("old"))).nodeCount, 2);
     QCOMPARE(model.totalNodes(), 4);
+
+    // One group commit: a label changed, then a node registered under the same ID.
+    // The registration counts, though it comes after the ID's record.
+    DiscoveryId relabelled = makeId(QStringLiteral("old"), 100, {}, 2);
+    relabelled.label = QStringLiteral("renamed");
+    model.applyChanges({{
+        idChange(StoreChange::Type::IdUpdated, relabelled, 600),
+        nodeChange(StoreChange::Type::NodeAdded, QStringLiteral("old"), makeNode(QStringLiteral("w"), 63), 600),
+    }});
+    QCOMPARE(model.idAt(model.rowOf(QStringLiteral("old"))).label, QStringLiteral("renamed"));
+    QCOMPARE(model.idAt(model.rowOf(QStringLiteral("old"))).nodeCount, 3);
+    QCOMPARE(model.totalNodes(), 5);
 }
 
 void TestUiModels::createdAndDeletedInOneBatchNeverShows()

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ExportFiles.h"
+#include "service/ExportFiles.h"
 
 #include <QDialog>
 

@@ -247,14 +247,8 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
     QSet<QString> deleted;               // IDs whose rows go
 
     for (const StoreChanges &transaction : transactions) {
-        // An ID record in a transaction is the ID as it is at the commit (an import
-        // writes the nodes before it reports the ID), so the node changes of that
-        // transaction must not be counted again for it.
-        QSet<QString> reported;
-        for (const StoreChange &change : transaction) {
-            if (change.type == StoreChange::Type::IdCreated || change.type == StoreChange::Type::IdUpdated)
-                reported.insert(change.discoveryId);
-        }
+        // A change's ID record is the ID as that change left it; the node changes
+        // after it in the list count on from there.
         for (const StoreChange &change : transaction) {
             const QString &id = change.discoveryId;
             switch (change.type) {
@@ -278,7 +272,7 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
             case StoreChange::Type::NodeAdded:
             case StoreChange::Type::NodeUpdated:
             case StoreChange::Type::NodeRemoved: {
-                if (reported.contains(id) || deleted.contains(id))
+                if (deleted.contains(id))
                     break;
                 if (!updated.contains(id)) {
                     const DiscoveryId *loaded = loadedId(id);

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "LiveTableModel.h"
-#include "store/Store.h"
-#include "store/StoreChange.h"
+#include "core/StoreResult.h"
+#include "core/StoreChange.h"
 
 #include <QHash>
 

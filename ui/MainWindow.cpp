@@ -1,7 +1,7 @@
 #include "MainWindow.h"
 
 #include "EtcdCommands.h"
-#include "ExportFiles.h"
+#include "service/ExportFiles.h"
 #include "Icons.h"
 #include "IdTableModel.h"
 #include "NodeTableModel.h"
@@ -39,11 +39,6 @@ namespace {
 
 constexpr int MessageMs = 6000;
 
-bool sameServer(const ServerConfig &a, const ServerConfig &b)
-{
-    return a.bindAddress == b.bindAddress && a.port == b.port && a.databasePath == b.databasePath;
-}
-
 QTableView *makeTable(QAbstractItemModel *model, const QString &name)
 {
     auto *view = new QTableView;
@@ -63,12 +58,11 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name)
 
 } // namespace
 
-MainWindow::MainWindow(const AppSettings &settings, const ServerConfig &runConfig, UserPrompts &prompts,
-                       QWidget *parent)
+MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent)
     : QMainWindow(parent),
+      m_app(app),
+      m_server(app.server()),
       m_prompts(prompts),
-      m_settings(settings),
-      m_runConfig(runConfig),
       m_ids(new IdTableModel(this)),
       m_idProxy(new QSortFilterProxyModel(this)),
       m_nodes(new NodeTableModel(this)),
@@ -84,9 +78,14 @@ MainWindow::MainWindow(const AppSettings &settings, const ServerConfig &runConfi
     m_idProxy->setFilterRole(IdTableModel::FilterRole);
     m_idProxy->setFilterKeyColumn(IdTableModel::IdColumn);
     m_idProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    for (LiveTableModel *model : {static_cast<LiveTableModel *>(m_ids), static_cast<LiveTableModel *>(m_nodes)})
-        model->setTimeZone(m_settings.timeZone);
-    m_requests->setTimeZone(m_settings.timeZone);
+    auto showTimesIn = [this](const AppSettings &settings) {
+        m_ids->setTimeZone(settings.timeZone);
+        m_nodes->setTimeZone(settings.timeZone);
+        m_requests->setTimeZone(settings.timeZone);
+    };
+    showTimesIn(m_app.settings());
+    connect(&m_app, &AppController::settingsChanged, this, showTimesIn);
+    connect(&m_app, &AppController::serverChanged, this, &MainWindow::onServerChanged);
 
     createActions();
     setCentralWidget(createCentralWidget());
@@ -112,10 +111,10 @@ MainWindow::MainWindow(const AppSettings &settings, const ServerConfig &runConfi
         statusBar()->showMessage(tr("Cannot read the IDs: %1").arg(error), MessageMs);
     });
     m_ids->setPageReader([this](const IdListQuery &query, IdTableModel::PageDone done) {
-        readLater([query](DiscoveryServer &server) { return server.store().listIds(query); }, std::move(done));
+        ask([query](DiscoveryService &service) { return service.listIds(query); }, std::move(done));
     });
     m_totals.setCounter([this](StoreTotals::CountDone done) {
-        readLater([](DiscoveryServer &server) { return server.store().countIdsAndNodes(); }, std::move(done));
+        ask([](DiscoveryService &service) { return service.countIdsAndNodes(); }, std::move(done));
     });
     // On selection, not on the current row: a click makes the row current before it
     // selects it, and only a selected current row counts.
@@ -132,13 +131,6 @@ MainWindow::MainWindow(const AppSettings &settings, const ServerConfig &runConfi
 
     resize(1100, 720);
     updateServerState();
-}
-
-MainWindow::~MainWindow()
-{
-    // Stop the server while the models it reports to still exist.
-    m_reader.detach();
-    m_server.stop();
 }
 
 // --- building the window ---------------------------------------------------------
@@ -243,7 +235,7 @@ QWidget *MainWindow::createCentralWidget()
     // Shown while the server is not running: why, and how to fix it.
     m_banner = new ServerErrorBanner;
     connect(m_banner, &ServerErrorBanner::openSettingsClicked, this, &MainWindow::openSettings);
-    connect(m_banner, &ServerErrorBanner::tryAgainClicked, this, &MainWindow::startServer);
+    connect(m_banner, &ServerErrorBanner::tryAgainClicked, &m_app, &AppController::startServer);
     layout->addWidget(m_banner);
 
     m_filter = new QLineEdit;
@@ -427,81 +419,56 @@ void MainWindow::createTray()
 
 // --- the server and the data ------------------------------------------------------
 
-bool MainWindow::startServer()
+void MainWindow::onServerChanged()
 {
-    m_reader.detach(); // a restart deletes the server object
-    m_serverError = m_server.start(m_runConfig);
-    if (m_serverError.isEmpty()) {
-        m_reader.attach(m_server);
+    if (m_server.isRunning()) {
         reloadIds();
     } else {
+        ++m_reloads;
+        m_reloading = false;
         m_ids->setIds({});
         m_totals.set(0, 0);
         m_nodes->setNodes({}, {});
     }
     updateServerState();
-    return m_serverError.isEmpty();
-}
-
-void MainWindow::applySettings(const AppSettings &settings)
-{
-    const bool restart = !sameServer(settings.serverConfig(), m_settings.serverConfig()) || !m_server.isRunning();
-    m_settings = settings;
-    emit settingsChanged(m_settings);
-    m_ids->setTimeZone(settings.timeZone);
-    m_nodes->setTimeZone(settings.timeZone);
-    m_requests->setTimeZone(settings.timeZone);
-    if (restart) {
-        // The settings replace what the command line asked for this run.
-        m_runConfig = settings.serverConfig();
-        startServer();
-    }
 }
 
 void MainWindow::reloadIds()
 {
-    ChangeBatcher *batcher = &m_batcher;
-    const int token = m_batcher.dropUntilFence();
     const IdListQuery query = m_ids->firstPageQuery();
-    const auto page = m_server.call([batcher, token, query](DiscoveryServer &server) {
-        auto result = server.store().listIds(query);
-        // Posted from the server's thread once the changes in the snapshot have gone
-        // out: every change queued before the fence is in the snapshot, every change
-        // after it is newer.
-        StoreReader::afterChangesHandedOn(server, [batcher, token] {
-            QMetaObject::invokeMethod(batcher, [batcher, token] { batcher->fence(token); }, Qt::QueuedConnection);
+    const int reload = ++m_reloads;
+    m_reloading = true;
+    ask([query](DiscoveryService &service) { return service.listIds(query); },
+        [this, query, reload](const StoreResult<IdPage> &page) {
+            if (reload != m_reloads)
+                return; // a newer reload is on its way
+            m_reloading = false;
+            if (!page.ok()) {
+                statusBar()->showMessage(tr("Cannot read the IDs: %1").arg(page.error()), MessageMs);
+                m_ids->setIds({});
+                m_totals.set(std::nullopt, std::nullopt);
+                return;
+            }
+            m_ids->setFirstPage(page.value()); // selects the current ID again, if it is there
+            if (m_ids->hasAllRows() && query.filter.isEmpty()) {
+                m_totals.set(m_ids->rowCount(), m_ids->totalNodes());
+            } else {
+                m_totals.set(query.filter.isEmpty() ? std::optional(page->total) : std::nullopt, std::nullopt);
+                m_totals.recount();
+            }
         });
-        return result;
-    });
-    if (!page.ok()) {
-        m_serverError = tr("cannot read the database: %1").arg(page.error());
-        m_reader.detach();
-        m_server.stop();
-        m_ids->setIds({});
-        m_totals.set(0, 0);
-        return;
-    }
-    m_ids->setFirstPage(page.value()); // selects the current ID again, if it is there
-    if (m_ids->hasAllRows() && query.filter.isEmpty()) {
-        m_totals.set(m_ids->rowCount(), m_ids->totalNodes());
-    } else {
-        m_totals.set(query.filter.isEmpty() ? std::optional(page->total) : std::nullopt, std::nullopt);
-        m_totals.recount();
-    }
 }
 
 template <typename Work, typename Done>
-void MainWindow::readLater(Work work, Done done)
+void MainWindow::ask(Work work, Done done)
 {
-    using Result = std::invoke_result_t<Work, DiscoveryServer &>;
-    const bool queued = m_reader.read(std::move(work), [this, done](const Result &result) {
+    using Result = std::invoke_result_t<Work, DiscoveryService &>;
+    m_app.client().ask(std::move(work), [this, done](const Result &result) {
         // Changes still waiting in the batcher are older than the result: apply
         // them to what is shown first, so they are not applied to the result too.
         m_batcher.flush();
         done(result);
     });
-    if (!queued)
-        done(Result::failure(tr("the server is not running")));
 }
 
 void MainWindow::loadNodesOfCurrentId()
@@ -510,12 +477,20 @@ void MainWindow::loadNodesOfCurrentId()
     if (id.isEmpty() || !m_server.isRunning()) {
         m_nodes->setNodes({}, {});
     } else if (id != m_nodes->discoveryId() || m_nodes->rowCount() == 0) {
-        const auto found = m_server.call([id](DiscoveryServer &server) { return server.store().findIdWithNodes(id); });
-        if (!found.ok())
-            statusBar()->showMessage(tr("Cannot read the nodes of %1: %2").arg(id, found.error()), MessageMs);
+        // The title and columns follow the selection at once; the rows come when the
+        // server has read them.
         const DiscoveryId *record = currentRecord();
-        m_nodes->setNodes(id, found.ok() && found.value() ? found.value()->nodes : QList<Node>(), record->kind,
-                          record->expectedSize);
+        m_nodes->setNodes(id, {}, record->kind, record->expectedSize);
+        ask([id](DiscoveryService &service) { return service.findIdWithNodes(id); },
+            [this, id](const StoreResult<std::optional<DiscoveryIdWithNodes>> &found) {
+                if (m_nodes->discoveryId() != id)
+                    return; // the user has moved on
+                if (!found.ok())
+                    statusBar()->showMessage(tr("Cannot read the nodes of %1: %2").arg(id, found.error()), MessageMs);
+                if (found.ok() && found.value())
+                    m_nodes->setNodes(id, found.value()->nodes, found.value()->id.kind, found.value()->id.expectedSize);
+                updateActions();
+            });
     }
     updateNodeColumns();
     updateNodesTitle();
@@ -617,16 +592,26 @@ void MainWindow::newId()
         return;
     if (const QString problem = Validation::checkLabel(*label); !problem.isEmpty())
         return m_prompts.showError(this, tr("New Discovery ID"), tr("The label cannot be used: %1.").arg(problem));
-    const auto created = m_server.call([label = *label](DiscoveryServer &server) {
-        return server.service().createId(DiscoveryKind::Rqlite, label);
-    });
-    if (!created.ok())
-        return reportFailure(tr("New Discovery ID"), created.error());
-    m_selectWhenShown = created->id;
+    ask([label = *label](DiscoveryService &service) { return service.createId(DiscoveryKind::Rqlite, label); },
+        [this](const StoreResult<DiscoveryId> &created) {
+            if (!created.ok())
+                return reportFailure(tr("New Discovery ID"), created.error());
+            showCreated(created->id);
+            statusBar()->showMessage(
+                tr("Created %1. Copy the rqlite commands (Ctrl+Shift+C) to start a cluster with it.").arg(created->id),
+                MessageMs * 2);
+        });
+}
+
+void MainWindow::showCreated(const QString &id)
+{
     m_filter->clear(); // so the new row is not filtered out
-    statusBar()->showMessage(tr("Created %1. Copy the rqlite commands (Ctrl+Shift+C) to start a cluster with it.")
-                                 .arg(created->id),
-                             MessageMs * 2);
+    if (m_ids->rowOf(id) >= 0) {
+        selectIds({id});
+        m_idView->setFocus();
+    } else {
+        m_selectWhenShown = id; // its row comes with the change, or with the filter's reload
+    }
 }
 
 void MainWindow::newEtcdToken()
@@ -640,17 +625,18 @@ void MainWindow::newEtcdToken()
         return m_prompts.showError(this, tr("New etcd Token"), tr("The cluster size must be from 1 to %1.")
                                                                    .arg(Validation::MaxExpectedSize));
     }
-    const auto created = m_server.call([request = *request](DiscoveryServer &server) {
-        return server.service().createId(DiscoveryKind::Etcd, request.label, request.size);
-    });
-    if (!created.ok())
-        return reportFailure(tr("New etcd Token"), created.error());
-    m_selectWhenShown = created->id;
-    m_filter->clear(); // so the new row is not filtered out
-    statusBar()->showMessage(tr("Created the etcd token %1 for %2. Copy the etcd commands (Ctrl+Shift+C) to "
-                                "start the cluster.")
-                                 .arg(created->id, countOf(request->size, tr("member"), tr("members"))),
-                             MessageMs * 2);
+    ask([request = *request](DiscoveryService &service) {
+            return service.createId(DiscoveryKind::Etcd, request.label, request.size);
+        },
+        [this, size = request->size](const StoreResult<DiscoveryId> &created) {
+            if (!created.ok())
+                return reportFailure(tr("New etcd Token"), created.error());
+            showCreated(created->id);
+            statusBar()->showMessage(tr("Created the etcd token %1 for %2. Copy the etcd commands (Ctrl+Shift+C) "
+                                        "to start the cluster.")
+                                         .arg(created->id, countOf(size, tr("member"), tr("members"))),
+                                     MessageMs * 2);
+        });
 }
 
 void MainWindow::copyId()
@@ -693,11 +679,11 @@ void MainWindow::editLabel()
         return;
     if (const QString problem = Validation::checkLabel(*label); !problem.isEmpty())
         return m_prompts.showError(this, tr("Edit Label"), tr("The label cannot be used: %1.").arg(problem));
-    const auto result = m_server.call([id, label = *label](DiscoveryServer &server) {
-        return server.store().setLabel(id, label);
-    });
-    if (!result.ok())
-        reportFailure(tr("Edit Label"), result.error());
+    ask([id, label = *label](DiscoveryService &service) { return service.setLabel(id, label); },
+        [this](const StoreResult<std::optional<DiscoveryId>> &result) {
+            if (!result.ok())
+                reportFailure(tr("Edit Label"), result.error());
+        });
 }
 
 void MainWindow::deleteIds()
@@ -714,17 +700,18 @@ void MainWindow::deleteIds()
                                  .arg(what, countOf(nodes, tr("node"), tr("nodes")));
     if (!m_prompts.confirm(this, tr("Delete"), question))
         return;
-    const auto result = m_server.call([ids](DiscoveryServer &server) {
-        for (const QString &id : ids) {
-            const auto deleted = server.store().deleteId(id);
-            if (!deleted.ok())
-                return deleted.error();
-        }
-        return QString();
-    });
-    if (!result.isEmpty())
-        return reportFailure(tr("Delete"), result);
-    statusBar()->showMessage(tr("Deleted %1.").arg(what), MessageMs);
+    ask([ids](DiscoveryService &service) {
+            for (const QString &id : ids) {
+                if (const auto deleted = service.deleteId(id); !deleted.ok())
+                    return deleted;
+            }
+            return StoreResult<bool>(true);
+        },
+        [this, what](const StoreResult<bool> &result) {
+            if (!result.ok())
+                return reportFailure(tr("Delete"), result.error());
+            statusBar()->showMessage(tr("Deleted %1.").arg(what), MessageMs);
+        });
 }
 
 void MainWindow::deleteNodes()
@@ -733,38 +720,41 @@ void MainWindow::deleteNodes()
     const QStringList addresses = selectedNodes();
     if (id.isEmpty() || addresses.isEmpty() || !m_server.isRunning())
         return;
-    const auto result = m_server.call([id, addresses](DiscoveryServer &server) {
-        for (const QString &address : addresses) {
-            const auto removed = server.service().removeNode(id, address);
-            if (!removed.ok())
-                return removed.error();
-        }
-        return QString();
-    });
-    if (!result.isEmpty())
-        return reportFailure(tr("Delete Node"), result);
-    statusBar()->showMessage(tr("Removed %1 from %2.").arg(addresses.join(QStringLiteral(", ")), id), MessageMs);
+    ask([id, addresses](DiscoveryService &service) {
+            for (const QString &address : addresses) {
+                if (const auto removed = service.removeNode(id, address); !removed.ok())
+                    return StoreResult<bool>::failure(removed.error());
+            }
+            return StoreResult<bool>(true);
+        },
+        [this, id, addresses](const StoreResult<bool> &result) {
+            if (!result.ok())
+                return reportFailure(tr("Delete Node"), result.error());
+            statusBar()->showMessage(tr("Removed %1 from %2.").arg(addresses.join(QStringLiteral(", ")), id),
+                                     MessageMs);
+        });
 }
 
 void MainWindow::prune()
 {
     if (!m_server.isRunning())
         return;
-    const PrunePreview preview = [this](const PruneRules &rules) {
-        return m_server.call([rules](DiscoveryServer &server) { return server.service().prune(rules, true); });
+    // Read-only: a preview keeps no writer waiting.
+    const PrunePreview preview = [this](const PruneRules &rules, PrunePreviewDone done) {
+        ask([rules](DiscoveryService &service) { return service.previewPrune(rules); }, std::move(done));
     };
-    const auto rules = m_prompts.askPruneRules(this, preview, m_settings.timeZone);
+    const auto rules = m_prompts.askPruneRules(this, preview, m_app.settings().timeZone);
     if (!rules)
         return;
-    const auto result = m_server.call([rules = *rules](DiscoveryServer &server) {
-        return server.service().prune(rules, false);
-    });
-    if (!result.ok())
-        return reportFailure(tr("Prune"), result.error());
-    statusBar()->showMessage(tr("Pruned %1 and %2.")
-                                 .arg(countOf(result->ids.size(), tr("ID"), tr("IDs")),
-                                      countOf(result->removedNodeCount(), tr("node"), tr("nodes"))),
-                             MessageMs);
+    ask([rules = *rules](DiscoveryService &service) { return service.prune(rules); },
+        [this](const StoreResult<PruneResult> &result) {
+            if (!result.ok())
+                return reportFailure(tr("Prune"), result.error());
+            statusBar()->showMessage(tr("Pruned %1 and %2.")
+                                         .arg(countOf(result->ids.size(), tr("ID"), tr("IDs")),
+                                              countOf(result->removedNodeCount(), tr("node"), tr("nodes"))),
+                                     MessageMs);
+        });
 }
 
 void MainWindow::exportIds()
@@ -777,16 +767,18 @@ void MainWindow::exportIds()
     if (!request)
         return;
     const QStringList ids = request->selectedOnly ? selected : QStringList();
-    // Written where the store lives, an ID at a time: a big store never crosses
-    // threads whole.
-    const ExportFiles::Saved saved = m_server.call([&ids, &request](DiscoveryServer &server) {
-        return ExportFiles::save(server.store(), ids, request->format, Timestamp::now(), request->path);
-    });
-    if (!saved.error.isEmpty())
-        return reportFailure(tr("Export"), saved.error);
-    statusBar()->showMessage(tr("Exported %1 to %2.")
-                                 .arg(countOf(saved.ids, tr("ID"), tr("IDs")), request->path),
-                             MessageMs);
+    // On a thread of its own, through a reading connection of its own: neither the
+    // window nor the server's clients wait for a big export.
+    statusBar()->showMessage(tr("Exporting to %1\u2026").arg(request->path));
+    ExportFiles::saveInBackground(m_app.databaseLocation(), ids, request->format, Timestamp::now(), request->path,
+                                  this, [this, path = request->path](const ExportFiles::Saved &saved) {
+                                      if (!saved.error.isEmpty())
+                                          return reportFailure(tr("Export"), saved.error);
+                                      statusBar()->showMessage(tr("Exported %1 to %2.")
+                                                                   .arg(countOf(saved.ids, tr("ID"), tr("IDs")), path),
+                                                               MessageMs);
+                                      emit exported(path);
+                                  });
 }
 
 void MainWindow::importIds()
@@ -805,30 +797,30 @@ void MainWindow::importIds()
                                    tr("Nothing was imported: %1 is not a valid DiscoDesk export.\n\n%2")
                                        .arg(path, parsed.error->toString()));
     }
-    const auto summary = m_server.call([records = parsed.records](DiscoveryServer &server) {
-        return server.service().importIds(records);
-    });
-    if (!summary.ok())
-        return reportFailure(tr("Import"), tr("Nothing was imported: %1").arg(summary.error()));
-    m_prompts.inform(this, tr("Import"),
-                     tr("Imported %1: %2 added, %3 merged with existing ones; %4 added, %5 merged.")
-                         .arg(path, countOf(summary->idsAdded, tr("ID"), tr("IDs")),
-                              QString::number(summary->idsMerged),
-                              countOf(summary->nodesAdded, tr("node"), tr("nodes")),
-                              QString::number(summary->nodesMerged)));
+    ask([records = parsed.records](DiscoveryService &service) { return service.importIds(records); },
+        [this, path](const StoreResult<DiscoveryService::ImportOutcome> &imported) {
+            if (!imported.ok())
+                return reportFailure(tr("Import"), tr("Nothing was imported: %1").arg(imported.error()));
+            if (imported->refused) {
+                return m_prompts.showError(this, tr("Import"), tr("Nothing was imported from %1.\n\n%2")
+                                                                   .arg(path, imported->refused->toString()));
+            }
+            const ImportSummary &summary = imported->summary;
+            m_prompts.inform(this, tr("Import"),
+                             tr("Imported %1: %2 added, %3 merged with existing ones; %4 added, %5 merged.")
+                                 .arg(path, countOf(summary.idsAdded, tr("ID"), tr("IDs")),
+                                      QString::number(summary.idsMerged),
+                                      countOf(summary.nodesAdded, tr("node"), tr("nodes")),
+                                      QString::number(summary.nodesMerged)));
+        });
 }
 
 void MainWindow::openSettings()
 {
-    AdminTokenInfo adminToken;
-    if (m_server.isRunning()) {
-        adminToken = m_server.call([](DiscoveryServer &server) {
-            return AdminTokenInfo{server.adminToken(), server.adminTokenPath()};
-        });
-    }
-    const auto chosen = m_prompts.askSettings(this, m_settings, m_tray != nullptr, adminToken);
+    const AdminTokenInfo adminToken{m_server.adminToken(), m_server.adminTokenPath()};
+    const auto chosen = m_prompts.askSettings(this, m_app.settings(), m_tray != nullptr, adminToken);
     if (chosen)
-        applySettings(*chosen);
+        m_app.applySettings(*chosen);
 }
 
 void MainWindow::showAbout()
@@ -839,9 +831,7 @@ void MainWindow::showAbout()
 QString MainWindow::aboutText() const
 {
     const QString url = m_server.isRunning() ? m_server.url().toString() : tr("not running");
-    const QString database = m_server.isRunning() ? m_server.databasePath()
-                             : m_runConfig.databasePath.isEmpty() ? ServerConfig::defaultDatabasePath()
-                                                                  : m_runConfig.databasePath;
+    const QString database = m_app.databasePath();
     return tr("<h3>DiscoDesk %1</h3>"
               "<p>A local discovery service for rqlite (-disco-url) and etcd (--discovery) clusters, and a window "
               "that shows it working.</p>"
@@ -859,18 +849,21 @@ QString MainWindow::aboutText() const
 void MainWindow::updateServerState()
 {
     const bool running = m_server.isRunning();
-    m_banner->setVisible(!running);
+    const bool starting = m_server.isStarting();
+    const QString error = m_app.serverError();
+    m_banner->setVisible(!running && !starting);
     if (!running)
-        m_banner->setReason(m_serverError.isEmpty() ? tr("it has not been started") : m_serverError);
-    m_stateLabel->setText(running ? tr("<span style='color:#2e7d32'>\u25CF</span> Listening")
-                                  : tr("<span style='color:#c62828'>\u25CF</span> Not running"));
+        m_banner->setReason(error.isEmpty() ? tr("it has not been started") : error);
+    m_stateLabel->setText(running    ? tr("<span style='color:#2e7d32'>\u25CF</span> Listening")
+                          : starting ? tr("<span style='color:#f9a825'>\u25CF</span> Starting\u2026")
+                                     : tr("<span style='color:#c62828'>\u25CF</span> Not running"));
     m_stateLabel->setToolTip(running ? tr("Serving %1 from %2").arg(m_server.url().toString(), m_server.databasePath())
-                                     : m_serverError);
+                                     : error);
     m_urlButton->setText(running ? m_server.url().toString() : QStringLiteral("\u2014"));
     m_urlButton->setEnabled(running);
     if (m_tray) {
         m_tray->setState(running ? tr("DiscoDesk: listening on %1").arg(m_server.url().toString())
-                                 : tr("DiscoDesk: not running (%1)").arg(m_serverError));
+                                 : tr("DiscoDesk: not running (%1)").arg(error));
     }
     updateActions();
     updateCounts();
@@ -930,7 +923,7 @@ QString MainWindow::countsText() const
 QString MainWindow::stateText() const
 {
     return m_server.isRunning() ? tr("Listening on %1").arg(m_server.url().toString())
-                                : tr("Not running: %1").arg(m_serverError);
+                                : tr("Not running: %1").arg(m_app.serverError());
 }
 
 void MainWindow::updateNodesTitle()
@@ -1003,7 +996,7 @@ void MainWindow::reportFailure(const QString &title, const QString &error)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (m_settings.closeToTray && m_tray && m_tray->isVisible()) {
+    if (m_app.settings().closeToTray && m_tray && m_tray->isVisible()) {
         hide();
         m_tray->showMessage(QStringLiteral("DiscoDesk"), tr("Still serving %1. Quit from this icon's menu.")
                                                              .arg(m_server.url().toString()));

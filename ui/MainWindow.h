@@ -1,9 +1,7 @@
 #pragma once
 
-#include "AppSettings.h"
+#include "AppController.h"
 #include "ChangeBatcher.h"
-#include "ServerThread.h"
-#include "StoreReader.h"
 #include "StoreTotals.h"
 
 #include <QMainWindow>
@@ -21,31 +19,17 @@ class ServerErrorBanner;
 class ServerTrayIcon;
 class UserPrompts;
 
-// DiscoDesk's window: runs the discovery server on its worker thread and shows its
-// IDs, their nodes and the requests as they happen, with the actions to create,
-// copy, edit, delete, prune, export and import. Everything the window asks the user
-// goes through UserPrompts.
+// DiscoDesk's window: shows the IDs of the server that app runs, their nodes and the
+// requests as they happen, with the actions to create, copy, edit, delete, prune,
+// export and import. It reads and changes data only through app's ServiceClient and
+// never waits for the server. Everything the window asks the user goes through
+// UserPrompts.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    // settings: the saved settings; runConfig: what this run uses (the settings,
-    // overridden by the command line).
-    MainWindow(const AppSettings &settings, const ServerConfig &runConfig, UserPrompts &prompts,
-               QWidget *parent = nullptr);
-    ~MainWindow() override;
-
-    // Starts (or restarts) the server with the run's configuration. On failure the
-    // window says why, with the way to fix it, and returns false.
-    bool startServer();
-    // Takes new settings: saves them (settingsChanged) and restarts the server in
-    // place when its address, port or database changed, or when it is not running.
-    void applySettings(const AppSettings &settings);
-
-    ServerThread &server() { return m_server; }
-    QString serverError() const { return m_serverError; }
-    const AppSettings &settings() const { return m_settings; }
+    MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent = nullptr);
 
     IdTableModel *idModel() const { return m_ids; }
     NodeTableModel *nodeModel() const { return m_nodes; }
@@ -62,6 +46,9 @@ public:
     void selectIds(const QStringList &ids);
     QStringList selectedNodes() const;
     void selectNodes(const QStringList &addresses);
+
+    // A reload of the IDs (the server started, or changed elsewhere) is on its way.
+    bool isReloading() const { return m_reloading; }
 
     QString aboutText() const;
     // The status bar's parts, as the user reads them.
@@ -88,7 +75,8 @@ public slots:
     void showAbout();
 
 signals:
-    void settingsChanged(const AppSettings &settings);
+    // An export's file is written (the export runs in the background).
+    void exported(const QString &path);
     // The store's changes have been applied to the tables (for the benchmark mode).
     void changesShown(const QList<StoreChanges> &transactions);
 
@@ -106,11 +94,12 @@ private:
 
     // The current row's ID, or nullptr when no row is current.
     const DiscoveryId *currentRecord() const;
+    void onServerChanged();
     void reloadIds();
-    // Runs work(server) on the server's thread without waiting; done(result) comes
-    // later, after the changes older than the result have been applied.
+    // Runs work(service) on the server's thread without waiting; done(result) comes
+    // later, after the changes older than the result have been applied to the window.
     template <typename Work, typename Done>
-    void readLater(Work work, Done done);
+    void ask(Work work, Done done);
     void loadNodesOfCurrentId();
     void applyChanges(const QList<StoreChanges> &transactions);
     void updateServerState();
@@ -121,16 +110,17 @@ private:
     void updateEmptyHint();
     void tick();
     void copyToClipboard(const QString &text, const QString &what);
+    // Selects a new ID once its row is there.
+    void showCreated(const QString &id);
     void reportFailure(const QString &title, const QString &error);
 
+    AppController &m_app;
+    ServerThread &m_server;
     UserPrompts &m_prompts;
-    AppSettings m_settings;
-    ServerConfig m_runConfig;
-    ServerThread m_server;
-    QString m_serverError;
     ChangeBatcher m_batcher;
-    StoreReader m_reader;
     StoreTotals m_totals;
+    int m_reloads = 0; // an answer to an older reload is dropped
+    bool m_reloading = false;
 
     IdTableModel *m_ids;
     QSortFilterProxyModel *m_idProxy;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "LiveTableModel.h"
-#include "store/StoreChange.h"
+#include "core/StoreChange.h"
 
 #include <QSet>
 

@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -66,7 +67,10 @@ PruneDialog::PruneDialog(PrunePreview preview, TimeZoneChoice zone, QWidget *par
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
 
-    connect(m_noNodes, &QCheckBox::toggled, this, &PruneDialog::updatePreview);
+    m_delay.setSingleShot(true);
+    m_delay.setInterval(PreviewDelayMs);
+    connect(&m_delay, &QTimer::timeout, this, &PruneDialog::updatePreview);
+    connect(m_noNodes, &QCheckBox::toggled, &m_delay, qOverload<>(&QTimer::start));
     resize(560, 420);
     updatePreview();
 }
@@ -81,9 +85,12 @@ PruneDialog::AgeRule PruneDialog::makeAgeRule(const QString &text, const QString
     rule.unit->setObjectName(name + QStringLiteral("Unit"));
     rule.unit->addItems({tr("minutes"), tr("hours"), tr("days")});
     rule.unit->setCurrentIndex(unitIndex);
-    connect(rule.enabled, &QCheckBox::toggled, this, &PruneDialog::updatePreview);
-    connect(rule.amount, &QSpinBox::valueChanged, this, &PruneDialog::updatePreview);
-    connect(rule.unit, &QComboBox::currentIndexChanged, this, &PruneDialog::updatePreview);
+    // Every change asks again, once the form is still: holding an arrow key down
+    // must not ask for a preview per step.
+    const auto askLater = qOverload<>(&QTimer::start);
+    connect(rule.enabled, &QCheckBox::toggled, &m_delay, askLater);
+    connect(rule.amount, &QSpinBox::valueChanged, &m_delay, askLater);
+    connect(rule.unit, &QComboBox::currentIndexChanged, &m_delay, askLater);
     return rule;
 }
 
@@ -97,11 +104,27 @@ std::optional<Timestamp> PruneDialog::cutoff(const AgeRule &rule, Timestamp now)
 
 void PruneDialog::updatePreview()
 {
+    m_delay.stop();
     // Fixed times, computed once: the prune removes what this preview shows, not
     // what the same ages would mean a minute later.
     const Timestamp now = Timestamp::now();
     m_rules = PruneRules{cutoff(m_createdBefore, now), m_noNodes->isChecked(), cutoff(m_notSeenSince, now)};
-    const auto result = m_runPreview(m_rules);
+    const int asked = ++m_asked;
+    m_pruneButton->setEnabled(false); // until the preview of these rules is shown
+    m_summary->setText(tr("Looking for what these rules match\u2026"));
+    QPointer<PruneDialog> dialog(this);
+    m_runPreview(m_rules, [dialog, asked](const StoreResult<PruneResult> &result) {
+        if (dialog)
+            dialog->showPreview(asked, result);
+    });
+}
+
+void PruneDialog::showPreview(int asked, const StoreResult<PruneResult> &result)
+{
+    if (asked != m_asked)
+        return; // the form changed since: a newer preview is on its way
+    m_answered = asked;
+    const Timestamp now = Timestamp::now();
     m_error = result.ok() ? QString() : result.error();
     m_preview = result.ok() ? result.value() : PruneResult();
 

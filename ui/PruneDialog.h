@@ -2,9 +2,10 @@
 
 #include "TimeText.h"
 #include "core/Records.h"
-#include "store/Store.h"
+#include "core/StoreResult.h"
 
 #include <QDialog>
+#include <QTimer>
 
 #include <functional>
 
@@ -15,11 +16,15 @@ class QListWidget;
 class QPushButton;
 class QSpinBox;
 
-// Runs a dry run of the prune for the given rules: exactly what it would remove now.
-using PrunePreview = std::function<StoreResult<PruneResult>(const PruneRules &)>;
+// Asks what the prune of the given rules would remove now, and calls done with it
+// later (on the dialog's thread): a read, so nothing waits for it.
+using PrunePreviewDone = std::function<void(const StoreResult<PruneResult> &)>;
+using PrunePreview = std::function<void(const PruneRules &rules, PrunePreviewDone done)>;
 
 // Chooses the prune rules and shows, before anything happens, exactly what they
-// remove, with counts. Accepting means "prune with rules()".
+// remove, with counts. Accepting means "prune with rules()". The preview is asked
+// for once the form has been still for PreviewDelayMs, not at every keystroke, and
+// the Prune button waits for it.
 class PruneDialog : public QDialog
 {
     Q_OBJECT
@@ -33,11 +38,16 @@ public:
     // "Removes 2 IDs (with 3 nodes) and 1 node of other IDs", or why nothing.
     QString summary() const;
 
+    static constexpr int PreviewDelayMs = 250;
+    // A preview has been asked for and not answered yet (or is about to be asked).
+    bool isPreviewing() const { return m_delay.isActive() || m_asked != m_answered; }
+
 public slots:
-    // Makes the rules from the form as of now and runs the dry run again.
+    // Makes the rules from the form as of now and asks for their preview.
     void updatePreview();
 
 private:
+    void showPreview(int asked, const StoreResult<PruneResult> &result);
     struct AgeRule
     {
         QCheckBox *enabled;
@@ -56,6 +66,9 @@ private:
     QListWidget *m_list;
     QPushButton *m_pruneButton;
 
+    QTimer m_delay; // the form changed: preview once it is still
+    int m_asked = 0;    // previews asked for; an answer to an older one is dropped
+    int m_answered = 0;
     PruneRules m_rules;
     PruneResult m_preview;
     QString m_error;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "store/Store.h"
-#include "store/StoreChange.h"
+#include "core/StoreResult.h"
+#include "core/StoreChange.h"
 
 #include <QObject>
 

@@ -1,5 +1,6 @@
 #include "WindowBenchmark.h"
 
+#include "AppController.h"
 #include "ChangeBatcher.h"
 #include "IdTableModel.h"
 #include "MainWindow.h"
@@ -37,8 +38,9 @@ double peakMemoryMiB()
 
 } // namespace
 
-WindowBenchmark::WindowBenchmark(MainWindow &window, Options options, QElapsedTimer sinceStart, QObject *parent)
-    : QObject(parent), m_window(window), m_options(options), m_sinceStart(sinceStart)
+WindowBenchmark::WindowBenchmark(MainWindow &window, AppController &app, Options options, QElapsedTimer sinceStart,
+                                 QObject *parent)
+    : QObject(parent), m_window(window), m_app(app), m_options(options), m_sinceStart(sinceStart)
 {
     m_window.installEventFilter(this);
     m_window.idView()->viewport()->installEventFilter(this);
@@ -47,8 +49,8 @@ WindowBenchmark::WindowBenchmark(MainWindow &window, Options options, QElapsedTi
 
 void WindowBenchmark::start()
 {
-    if (!m_window.server().isRunning()) {
-        print(QStringLiteral("error=%1").arg(m_window.serverError()));
+    if (!m_app.server().isRunning()) {
+        print(QStringLiteral("error=%1").arg(m_app.serverError()));
         return quit(1);
     }
     m_started = true;
@@ -180,28 +182,26 @@ void WindowBenchmark::checkAgainstStore()
     const IdTableModel &model = *m_window.idModel();
     IdListQuery query = model.firstPageQuery();
     query.limit = std::max(1, model.rowCount());
-    m_reader.attach(m_window.server());
-    using Answer = std::pair<StoreResult<IdPage>, StoreResult<StoreTotals::Counts>>;
-    const bool queued = m_reader.read(
-        [query](DiscoveryServer &server) {
-            return Answer(server.store().listIds(query), server.store().countIdsAndNodes());
+    using Answer = std::pair<IdPage, StoreTotals::Counts>;
+    m_app.client().ask(
+        [query](DiscoveryService &service) {
+            const auto page = service.listIds(query);
+            const auto counts = service.countIdsAndNodes();
+            if (!page.ok() || !counts.ok())
+                return StoreResult<Answer>::failure(page.ok() ? counts.error() : page.error());
+            return StoreResult<Answer>(Answer(page.value(), counts.value()));
         },
-        [this](const Answer &answer) {
-            if (!answer.first.ok() || !answer.second.ok()) {
-                print(QStringLiteral("kept_up=unknown error=%1")
-                          .arg(answer.first.ok() ? answer.second.error() : answer.first.error()));
+        [this](const StoreResult<Answer> &answer) {
+            if (!answer.ok()) {
+                print(QStringLiteral("kept_up=unknown error=%1").arg(answer.error()));
                 return quit(1);
             }
             QTimer::singleShot(2 * ChangeBatcher::IntervalMs, this,
-                               [this, page = answer.first.value(), counts = answer.second.value()] {
+                               [this, page = answer->first, counts = answer->second] {
                                    compare(page, counts);
                                    quit(0);
                                });
         });
-    if (!queued) {
-        print(QStringLiteral("kept_up=unknown error=the server is not running"));
-        quit(1);
-    }
 }
 
 void WindowBenchmark::compare(const IdPage &stored, const StoreTotals::Counts &counts)

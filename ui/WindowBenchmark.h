@@ -1,14 +1,14 @@
 #pragma once
 
 #include "StallMeter.h"
-#include "StoreReader.h"
 #include "StoreTotals.h"
-#include "store/StoreChange.h"
+#include "core/StoreChange.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
+class AppController;
 class MainWindow;
 
 // discodesk --benchmark-scroll and --benchmark-stalls SECONDS: measures the window
@@ -36,7 +36,8 @@ public:
     };
 
     // Before the window is shown: it watches for the first paint.
-    WindowBenchmark(MainWindow &window, Options options, QElapsedTimer sinceStart, QObject *parent = nullptr);
+    WindowBenchmark(MainWindow &window, AppController &app, Options options, QElapsedTimer sinceStart,
+                    QObject *parent = nullptr);
     // After the window was shown and its server started.
     void start();
 
@@ -57,6 +58,7 @@ private:
     void print(const QString &line);
 
     MainWindow &m_window;
+    AppController &m_app;
     Options m_options;
     QElapsedTimer m_sinceStart;
     StallMeter m_stalls;
@@ -68,7 +70,6 @@ private:
     QElapsedTimer m_scrollClock;
     int m_insertions = 0;
 
-    StoreReader m_reader;
     QElapsedTimer m_sinceLastChange;
     QElapsedTimer m_settling;
     qint64 m_transactions = 0;

@@ -1,7 +1,7 @@
 #include "AdminApi.h"
 
 #include "core/AdminToken.h"
-#include "core/DiscoveryService.h"
+#include "service/DiscoveryService.h"
 #include "core/ExchangeFormat.h"
 #include "core/JsonInput.h"
 #include "core/Validation.h"
@@ -12,11 +12,6 @@
 #include <QSet>
 
 namespace {
-
-HttpReply unavailable(const QString &reason)
-{
-    return HttpReply::error(503, QStringLiteral("the database is unavailable: %1").arg(reason));
-}
 
 HttpReply unknownId(const QString &id)
 {
@@ -145,7 +140,7 @@ std::optional<HttpReply> AdminApi::handle(const HttpRequest &request)
 
 HttpReply AdminApi::health()
 {
-    const auto ping = m_service.store().ping();
+    const auto ping = m_service.checkHealth();
     if (!ping.ok())
         return HttpReply::json(503, QJsonObject{{QStringLiteral("status"), QStringLiteral("unavailable")},
                                                 {QStringLiteral("error"), ping.error()}});
@@ -169,9 +164,9 @@ HttpReply AdminApi::listIds(const HttpRequest &request)
     else if (!sort.isEmpty() && sort != u"created")
         return HttpReply::error(400, QStringLiteral("sort must be \"created\" or \"activity\""));
 
-    const auto page = m_service.store().listIds(query);
+    const auto page = m_service.listIds(query);
     if (!page.ok())
-        return unavailable(page.error());
+        return HttpReply::unavailable(page.error());
     QJsonArray ids;
     for (const DiscoveryId &id : page->ids)
         ids.append(ExchangeFormat::toJson(id));
@@ -212,15 +207,15 @@ HttpReply AdminApi::createId(const HttpRequest &request)
     }
     const auto created = m_service.createId(kind, *label, size);
     if (!created.ok())
-        return unavailable(created.error());
+        return HttpReply::unavailable(created.error());
     return HttpReply::json(201, ExchangeFormat::toJson(DiscoveryIdWithNodes{created.value(), {}}));
 }
 
 HttpReply AdminApi::getId(const QString &id)
 {
-    const auto found = m_service.store().findIdWithNodes(id);
+    const auto found = m_service.findIdWithNodes(id);
     if (!found.ok())
-        return unavailable(found.error());
+        return HttpReply::unavailable(found.error());
     if (!found.value())
         return unknownId(id);
     return HttpReply::json(200, ExchangeFormat::toJson(*found.value()));
@@ -237,9 +232,9 @@ HttpReply AdminApi::patchId(const HttpRequest &request, const QString &id)
     const auto label = readLabel(*body, &error);
     if (!label)
         return error;
-    const auto updated = m_service.store().setLabel(id, *label);
+    const auto updated = m_service.setLabel(id, *label);
     if (!updated.ok())
-        return unavailable(updated.error());
+        return HttpReply::unavailable(updated.error());
     if (!updated.value())
         return unknownId(id);
     return getId(id);
@@ -247,9 +242,9 @@ HttpReply AdminApi::patchId(const HttpRequest &request, const QString &id)
 
 HttpReply AdminApi::deleteId(const QString &id)
 {
-    const auto deleted = m_service.store().deleteId(id);
+    const auto deleted = m_service.deleteId(id);
     if (!deleted.ok())
-        return unavailable(deleted.error());
+        return HttpReply::unavailable(deleted.error());
     if (!deleted.value())
         return unknownId(id);
     return HttpReply::json(200, QJsonObject{{QStringLiteral("deleted"), id}});
@@ -262,10 +257,10 @@ HttpReply AdminApi::deleteNode(const HttpRequest &request, const QString &id)
         return HttpReply::error(400, QStringLiteral("give the node's address as ?addr=ADDRESS"));
     const auto removed = m_service.removeNode(id, address);
     if (!removed.ok())
-        return unavailable(removed.error());
-    if (removed.value() == Store::NodeChange::UnknownId)
+        return HttpReply::unavailable(removed.error());
+    if (removed->change == DiscoveryService::NodeChange::UnknownId)
         return unknownId(id);
-    if (removed.value() == Store::NodeChange::Absent)
+    if (removed->change == DiscoveryService::NodeChange::Absent)
         return HttpReply::error(404, QStringLiteral("%1 is not registered under %2").arg(address.left(200), id));
     return getId(id);
 }
@@ -308,9 +303,9 @@ HttpReply AdminApi::prune(const HttpRequest &request)
         return HttpReply::error(400, QStringLiteral("no prune rule given: set created_before, no_nodes "
                                                     "or not_seen_since"));
 
-    const auto result = m_service.prune(rules, dryRun);
+    const auto result = dryRun ? m_service.previewPrune(rules) : m_service.prune(rules);
     if (!result.ok())
-        return unavailable(result.error());
+        return HttpReply::unavailable(result.error());
     QJsonArray ids;
     for (const DiscoveryId &id : result->ids)
         ids.append(ExchangeFormat::toJson(id));
@@ -342,14 +337,14 @@ HttpReply AdminApi::exportIds(const HttpRequest &request)
     const Timestamp now = Timestamp::now();
     ExchangeFormat::ExportWriter writer(now);
     QSet<QString> found; // of the wanted IDs only: an export of all needs no list
-    const auto exported = m_service.store().exportIds(wanted, [&](const DiscoveryIdWithNodes &record) {
+    const auto exported = m_service.exportIds(wanted, [&](const DiscoveryIdWithNodes &record) {
         writer.add(record);
         if (!wanted.isEmpty())
             found.insert(record.id.id);
         return true;
     });
     if (!exported.ok())
-        return unavailable(exported.error());
+        return HttpReply::unavailable(exported.error());
     if (!wanted.isEmpty() && found.size() != wanted.size()) {
         QStringList missing;
         for (const QString &id : std::as_const(wanted)) {
@@ -370,14 +365,21 @@ HttpReply AdminApi::exportIds(const HttpRequest &request)
 HttpReply AdminApi::importIds(const HttpRequest &request)
 {
     const ExchangeFormat::ParsedImport parsed = ExchangeFormat::parseDocument(request.body);
+    // A file that cannot be read, or records the rules refuse: 400, and where.
+    auto refused = [](const ExchangeFormat::ImportError &error) {
+        return HttpReply::json(400, QJsonObject{{QStringLiteral("error"), error.message},
+                                                {QStringLiteral("where"), error.where}});
+    };
     if (parsed.error)
-        return HttpReply::json(400, QJsonObject{{QStringLiteral("error"), parsed.error->message},
-                                                {QStringLiteral("where"), parsed.error->where}});
-    const auto summary = m_service.importIds(parsed.records);
-    if (!summary.ok())
-        return unavailable(summary.error());
-    return HttpReply::json(200, QJsonObject{{QStringLiteral("ids_added"), summary->idsAdded},
-                                            {QStringLiteral("ids_merged"), summary->idsMerged},
-                                            {QStringLiteral("nodes_added"), summary->nodesAdded},
-                                            {QStringLiteral("nodes_merged"), summary->nodesMerged}});
+        return refused(*parsed.error);
+    const auto imported = m_service.importIds(parsed.records);
+    if (!imported.ok())
+        return HttpReply::unavailable(imported.error());
+    if (imported->refused)
+        return refused(*imported->refused);
+    const ImportSummary &summary = imported->summary;
+    return HttpReply::json(200, QJsonObject{{QStringLiteral("ids_added"), summary.idsAdded},
+                                            {QStringLiteral("ids_merged"), summary.idsMerged},
+                                            {QStringLiteral("nodes_added"), summary.nodesAdded},
+                                            {QStringLiteral("nodes_merged"), summary.nodesMerged}});
 }

@@ -1,6 +1,6 @@
 #include "EtcdApi.h"
 
-#include "core/DiscoveryService.h"
+#include "service/DiscoveryService.h"
 #include "core/Validation.h"
 #include "http/PendingReply.h"
 
@@ -36,12 +36,6 @@ HttpReply etcdError(int status, int code, const QString &message, const QString 
 HttpReply keyNotFound(const QString &key, qint64 index)
 {
     return etcdError(404, KeyNotFound, QStringLiteral("Key not found"), key.left(300), index);
-}
-
-// A database failure: etcd retries 5xx on GETs and waits, with backoff.
-HttpReply unavailable(const QString &reason)
-{
-    return HttpReply::error(503, QStringLiteral("the database is unavailable: %1").arg(reason));
 }
 
 QJsonObject memberNode(const QString &directory, const Node &member)
@@ -141,16 +135,16 @@ HttpReply EtcdApi::createToken(const HttpRequest &request)
     }
     const auto created = m_service.createId(DiscoveryKind::Etcd, QString(), size);
     if (!created.ok())
-        return unavailable(created.error());
+        return HttpReply::unavailable(created.error());
     // discovery.etcd.io's answer: the URL alone, no trailing newline.
     return HttpReply{200, QByteArrayLiteral("text/plain"), (request.baseUrl + TokenPrefix + created->id).toUtf8(), {}};
 }
 
 HttpReply EtcdApi::getSize(const QString &directory, const QString &token)
 {
-    const auto found = m_service.store().findId(token);
+    const auto found = m_service.findId(token);
     if (!found.ok())
-        return unavailable(found.error());
+        return HttpReply::unavailable(found.error());
     const QString key = directory + QStringLiteral("/_config/size");
     if (!found.value() || found.value()->kind != DiscoveryKind::Etcd || !found.value()->expectedSize)
         return keyNotFound(key, found.value() ? found.value()->etcdIndex : 0);
@@ -168,9 +162,9 @@ HttpReply EtcdApi::getSize(const QString &directory, const QString &token)
 HttpReply EtcdApi::getOrWait(const HttpRequest &request, const QString &directory, const QString &token,
                              const QString &memberId)
 {
-    const auto found = m_service.store().findIdWithNodes(token);
+    const auto found = m_service.findIdWithNodes(token);
     if (!found.ok())
-        return unavailable(found.error());
+        return HttpReply::unavailable(found.error());
     const QString key = memberId.isEmpty() ? directory : directory + u'/' + memberId;
     if (!found.value() || found.value()->id.kind != DiscoveryKind::Etcd)
         return keyNotFound(key, 0);
@@ -241,8 +235,8 @@ HttpReply EtcdApi::createMember(const HttpRequest &request, const QString &direc
 
     const auto created = m_service.createEtcdMember(token, memberId, value, request.remoteAddress);
     if (!created.ok())
-        return unavailable(created.error());
-    using Outcome = Store::EtcdMemberCreation::Outcome;
+        return HttpReply::unavailable(created.error());
+    using Outcome = DiscoveryService::EtcdMemberCreation::Outcome;
     switch (created->outcome) {
     case Outcome::UnknownToken:
         return keyNotFound(key, 0);
@@ -251,7 +245,7 @@ HttpReply EtcdApi::createMember(const HttpRequest &request, const QString &direc
     case Outcome::Full:
         return etcdError(409, InvalidField,
                          QStringLiteral("the token has the most members a token may have (%1)")
-                             .arg(m_service.store().maxNodesPerId()),
+                             .arg(m_service.maxNodesPerId()),
                          key, created->tokenIndex);
     case Outcome::Created:
         break;
@@ -292,7 +286,7 @@ void EtcdApi::answerWaitsFromHistory(const QString &token)
     // servers on one database, news of a member registered elsewhere can arrive
     // after a later one registered here, and etcd never asks for an index again
     // once it has seen a higher one.
-    const auto found = m_service.store().findIdWithNodes(token);
+    const auto found = m_service.findIdWithNodes(token);
     if (!found.ok() || !found.value())
         return; // the waits end with their timeout, and etcd asks again
     const DiscoveryIdWithNodes &record = *found.value();

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "http/HttpTypes.h"
-#include "store/StoreChange.h"
+#include "core/StoreChange.h"
 
 #include <QObject>
 #include <QPointer>

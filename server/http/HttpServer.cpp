@@ -2,6 +2,7 @@
 
 #include "http/HttpConnection.h"
 #include "http/PendingReply.h"
+#include "service/GroupCommit.h"
 
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
@@ -65,11 +66,6 @@ HttpServer::~HttpServer()
     close();
 }
 
-void HttpServer::addHandler(RequestHandler *handler)
-{
-    m_handlers.append(handler);
-}
-
 QString HttpServer::listen(const QHostAddress &address, quint16 port)
 {
     close();
@@ -92,7 +88,6 @@ void HttpServer::close()
 {
     // Held replies go first: their sockets are about to close.
     qDeleteAll(findChildren<PendingReply *>(Qt::FindDirectChildrenOnly));
-    m_heldReplies.clear();
     if (m_tcpServer) {
         m_tcpServer->close();
         delete m_tcpServer;
@@ -112,15 +107,6 @@ QHostAddress HttpServer::address() const
 quint16 HttpServer::port() const
 {
     return m_tcpServer ? m_tcpServer->serverPort() : 0;
-}
-
-void HttpServer::releaseReplies(const std::optional<HttpReply> &failure)
-{
-    const QList<HeldReply> held = std::exchange(m_heldReplies, {});
-    for (const HeldReply &waiting : held) {
-        if (waiting.pending) // else the client left
-            waiting.pending->send(failure ? *failure : waiting.reply, waiting.withBody);
-    }
 }
 
 HttpConnection *HttpServer::connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder) const
@@ -169,17 +155,22 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
         connect(pending, &PendingReply::finished, this, &HttpServer::requestFinished);
         return pending;
     };
+    const GroupCommit::Ticket ticket = m_commits ? m_commits->ticket() : 0;
     const HttpReply reply = dispatch(parsed);
     if (reply.deferred) {
         Q_ASSERT(pending);
         return; // the pending reply logs itself when it is sent or abandoned
     }
-    if (m_holdReplies && m_holdReplies()) {
-        PendingReply *held = parsed.defer();
-        m_heldReplies.append({held, reply, parsed.method != "HEAD"});
+    const bool withBody = parsed.method != "HEAD";
+    if (m_commits && m_commits->usedOpenBatch(ticket)) {
+        QPointer<PendingReply> held = parsed.defer();
+        m_commits->afterCommit([held, reply, withBody](const std::optional<QString> &failure) {
+            if (held) // else the client left
+                held->send(failure ? HttpReply::unavailable(*failure) : reply, withBody);
+        });
         return;
     }
-    write(responder, reply, parsed.method != "HEAD", connection);
+    write(responder, reply, withBody, connection);
 
     entry.at = Timestamp::now();
     entry.status = reply.status;

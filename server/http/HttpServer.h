@@ -7,8 +7,7 @@
 #include <QHostAddress>
 #include <QPointer>
 
-#include <functional>
-
+class GroupCommit;
 class HttpConnection;
 class PendingReply;
 class QTcpServer;
@@ -25,8 +24,8 @@ public:
     explicit HttpServer(QObject *parent = nullptr);
     ~HttpServer() override;
 
-    // Handlers are asked in the order they were added; the server does not own them.
-    void addHandler(RequestHandler *handler);
+    // Handlers are asked in this order; the server does not own them.
+    void setHandlers(const QList<RequestHandler *> &handlers) { m_handlers = handlers; }
     // Take effect at the next listen().
     void setLimits(const HttpLimits &limits) { m_limits = limits; }
     void setTls(const std::optional<QSslConfiguration> &tls) { m_tls = tls; }
@@ -40,11 +39,9 @@ public:
     QHostAddress address() const;
     quint16 port() const;
 
-    // While holdReplies() is true, replies wait, in order, instead of going out at once:
-    // with group commit, a reply must not report a write that is not saved yet.
-    void setHoldReplies(std::function<bool()> holdReplies) { m_holdReplies = std::move(holdReplies); }
-    // Sends the waiting replies; with failure set, each is answered with it instead.
-    void releaseReplies(const std::optional<HttpReply> &failure);
+    // With group commit, the reply to a request that used the open transaction waits
+    // for its commit (or becomes a 503 when the commit fails).
+    void setGroupCommit(GroupCommit *commits) { m_commits = commits; }
 
     // Asks the handlers, in order; 404 when none answers.
     HttpReply dispatch(const HttpRequest &request);
@@ -74,16 +71,8 @@ private:
     // The request's connection: the one QHttpServer read it from.
     HttpConnection *connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder) const;
 
-    struct HeldReply
-    {
-        QPointer<PendingReply> pending;
-        HttpReply reply;
-        bool withBody;
-    };
-
     QList<RequestHandler *> m_handlers;
-    std::function<bool()> m_holdReplies;
-    QList<HeldReply> m_heldReplies;
+    GroupCommit *m_commits = nullptr; // DiscoveryServer's, while it runs
     HttpLimits m_limits;
     std::optional<QSslConfiguration> m_tls;
     QPointer<LimitedTcpServer> m_tcpServer;

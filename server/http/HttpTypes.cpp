@@ -88,6 +88,11 @@ HttpReply HttpReply::error(int status, const QString &message)
     return json(status, QJsonObject{{QStringLiteral("error"), message}});
 }
 
+HttpReply HttpReply::unavailable(const QString &reason)
+{
+    return error(503, QStringLiteral("the database is unavailable: %1").arg(reason));
+}
+
 HttpReply HttpReply::methodNotAllowed(const QByteArray &allowed)
 {
     HttpReply reply = error(405, QStringLiteral("method not allowed; allowed: %1").arg(QLatin1String(allowed)));

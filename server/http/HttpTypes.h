@@ -64,6 +64,9 @@ struct HttpReply
     // {"error": message}: every error of every API has this shape.
     static HttpReply error(int status, const QString &message);
     static HttpReply methodNotAllowed(const QByteArray &allowed);
+    // 503: the database could not answer (or lost the request's writes). etcd and
+    // rqlite retry on it.
+    static HttpReply unavailable(const QString &reason);
     static HttpReply later();
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/StoreChange.h"
+#include "core/StoreChange.h"
 
 #include <QByteArray>
 #include <QHash>

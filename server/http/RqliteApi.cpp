@@ -1,6 +1,6 @@
 #include "RqliteApi.h"
 
-#include "core/DiscoveryService.h"
+#include "service/DiscoveryService.h"
 #include "core/JsonInput.h"
 #include "core/JsonOutput.h"
 #include "core/Validation.h"
@@ -10,14 +10,11 @@
 
 namespace {
 
+using NodeChange = DiscoveryService::NodeChange;
+
 HttpReply unknownId(const QString &id)
 {
     return HttpReply::error(404, QStringLiteral("%1 does not exist").arg(id.left(Validation::MaxIdLength * 2)));
-}
-
-HttpReply unavailable(const QString &reason)
-{
-    return HttpReply::error(503, QStringLiteral("the database is unavailable: %1").arg(reason));
 }
 
 } // namespace
@@ -75,7 +72,7 @@ HttpReply RqliteApi::create()
 {
     const auto created = m_service.createId(DiscoveryKind::Rqlite, QString());
     if (!created.ok())
-        return unavailable(created.error());
+        return HttpReply::unavailable(created.error());
     return HttpReply::json(200, recordJson({created->id, created->createdAt, {}}));
 }
 
@@ -83,9 +80,9 @@ HttpReply RqliteApi::record(const QString &id)
 {
     if (const QByteArray *cached = m_cache.find(id))
         return HttpReply::json(200, *cached);
-    const auto found = m_service.store().findRqliteRecord(id);
+    const auto found = m_service.findRqliteRecord(id);
     if (!found.ok())
-        return unavailable(found.error());
+        return HttpReply::unavailable(found.error());
     if (!found.value())
         return unknownId(id); // also an etcd token: it is not an rqlite ID
     const QByteArray body = recordJson(*found.value());
@@ -117,43 +114,44 @@ HttpReply RqliteApi::registerNode(const HttpRequest &request, const QString &id)
     if (const auto bad = badAddress(request.body, &address)) {
         // The original service checks the ID before the body: an unknown ID is 404
         // whatever the body. Only a bad request pays for this extra read.
-        const auto exists = m_service.store().findId(id);
+        const auto exists = m_service.findId(id);
         if (!exists.ok())
-            return unavailable(exists.error());
+            return HttpReply::unavailable(exists.error());
         if (!exists.value() || exists.value()->kind != DiscoveryKind::Rqlite)
             return unknownId(id);
         return *bad;
     }
     // One write transaction registers the address and reads the record for the reply.
-    RqliteRecord after;
-    const auto registered = m_service.registerNode(id, address, request.remoteAddress, &after);
+    const auto registered = m_service.registerNode(id, address, request.remoteAddress);
     if (!registered.ok())
-        return unavailable(registered.error());
-    if (registered.value() == Store::NodeChange::UnknownId)
+        return HttpReply::unavailable(registered.error());
+    if (registered->change == NodeChange::UnknownId)
         return unknownId(id); // also an etcd token: it is not an rqlite ID
-    if (registered.value() == Store::NodeChange::Full)
+    if (registered->change == NodeChange::Full)
         return HttpReply::error(409, QStringLiteral("%1 has the most nodes an ID may have (%2): remove some first")
-                                         .arg(id).arg(m_service.store().maxNodesPerId()));
+                                         .arg(id).arg(m_service.maxNodesPerId()));
     // Not cached: the cache forgets the ID when this write commits.
-    return HttpReply::json(200, recordJson(after));
+    return HttpReply::json(200, recordJson(registered->record));
 }
 
 HttpReply RqliteApi::removeNode(const HttpRequest &request, const QString &id)
 {
     // The original service checks the ID first, then the body.
-    const auto exists = m_service.store().findId(id);
+    const auto exists = m_service.findId(id);
     if (!exists.ok())
-        return unavailable(exists.error());
+        return HttpReply::unavailable(exists.error());
     if (!exists.value() || exists.value()->kind != DiscoveryKind::Rqlite)
         return unknownId(id); // an etcd token is not an rqlite ID
 
     QString address;
     if (const auto bad = badAddress(request.body, &address))
         return *bad;
+    // The record as this removal left it, read in its transaction: the cache still
+    // holds the one before, until the removal commits.
     const auto removed = m_service.removeNode(id, address);
     if (!removed.ok())
-        return unavailable(removed.error());
-    if (removed.value() == Store::NodeChange::UnknownId)
+        return HttpReply::unavailable(removed.error());
+    if (removed->change == NodeChange::UnknownId)
         return unknownId(id); // deleted in the meantime
-    return record(id);
+    return HttpReply::json(200, recordJson(removed->record));
 }

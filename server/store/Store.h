@@ -1,207 +1,211 @@
 #pragma once
 
 #include "core/Records.h"
-#include "store/DatabaseLocation.h"
-#include "store/Schema.h"
-#include "store/StoreChange.h"
+#include "core/StoreChange.h"
+#include "core/StoreResult.h"
 
 #include <QHash>
-#include <QLockFile>
 #include <QObject>
 #include <QSqlDatabase>
-#include <QSqlDriver>
-#include <QTimer>
 
-#include <chrono>
 #include <functional>
 #include <memory>
-#include <optional>
 
 class QSqlQuery;
 
-// A store call either gives a value or says why it failed (a database error,
-// such as a full disk). "Not found" is a value, not a failure.
-template <typename T>
-class StoreResult
-{
-public:
-    StoreResult(T value) : m_value(std::move(value)) {}
-    static StoreResult failure(const QString &message)
-    {
-        StoreResult result;
-        result.m_error = message.isEmpty() ? QStringLiteral("unknown database error") : message;
-        return result;
-    }
-
-    bool ok() const { return m_value.has_value(); }
-    const QString &error() const { return m_error; }
-    const T &value() const { return *m_value; }
-    const T *operator->() const { return &*m_value; }
-
-private:
-    StoreResult() = default;
-    std::optional<T> m_value;
-    QString m_error;
-};
-
-// The only place that knows SQL. Owns one database connection, which belongs to the
-// thread that opened it: each thread that needs the store opens a Store of its own.
-// Every change is reported through changed() after its transaction committed.
+// Where the data lives, and the only code that knows SQL. This class is the interface
+// every caller uses and holds the queries both engines share; SqliteStore and
+// PostgresStore hold what differs: opening, transactions, locking, hearing other
+// servers. A store keeps what it is given and knows no rules: whether a write is
+// allowed is DiscoveryService's to say.
+//
+// A store owns one database connection, which belongs to the thread that opened it.
+// Every change is reported through changed() once its transaction has committed.
+// Failures come back as values (StoreResult, Transaction::error()).
 class Store : public QObject
 {
     Q_OBJECT
 
 public:
-    enum class NodeChange {
-        UnknownId, // the discovery ID does not exist
-        Full,      // the ID has maxNodesPerId nodes already
-        Added,
-        Updated,   // it was there already: registered again
-        Removed,
-        Absent,    // removing an address that was not registered
+    enum class Mode {
+        Serve,    // the one server of a SQLite file: locks it, may write
+        ReadOnly, // a second connection that only reads (an export on another thread)
     };
-
-    explicit Store(QObject *parent = nullptr);
+    // Opens location (see DatabaseLocation: a SQLite file, created with its folder if
+    // needed, or a postgresql:// URL) with the engine it names, and brings its schema
+    // up to date (Serve). On failure returns null and a one-line reason; a database
+    // this program cannot use is left untouched.
+    static std::unique_ptr<Store> open(const QString &location, QString *error, Mode mode = Mode::Serve,
+                                       QObject *parent = nullptr);
     ~Store() override;
 
-    // Opens the database at location (see DatabaseLocation): a SQLite file, created
-    // with its folder if needed, or a PostgreSQL database given as a postgresql:// URL.
-    // Brings its schema up to date. Returns an empty string on success, otherwise a
-    // one-line reason; a database this program cannot use is left untouched.
-    QString open(const QString &location);
-    void close();
-    bool isOpen() const;
     // The file path, or the URL without its password.
-    QString path() const { return m_path; }
+    QString name() const { return m_name; }
     // Whether other DiscoDesk servers may change the database too (PostgreSQL): then
     // changed() also reports their changes, as they commit.
-    bool isShared() const { return m_location.isShared(); }
-    // How the changes of other servers on a shared database are found: through
-    // PostgreSQL's LISTEN/NOTIFY, each one as it commits; where that is not
-    // available (or with polling forced), by looking once per PollInterval and
-    // reporting ChangedElsewhere when anything differs.
-    static constexpr std::chrono::milliseconds PollInterval{1000};
-    void setPollForChanges(bool poll);
-    bool pollsForChanges() const { return m_pollTimer.isActive(); }
-
-    static constexpr int DefaultMaxNodesPerId = 1000;
-    // A new address beyond this many is refused (Full); registering again is not.
-    void setMaxNodesPerId(int max) { m_maxNodesPerId = max; }
-    int maxNodesPerId() const { return m_maxNodesPerId; }
+    virtual bool othersMayWrite() const = 0;
 
     // Whether the database answers a query: the health check.
     StoreResult<bool> ping();
 
-    StoreResult<DiscoveryId> createId(const DiscoveryId &record);
+    // A transaction: everything the store is asked between its start and commit() is
+    // one moment's (reads) or all or nothing (writes). One that ends without commit()
+    // rolls back. A transaction started while another is open joins it.
+    enum class Access {
+        Read,      // a consistent view
+        Write,     // changes to one ID; lockedId's row is locked where others may write
+        Exclusive, // changes to many IDs, with every other writer kept out (prune, import)
+    };
+    class Transaction
+    {
+    public:
+        Transaction(Store &store, Access access, const QString &lockedId = {});
+        Transaction(const Transaction &) = delete;
+        Transaction &operator=(const Transaction &) = delete;
+        ~Transaction();
+        // Empty when the transaction began; else why it could not.
+        const QString &error() const { return m_error; }
+        // False with the reason when nothing of it was saved.
+        StoreResult<bool> commit();
+
+    private:
+        enum class Mode { Failed, Joined, Own, Savepoint, Done };
+        void rollback();
+
+        Store &m_store;
+        Mode m_mode = Mode::Failed;
+        qsizetype m_changesBefore = 0;
+        QString m_error;
+    };
+
+    // --- reads: each one moment's, inside a transaction or on its own ---
     StoreResult<std::optional<DiscoveryId>> findId(const QString &id);
     StoreResult<std::optional<DiscoveryIdWithNodes>> findIdWithNodes(const QString &id);
+    StoreResult<std::optional<Node>> findNode(const QString &id, const QString &address);
+    // The addresses of an ID's nodes in registration order: what an rqlite reply lists.
+    StoreResult<QStringList> addresses(const QString &id);
     StoreResult<IdPage> listIds(const IdListQuery &query);
     // Every ID and node: plain counts, quick on a big store.
     StoreResult<StoreCounts> countIdsAndNodes();
-    StoreResult<std::optional<DiscoveryId>> setLabel(const QString &id, const QString &label);
-    StoreResult<bool> deleteId(const QString &id); // false: there was no such ID
-
-    // rqlite's registration: adds the address to the rqlite ID, or counts it seen again
-    // (an etcd token is UnknownId here). With record set, it also reads the record as
-    // the registration leaves it, in the same transaction, so the reply needs no
-    // second read.
-    StoreResult<NodeChange> registerNode(const QString &id, const QString &address,
-                                         const QString &registeredBy, Timestamp at,
-                                         RqliteRecord *record = nullptr);
-    // An rqlite ID's record; nullopt for an unknown ID or an etcd token.
-    StoreResult<std::optional<RqliteRecord>> findRqliteRecord(const QString &id);
-    StoreResult<NodeChange> removeNode(const QString &id, const QString &address, Timestamp at);
-
-    // etcd's "PUT <token>/<member>?prevExist=false": creates the member with the
-    // token's next index, or reports the member that is there already.
-    struct EtcdMemberCreation
-    {
-        enum class Outcome { UnknownToken, Created, Exists, Full };
-        Outcome outcome;
-        Node member;       // the new member, or the one that exists
-        qint64 tokenIndex; // the token's index afterwards
-    };
-    StoreResult<EtcdMemberCreation> createEtcdMember(const QString &token, const QString &memberId,
-                                                     const QString &value, const QString &registeredBy,
-                                                     Timestamp at);
-
-    // A prune that removes more IDs and nodes than this reports one ChangedElsewhere
-    // instead of a change for each.
-    static constexpr qsizetype MaxPruneNotices = 1000;
-    StoreResult<PruneResult> prune(const PruneRules &rules, bool dryRun, Timestamp at);
-
-    // The given IDs (all when ids is empty, oldest first) with their nodes. IDs that
-    // do not exist are left out: compare with what you asked for.
-    StoreResult<QList<DiscoveryIdWithNodes>> exportIds(const QStringList &ids);
-    // The same, handed to visit one ID at a time as they are read, so that an export
-    // of a big store never holds every record at once. visit returns false to stop,
-    // and must not use the store. Returns how many IDs visit was given.
+    // What the rules match now: the IDs to remove, with their node counts, and the
+    // nodes to remove on their own from IDs that stay (see PruneRules).
+    StoreResult<PruneResult> findPrunable(const PruneRules &rules);
+    // The given IDs (all when ids is empty, oldest first) with their nodes, handed to
+    // visit one at a time as they are read, so that an export of a big store never
+    // holds every record at once. IDs that do not exist are left out. visit returns
+    // false to stop, and must not use the store. Returns how many IDs visit was given.
     using IdVisitor = std::function<bool(const DiscoveryIdWithNodes &record)>;
     StoreResult<qsizetype> exportIds(const QStringList &ids, const IdVisitor &visit);
-    // Merges validated records in one transaction: all or nothing.
-    StoreResult<ImportSummary> importIds(const QList<DiscoveryIdWithNodes> &records, Timestamp at);
 
-    // Group commit: with it on, write transactions do not commit one by one but join
-    // one open transaction, the batch, which commitBatch() commits; a write that
-    // fails rolls back only its own changes. changed() is emitted when the batch
-    // commits. Whoever turns it on must call commitBatch() soon after
-    // batchOpened(), and must not tell anyone a write is saved before that.
+    // --- writes: inside a write transaction; each reports its own change ---
+    StoreResult<bool> insertId(const DiscoveryId &id);   // IdCreated
+    // Sets every column of an existing ID but its kind; false when there is none.
+    StoreResult<bool> updateId(const DiscoveryId &id, Timestamp at); // IdUpdated
+    StoreResult<bool> deleteId(const QString &id, Timestamp at);     // IdDeleted; false: there was none
+    // Moves the ID's last activity to at and, for an etcd token, sets its index. No
+    // change of its own: the node change that caused it carries the time.
+    StoreResult<bool> markActivity(const QString &id, Timestamp at, std::optional<qint64> etcdIndex = {});
+    // Adds the address as a node, or counts it registered again. Returns the node.
+    StoreResult<Node> registerAddress(const QString &id, const QString &address, const QString &registeredBy,
+                                      Timestamp at);                // NodeAdded or NodeUpdated
+    StoreResult<bool> insertNode(const QString &id, const Node &node, Timestamp at); // NodeAdded
+    StoreResult<bool> updateNode(const QString &id, const Node &node, Timestamp at); // NodeUpdated
+    StoreResult<bool> deleteNode(const QString &id, const QString &address, Timestamp at); // NodeRemoved; false: absent
+    // Removes exactly what findPrunable(rules) gave in this transaction, and fails if
+    // the rules now match anything else. Reports one change per ID and node, or one
+    // ChangedElsewhere beyond MaxPruneNotices.
+    static constexpr qsizetype MaxPruneNotices = 1000;
+    StoreResult<bool> removePrunable(const PruneRules &rules, const PruneResult &found, Timestamp at);
+
+    // --- group commit (a store no one else writes to) ---
+    // With it on, write transactions do not commit one by one but join one open
+    // transaction, the batch, which commitBatch() commits; a write that fails rolls
+    // back only its own changes. changed() is emitted when the batch commits. Reads
+    // join an open batch, so they see its writes. GroupCommit drives this.
     void setGroupCommit(bool enabled);
     bool isBatchOpen() const { return m_batch != Batch::None; }
+    // How many transactions have joined the open batch: a caller that notes it before
+    // a piece of work knows afterwards whether the work saw uncommitted data.
+    quint64 batchUses() const { return m_batchUses; }
     // Commits the batch; on failure every write in it is lost, and the reason says why.
     StoreResult<bool> commitBatch();
 
 signals:
     void changed(const StoreChanges &changes);
+    // A write opened a batch: whoever turned group commit on must commit it soon.
     void batchOpened();
 
-private:
-    class Statement;
-    class Transaction;
+protected:
+    explicit Store(QObject *parent);
 
+    // A prepared statement that has run, or why it did not; releases its result set
+    // when it goes out of scope, so readers never hold the database open longer than
+    // needed.
+    class Statement
+    {
+    public:
+        explicit Statement(QSqlQuery *query) : m_query(query) {}
+        static Statement failed(const QString &error);
+        Statement(Statement &&other) noexcept;
+        ~Statement();
+        explicit operator bool() const { return m_query != nullptr; }
+        QSqlQuery *operator->() const { return m_query; }
+        QSqlQuery &operator*() const { return *m_query; }
+        const QString &error() const { return m_error; }
+
+    private:
+        QSqlQuery *m_query;
+        QString m_error;
+    };
     // How a statement's rows are read. Streamed: as they come, never all in memory;
     // nothing else may run on the connection until they are read (PostgreSQL).
     enum class Rows { Buffered, Streamed };
     Statement run(const QString &sql, const QVariantList &values = {}, Rows rows = Rows::Buffered);
-    // Whether the ID exists; nullopt when the query failed (takeError() says why).
-    std::optional<bool> idExists(const QString &id);
-    // Call these inside a transaction, so that the ID and its nodes are the same moment's.
-    StoreResult<std::optional<DiscoveryIdWithNodes>> readIdWithNodes(const QString &id);
-    StoreResult<std::optional<RqliteRecord>> readRqliteRecord(const QString &id);
-    QString openSqliteFile(const QString &path);
-    QString openPostgreSql();
-    static QString versionRefusal(int version, const QString &name);
-    QString prepareSchema(Schema::Dialect dialect, const QString &name);
-    QString configureConnection();
-    void onNotification(const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload);
-    void startPolling();
-    void pollForChanges();
-    // Runs a DELETE that must remove exactly expected rows; fails otherwise.
-    bool removeRows(const QString &sql, const QVariantList &values, qint64 expected);
-    void notePruned(const PruneResult &result, Timestamp at);
-    // Locks the ID's row until the transaction ends, where other servers could write.
-    bool lockId(const QString &id);
-    void reconnectIfFailed();
-    void fail(const QString &error);
-    void breakBatch(); // the batch cannot commit: refuse writes until commitBatch()
-    QString takeError();
-    void noteChange(StoreChange change);
+    // A statement failed: the connection may be broken (reconnectIfFailed()).
+    Statement failed(const QString &error);
+    static QString describe(const class QSqlError &error);
 
-    QString m_connectionName;
-    DatabaseLocation m_location;
-    QString m_path;
-    std::unique_ptr<QLockFile> m_lock; // one DiscoDesk per database file
+    // Checks the schema version and migrates; empty on success.
+    QString prepareSchema(bool postgres);
+    void noteChange(StoreChange change) { m_pending.append(std::move(change)); }
+    // Drops the prepared statements: before the connection closes or reconnects.
+    void forgetStatements();
+    bool isInTransaction() const { return m_transactionDepth > 0 || m_batch != Batch::None; }
+
+    // What the engines do their own way. Each returns an empty string on success.
+    // Starts a transaction of its own (no batch is open).
+    virtual QString beginOwn(Access access) = 0;
+    // Locks the ID's row until the transaction ends, where others may write.
+    virtual QString lockId(const QString &id) = 0;
+    // Commits a transaction of its own, whose changes are given.
+    virtual QString commitOwn(const StoreChanges &changes) = 0;
+    virtual void rollbackOwn() = 0;
+    // A fresh connection after a failed statement: SQLite sees the file as it is now
+    // (writable again, space freed), PostgreSQL comes back after a restart.
+    virtual void reconnect() = 0;
+    // Whether rows read one way only stay valid while another statement runs.
+    virtual bool forwardOnlyIsSafe(Rows rows) const = 0;
+
     QSqlDatabase m_db;
+    QString m_connectionName;
+    QString m_name;
+
+private:
+    friend class Transaction;
+    void reconnectIfFailed();
+    void breakBatch(const QString &error); // the batch cannot commit: refuse writes until commitBatch()
+    StoreResult<std::optional<DiscoveryIdWithNodes>> readIdWithNodes(const QString &id);
+    // Runs a DELETE that must remove exactly expected rows; fails otherwise.
+    StoreResult<bool> removeRows(const QString &sql, const QVariantList &values, qint64 expected);
+    void notePruned(const PruneResult &result, Timestamp at);
+
     QHash<QString, QSqlQuery *> m_statements; // prepared once, reused
-    QString m_error;
-    StoreChanges m_pending; // changes of the open transaction
+    StoreChanges m_pending;                   // changes of the open transaction
     int m_transactionDepth = 0;
     enum class Batch { None, Open, Broken };
     Batch m_batch = Batch::None;
     QString m_batchError; // why a broken batch broke
+    quint64 m_batchUses = 0;
     bool m_groupCommit = false;
-    QTimer m_pollTimer;
-    QVariantList m_lastFingerprint; // what the last poll saw
-    bool m_failedSinceConnect = false; // a statement failed: reconnect before the next write
-    int m_maxNodesPerId = DefaultMaxNodesPerId;
+    bool m_failedSinceConnect = false; // a statement failed: reconnect before the next transaction
 };

@@ -23,3 +23,9 @@ QString create(const QString &folder, QString *error);
 TestPostgres *postgres(QString *error);
 
 } // namespace TestDatabase
+
+// Opens location as `name`, a std::unique_ptr<Store>, or fails the test with the reason.
+#define DISCODESK_OPEN_STORE(name, location)                                                   \
+    QString name##Error;                                                                       \
+    std::unique_ptr<Store> name = Store::open(location, &name##Error);                         \
+    QVERIFY2(name, qPrintable(name##Error))

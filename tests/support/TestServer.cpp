@@ -3,6 +3,7 @@
 #include "support/TestDatabase.h"
 
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTest>
 
 TestServer::TestServer()
@@ -20,12 +21,21 @@ bool TestServer::start()
     ServerConfig config = m_config;
     config.port = 0;
     config.databasePath = databasePath();
-    const QString error = m_thread.start(config);
+    const QString error = startAndWait(m_thread, config);
     if (!error.isEmpty()) {
         qWarning("server failed to start: %s", qPrintable(error));
         return false;
     }
     return true;
+}
+
+QString TestServer::startAndWait(ServerThread &thread, const ServerConfig &config)
+{
+    QSignalSpy started(&thread, &ServerThread::started);
+    thread.start(config);
+    if (!started.wait(30000))
+        return QStringLiteral("the server did not report its start within 30 s");
+    return started.constFirst().constFirst().toString();
 }
 
 QByteArray TestServer::createId()

@@ -26,6 +26,21 @@ public:
     HttpClient client() const { return HttpClient(port()); }
     ServerThread &thread() { return m_thread; }
 
+    // Starts thread with config and waits for it: the failure, or an empty string.
+    static QString startAndWait(ServerThread &thread, const ServerConfig &config);
+    // Runs work(server) on the server's thread and waits for its result: tests may
+    // wait for the server, the window never does.
+    template <typename Work>
+    static auto onServerThread(ServerThread &thread, Work work)
+    {
+        std::invoke_result_t<Work, DiscoveryServer &> result{};
+        QMetaObject::invokeMethod(thread.serverObject(), [&] { result = work(*thread.serverObject()); },
+                                  Qt::BlockingQueuedConnection);
+        return result;
+    }
+    template <typename Work>
+    auto onServerThread(Work work) { return onServerThread(m_thread, std::move(work)); }
+
     // Creates an rqlite ID over HTTP and returns it.
     QByteArray createId();
 

@@ -1,9 +1,12 @@
 #include "ExportFiles.h"
 
 #include "core/ExchangeFormat.h"
+#include "service/DiscoveryService.h"
 #include "store/Store.h"
 
+#include <QPointer>
 #include <QSaveFile>
+#include <QThread>
 
 namespace {
 
@@ -66,7 +69,8 @@ QByteArray csvDocument(const QList<DiscoveryIdWithNodes> &records)
     return csv;
 }
 
-Saved save(Store &store, const QStringList &ids, ExportFormat format, Timestamp exportedAt, const QString &path)
+Saved save(DiscoveryService &service, const QStringList &ids, ExportFormat format, Timestamp exportedAt,
+           const QString &path)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
@@ -76,7 +80,7 @@ Saved save(Store &store, const QStringList &ids, ExportFormat format, Timestamp 
         json.emplace(exportedAt, &file);
     else
         file.write(csvHeader());
-    const auto exported = store.exportIds(ids, [&](const DiscoveryIdWithNodes &record) {
+    const auto exported = service.exportIds(ids, [&](const DiscoveryIdWithNodes &record) {
         if (json)
             json->add(record);
         else
@@ -90,6 +94,28 @@ Saved save(Store &store, const QStringList &ids, ExportFormat format, Timestamp 
     if (!file.commit())
         return {0, QStringLiteral("cannot write %1: %2").arg(path, file.errorString())};
     return {exported.value(), {}};
+}
+
+void saveInBackground(const QString &location, const QStringList &ids, ExportFormat format, Timestamp exportedAt,
+                      const QString &path, QObject *receiver, std::function<void(const Saved &)> done)
+{
+    QPointer<QObject> guard(receiver);
+    QThread *thread = QThread::create([=] {
+        // Opened, used and closed on this thread: a connection belongs to its thread.
+        Saved saved;
+        QString error;
+        if (std::unique_ptr<Store> store = Store::open(location, &error, Store::Mode::ReadOnly)) {
+            DiscoveryService service(*store);
+            saved = save(service, ids, format, exportedAt, path);
+        } else {
+            saved.error = error;
+        }
+        if (guard)
+            QMetaObject::invokeMethod(guard, [guard, done, saved] { done(saved); }, Qt::QueuedConnection);
+    });
+    thread->setObjectName(QStringLiteral("DiscoDesk export"));
+    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start();
 }
 
 } // namespace ExportFiles

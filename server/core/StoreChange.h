@@ -11,8 +11,10 @@
 struct StoreChange
 {
     enum class Type {
+        // discovery: the ID as this change left it. Node changes after it in the
+        // list count on from there (an import reports a new ID, then its nodes).
         IdCreated,   // discovery: the new ID
-        IdUpdated,   // discovery: the ID as it is now (label, size or times changed)
+        IdUpdated,   // discovery: the ID with its new label, size or times
         IdDeleted,   // only discoveryId; its nodes are gone with it (no NodeRemoved each)
         NodeAdded,   // node: the new node
         NodeUpdated, // node: the node as it is now (registered again)

@@ -1,0 +1,368 @@
+#include "DiscoveryService.h"
+
+#include "store/Store.h"
+
+#include <QUuid>
+
+namespace {
+
+template <typename T>
+StoreResult<T> failure(const QString &error)
+{
+    return StoreResult<T>::failure(error);
+}
+
+using Transaction = Store::Transaction;
+using Access = Store::Access;
+
+// Runs work in one write transaction and commits what it wrote; when work or the
+// commit fails, nothing of it is saved. Work that refuses (an unknown ID) has
+// written nothing, so committing it changes nothing.
+template <typename Work>
+auto inTransaction(Store &store, Access access, const QString &lockedId, Work work) -> decltype(work())
+{
+    using Result = decltype(work());
+    Transaction transaction(store, access, lockedId);
+    if (!transaction.error().isEmpty())
+        return Result::failure(transaction.error());
+    Result result = work();
+    if (!result.ok())
+        return result;
+    if (const auto committed = transaction.commit(); !committed.ok())
+        return Result::failure(committed.error());
+    return result;
+}
+
+} // namespace
+
+QString DiscoveryService::newId(DiscoveryKind kind)
+{
+    // QUuid::createUuid() is version 4 from the system's secure random source:
+    // knowing an ID is what lets a node register, so it must not be guessable.
+    const QUuid uuid = QUuid::createUuid();
+    return kind == DiscoveryKind::Etcd ? QString::fromLatin1(uuid.toRfc4122().toHex())
+                                       : uuid.toString(QUuid::WithoutBraces);
+}
+
+// --- reads ------------------------------------------------------------------------------
+
+StoreResult<bool> DiscoveryService::checkHealth()
+{
+    return m_store.ping();
+}
+
+StoreResult<std::optional<DiscoveryId>> DiscoveryService::findId(const QString &id)
+{
+    return m_store.findId(id);
+}
+
+StoreResult<std::optional<DiscoveryIdWithNodes>> DiscoveryService::findIdWithNodes(const QString &id)
+{
+    return m_store.findIdWithNodes(id);
+}
+
+StoreResult<std::optional<RqliteRecord>> DiscoveryService::findRqliteRecord(const QString &id)
+{
+    using Result = StoreResult<std::optional<RqliteRecord>>;
+    Transaction read(m_store, Access::Read); // the ID and its addresses of one moment
+    if (!read.error().isEmpty())
+        return Result::failure(read.error());
+    const auto found = m_store.findId(id);
+    if (!found.ok())
+        return Result::failure(found.error());
+    if (!found.value() || found.value()->kind != DiscoveryKind::Rqlite)
+        return std::optional<RqliteRecord>();
+    const auto addresses = m_store.addresses(id);
+    if (!addresses.ok())
+        return Result::failure(addresses.error());
+    return std::optional<RqliteRecord>(RqliteRecord{id, found.value()->createdAt, addresses.value()});
+}
+
+StoreResult<IdPage> DiscoveryService::listIds(const IdListQuery &query)
+{
+    return m_store.listIds(query);
+}
+
+StoreResult<StoreCounts> DiscoveryService::countIdsAndNodes()
+{
+    return m_store.countIdsAndNodes();
+}
+
+StoreResult<PruneResult> DiscoveryService::previewPrune(const PruneRules &rules)
+{
+    // A read of one moment reports exactly what a prune at that moment removes.
+    return m_store.findPrunable(rules);
+}
+
+StoreResult<qsizetype> DiscoveryService::exportIds(const QStringList &ids, const IdVisitor &visit)
+{
+    return m_store.exportIds(ids, visit);
+}
+
+StoreResult<QList<DiscoveryIdWithNodes>> DiscoveryService::exportIds(const QStringList &ids)
+{
+    QList<DiscoveryIdWithNodes> records;
+    const auto visited = exportIds(ids, [&records](const DiscoveryIdWithNodes &record) {
+        records.append(record);
+        return true;
+    });
+    if (!visited.ok())
+        return failure<QList<DiscoveryIdWithNodes>>(visited.error());
+    return records;
+}
+
+// --- writes -----------------------------------------------------------------------------
+
+StoreResult<DiscoveryId> DiscoveryService::createId(DiscoveryKind kind, const QString &label,
+                                                    std::optional<int> expectedSize)
+{
+    DiscoveryId record;
+    record.id = newId(kind);
+    record.kind = kind;
+    record.createdAt = m_clock();
+    record.label = label;
+    record.expectedSize = expectedSize;
+    record.lastActivity = record.createdAt;
+    record.etcdIndex = kind == DiscoveryKind::Etcd ? 1 : 0; // the token and its size key
+
+    return inTransaction(m_store, Access::Write, {}, [&]() -> StoreResult<DiscoveryId> {
+        if (const auto inserted = m_store.insertId(record); !inserted.ok())
+            return failure<DiscoveryId>(inserted.error());
+        return record;
+    });
+}
+
+StoreResult<std::optional<DiscoveryId>> DiscoveryService::setLabel(const QString &id, const QString &label)
+{
+    using Result = StoreResult<std::optional<DiscoveryId>>;
+    return inTransaction(m_store, Access::Write, id, [&]() -> Result {
+        const auto found = m_store.findId(id);
+        if (!found.ok() || !found.value())
+            return found;
+        DiscoveryId record = *found.value();
+        record.label = label;
+        if (const auto updated = m_store.updateId(record, m_clock()); !updated.ok())
+            return Result::failure(updated.error());
+        return std::optional<DiscoveryId>(record);
+    });
+}
+
+StoreResult<bool> DiscoveryService::deleteId(const QString &id)
+{
+    return inTransaction(m_store, Access::Write, id, [&] { return m_store.deleteId(id, m_clock()); });
+}
+
+StoreResult<DiscoveryService::NodeWrite> DiscoveryService::registerNode(const QString &id, const QString &address,
+                                                                        const QString &registeredBy)
+{
+    using Result = StoreResult<NodeWrite>;
+    const Timestamp at = m_clock();
+    // Counted inside the write transaction, so concurrent writers cannot overshoot.
+    return inTransaction(m_store, Access::Write, id, [&]() -> Result {
+        const auto found = m_store.findId(id);
+        if (!found.ok())
+            return Result::failure(found.error());
+        if (!found.value() || found.value()->kind != DiscoveryKind::Rqlite)
+            return NodeWrite{NodeChange::UnknownId, {}};
+        if (found.value()->nodeCount >= m_maxNodesPerId) {
+            // Only a full ID pays for this read: registering again is allowed.
+            const auto existing = m_store.findNode(id, address);
+            if (!existing.ok())
+                return Result::failure(existing.error());
+            if (!existing.value())
+                return NodeWrite{NodeChange::Full, {}};
+        }
+        const auto node = m_store.registerAddress(id, address, registeredBy, at);
+        if (!node.ok())
+            return Result::failure(node.error());
+        if (const auto marked = m_store.markActivity(id, at); !marked.ok())
+            return Result::failure(marked.error());
+        const auto addresses = m_store.addresses(id);
+        if (!addresses.ok())
+            return Result::failure(addresses.error());
+        return NodeWrite{node->registrations == 1 ? NodeChange::Added : NodeChange::Updated,
+                         RqliteRecord{id, found.value()->createdAt, addresses.value()}};
+    });
+}
+
+StoreResult<DiscoveryService::NodeWrite> DiscoveryService::removeNode(const QString &id, const QString &address)
+{
+    using Result = StoreResult<NodeWrite>;
+    const Timestamp at = m_clock();
+    return inTransaction(m_store, Access::Write, id, [&]() -> Result {
+        const auto found = m_store.findId(id);
+        if (!found.ok())
+            return Result::failure(found.error());
+        if (!found.value())
+            return NodeWrite{NodeChange::UnknownId, {}};
+        const auto removed = m_store.deleteNode(id, address, at);
+        if (!removed.ok())
+            return Result::failure(removed.error());
+        if (removed.value()) {
+            if (const auto marked = m_store.markActivity(id, at); !marked.ok())
+                return Result::failure(marked.error());
+        }
+        RqliteRecord record{id, found.value()->createdAt, {}};
+        if (found.value()->kind == DiscoveryKind::Rqlite) {
+            const auto addresses = m_store.addresses(id);
+            if (!addresses.ok())
+                return Result::failure(addresses.error());
+            record.addresses = addresses.value();
+        }
+        return NodeWrite{removed.value() ? NodeChange::Removed : NodeChange::Absent, record};
+    });
+}
+
+StoreResult<DiscoveryService::EtcdMemberCreation> DiscoveryService::createEtcdMember(const QString &token,
+                                                                                     const QString &memberId,
+                                                                                     const QString &value,
+                                                                                     const QString &registeredBy)
+{
+    using Result = StoreResult<EtcdMemberCreation>;
+    using Outcome = EtcdMemberCreation::Outcome;
+    const Timestamp at = m_clock();
+    return inTransaction(m_store, Access::Write, token, [&]() -> Result {
+        const auto found = m_store.findId(token);
+        if (!found.ok())
+            return Result::failure(found.error());
+        if (!found.value() || found.value()->kind != DiscoveryKind::Etcd)
+            return EtcdMemberCreation{Outcome::UnknownToken, {}, 0};
+        const qint64 index = found.value()->etcdIndex;
+        const auto existing = m_store.findNode(token, memberId);
+        if (!existing.ok())
+            return Result::failure(existing.error());
+        if (existing.value())
+            return EtcdMemberCreation{Outcome::Exists, *existing.value(), index};
+        if (found.value()->nodeCount >= m_maxNodesPerId)
+            return EtcdMemberCreation{Outcome::Full, {}, index};
+        // One counter per token: indexes strictly increase and are never reused.
+        const Node member{memberId, at, at, 1, registeredBy, value, index + 1};
+        if (const auto inserted = m_store.insertNode(token, member, at); !inserted.ok())
+            return Result::failure(inserted.error());
+        if (const auto marked = m_store.markActivity(token, at, member.etcdIndex); !marked.ok())
+            return Result::failure(marked.error());
+        return EtcdMemberCreation{Outcome::Created, member, member.etcdIndex};
+    });
+}
+
+StoreResult<PruneResult> DiscoveryService::prune(const PruneRules &rules)
+{
+    if (rules.isEmpty())
+        return PruneResult{};
+    return inTransaction(m_store, Access::Exclusive, {}, [&] {
+        const auto found = m_store.findPrunable(rules);
+        if (!found.ok())
+            return found;
+        if (const auto removed = m_store.removePrunable(rules, found.value(), m_clock()); !removed.ok())
+            return failure<PruneResult>(removed.error());
+        return found;
+    });
+}
+
+StoreResult<DiscoveryService::ImportOutcome> DiscoveryService::importIds(const QList<DiscoveryIdWithNodes> &records)
+{
+    return importInto(records, m_clock());
+}
+
+StoreResult<DiscoveryService::ImportOutcome> DiscoveryService::importInto(const QList<DiscoveryIdWithNodes> &records,
+                                                                          Timestamp at)
+{
+    using Result = StoreResult<ImportOutcome>;
+    using ExchangeFormat::ImportError;
+    auto refuse = [](const QString &where, const QString &message) {
+        return ImportOutcome{{}, ImportError{message, where}};
+    };
+    ImportOutcome outcome;
+    ImportSummary &summary = outcome.summary;
+    Transaction write(m_store, Access::Exclusive);
+    if (!write.error().isEmpty())
+        return Result::failure(write.error());
+
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        const DiscoveryIdWithNodes &incoming = records.at(i);
+        const QString where = QStringLiteral("ids[%1]").arg(i);
+        const auto existing = m_store.findId(incoming.id.id);
+        if (!existing.ok())
+            return Result::failure(existing.error());
+
+        // What the ID becomes: the file's, or the merge of the file's and the local one.
+        DiscoveryId merged = incoming.id;
+        merged.etcdIndex = incoming.id.kind == DiscoveryKind::Etcd ? 1 : 0;
+        for (const Node &node : incoming.nodes) {
+            merged.lastActivity = std::max(merged.lastActivity, node.lastSeen);
+            merged.etcdIndex = std::max(merged.etcdIndex, node.etcdIndex);
+        }
+        merged.lastActivity = std::max(merged.lastActivity, merged.createdAt);
+        if (existing.value()) {
+            const DiscoveryId &local = *existing.value();
+            if (local.kind != incoming.id.kind)
+                return refuse(where + QStringLiteral(".kind"),
+                              QStringLiteral("%1 exists already as an %2 ID; the file has it as %3")
+                                  .arg(local.id, kindName(local.kind), kindName(incoming.id.kind)));
+            merged.createdAt = std::min(local.createdAt, incoming.id.createdAt);
+            merged.label = local.label.isEmpty() ? incoming.id.label : local.label;
+            merged.expectedSize = local.expectedSize ? local.expectedSize : incoming.id.expectedSize;
+            merged.lastActivity = std::max(local.lastActivity, merged.lastActivity);
+            merged.etcdIndex = local.etcdIndex; // members new to the token count on from here
+        }
+
+        // The nodes: new ones are added, known ones merged.
+        QList<Node> added;
+        QList<Node> changed;
+        for (const Node &node : incoming.nodes) {
+            const auto local = existing.value() ? m_store.findNode(incoming.id.id, node.address)
+                                                : StoreResult<std::optional<Node>>(std::nullopt);
+            if (!local.ok())
+                return Result::failure(local.error());
+            if (!local.value()) {
+                added.append(node);
+                if (existing.value() && incoming.id.kind == DiscoveryKind::Etcd)
+                    added.last().etcdIndex = ++merged.etcdIndex; // etcd learns members by index
+                continue;
+            }
+            ++summary.nodesMerged;
+            Node kept = *local.value();
+            kept.firstRegistered = std::min(kept.firstRegistered, node.firstRegistered);
+            kept.lastSeen = std::max(kept.lastSeen, node.lastSeen);
+            // The larger count, so that importing the same file twice changes nothing.
+            kept.registrations = std::max(kept.registrations, node.registrations);
+            if (kept.firstRegistered != local.value()->firstRegistered || kept.lastSeen != local.value()->lastSeen
+                || kept.registrations != local.value()->registrations)
+                changed.append(kept);
+        }
+        const qsizetype nodeCount = (existing.value() ? existing.value()->nodeCount : 0) + added.size();
+        if (nodeCount > m_maxNodesPerId)
+            return refuse(where + QStringLiteral(".nodes"),
+                          QStringLiteral("%1 would have %2 nodes, more than the %3 an ID may have")
+                              .arg(incoming.id.id).arg(nodeCount).arg(m_maxNodesPerId));
+        // As the ID is before its new nodes: each added node is reported after it.
+        merged.nodeCount = existing.value() ? existing.value()->nodeCount : 0;
+
+        if (!existing.value()) {
+            if (const auto inserted = m_store.insertId(merged); !inserted.ok())
+                return Result::failure(inserted.error());
+            ++summary.idsAdded;
+        } else {
+            const DiscoveryId &local = *existing.value();
+            if (merged.createdAt != local.createdAt || merged.label != local.label
+                || merged.expectedSize != local.expectedSize || merged.lastActivity != local.lastActivity
+                || merged.etcdIndex != local.etcdIndex) {
+                if (const auto updated = m_store.updateId(merged, at); !updated.ok())
+                    return Result::failure(updated.error());
+            }
+            ++summary.idsMerged;
+        }
+        for (const Node &node : std::as_const(added)) {
+            if (const auto inserted = m_store.insertNode(incoming.id.id, node, at); !inserted.ok())
+                return Result::failure(inserted.error());
+        }
+        summary.nodesAdded += int(added.size());
+        for (const Node &node : std::as_const(changed)) {
+            if (const auto updated = m_store.updateNode(incoming.id.id, node, at); !updated.ok())
+                return Result::failure(updated.error());
+        }
+    }
+    if (const auto committed = write.commit(); !committed.ok())
+        return Result::failure(committed.error());
+    return outcome;
+}

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "store/DatabaseLocation.h"
+#include "store/Store.h"
+
+#include <QSqlDriver>
+#include <QTimer>
+
+#include <chrono>
+
+// A PostgreSQL database that several DiscoDesk servers may share: each write locks
+// the rows it changes, and every server hears what the others commit.
+class PostgresStore : public Store
+{
+    Q_OBJECT
+
+public:
+    static std::unique_ptr<Store> open(const DatabaseLocation &location, Mode mode, QString *error, QObject *parent);
+
+    bool othersMayWrite() const override { return true; }
+
+    // How the changes of other servers are heard: through PostgreSQL's LISTEN/NOTIFY,
+    // each one as it commits; where that is not available (or with polling forced),
+    // by looking once per PollInterval and reporting ChangedElsewhere when anything
+    // differs.
+    static constexpr std::chrono::milliseconds PollInterval{1000};
+    void setPollForChanges(bool poll);
+    bool pollsForChanges() const { return m_pollTimer.isActive(); }
+
+protected:
+    QString beginOwn(Access access) override;
+    QString lockId(const QString &id) override;
+    QString commitOwn(const StoreChanges &changes) override;
+    void rollbackOwn() override;
+    void reconnect() override;
+    // A forward-only result is lost when the connection runs another statement
+    // before it is read to the end.
+    bool forwardOnlyIsSafe(Rows rows) const override { return rows == Rows::Streamed; }
+
+private:
+    explicit PostgresStore(QObject *parent);
+    QString connect(const DatabaseLocation &location, Mode mode);
+    QString configureConnection();
+    void onNotification(const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload);
+    void startPolling();
+    void pollForChanges();
+
+    QTimer m_pollTimer;
+    QVariantList m_lastFingerprint; // what the last poll saw
+};

@@ -1,0 +1,143 @@
+#include "SqliteStore.h"
+
+#include "store/Schema.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
+std::unique_ptr<Store> SqliteStore::open(const QString &path, Mode mode, QString *error, QObject *parent)
+{
+    std::unique_ptr<SqliteStore> store(new SqliteStore(parent));
+    store->m_name = path;
+    if (QString reason = store->openFile(path, mode); !reason.isEmpty()) {
+        *error = reason;
+        return nullptr;
+    }
+    return store;
+}
+
+QString SqliteStore::openFile(const QString &path, Mode mode)
+{
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile())
+        return QStringLiteral("%1 is not a file").arg(path);
+    if (mode == Mode::Serve) {
+        if (!QDir().mkpath(info.absolutePath()))
+            return QStringLiteral("cannot create the folder %1").arg(info.absolutePath());
+        // Two servers writing one file would each think they own it. A lock left by a
+        // process that died (even by SIGKILL) is noticed as stale and taken over.
+        m_lock = std::make_unique<QLockFile>(path + QStringLiteral(".lock"));
+        m_lock->setStaleLockTime(0);
+        if (!m_lock->tryLock(0)) {
+            qint64 pid = 0;
+            QString host, application;
+            m_lock->getLockInfo(&pid, &host, &application);
+            const QLockFile::LockError reason = m_lock->error();
+            m_lock.reset();
+            if (reason == QLockFile::LockFailedError)
+                return QStringLiteral("%1 is in use by another DiscoDesk (process %2%3); stop it or choose another database")
+                    .arg(path).arg(pid).arg(host.isEmpty() ? QString() : QStringLiteral(" on ") + host);
+            return QStringLiteral("cannot lock %1.lock: check the folder's permissions").arg(path);
+        }
+    } else if (!info.exists()) {
+        return QStringLiteral("%1 does not exist").arg(path);
+    }
+
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(path);
+    // Other connections (an export's reader, a second writer) wait instead of failing.
+    m_db.setConnectOptions(mode == Mode::ReadOnly ? QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000;QSQLITE_OPEN_READONLY")
+                                                  : QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!m_db.open())
+        return QStringLiteral("cannot open %1: %2").arg(path, describe(m_db.lastError()));
+    if (mode == Mode::ReadOnly)
+        return {}; // the server that serves the file has checked and migrated it
+
+    {
+        // Refuse a newer or foreign database before anything below writes to it: the
+        // schema check runs again in prepareSchema, after WAL mode is set.
+        int version = 0;
+        if (const QString error = Schema::readVersion(m_db, Schema::Dialect::Sqlite, &version); !error.isEmpty())
+            return QStringLiteral("cannot read %1: %2").arg(path, error);
+        if (version < 0 || version > Schema::latestVersion())
+            return prepareSchema(false);
+    }
+    {
+        // Damaged pages would fail requests later and take writes now: refuse the
+        // file before writing anything to it.
+        QSqlQuery check(m_db);
+        if (!check.exec(QStringLiteral("PRAGMA quick_check(1)")) || !check.next())
+            return QStringLiteral("%1 is damaged (%2); restore it or choose another file")
+                .arg(path, describe(check.lastError()));
+        if (const QString result = check.value(0).toString(); result != u"ok")
+            return QStringLiteral("%1 is damaged (SQLite: %2); restore it or choose another file")
+                .arg(path, result.left(200));
+    }
+    // WAL mode before the first write, so that even the schema is written through it.
+    if (const QString error = configureConnection(); !error.isEmpty())
+        return QStringLiteral("cannot set up %1: %2").arg(path, error);
+    return prepareSchema(false);
+}
+
+QString SqliteStore::configureConnection()
+{
+    // WAL: readers never block the writer. synchronous=NORMAL: a commit survives a
+    // killed process; only a power loss can take the last commits back.
+    QSqlQuery pragma(m_db);
+    for (const auto &statement : {QStringLiteral("PRAGMA journal_mode = WAL"),
+                                  QStringLiteral("PRAGMA synchronous = NORMAL"),
+                                  // Savepoints of group commit keep page copies in RAM, not a temp file.
+                                  QStringLiteral("PRAGMA temp_store = MEMORY"),
+                                  // 32 MiB of pages, not 2: a prune of many rows then stays in
+                                  // memory until it commits instead of spilling (a third faster).
+                                  QStringLiteral("PRAGMA cache_size = -32768"),
+                                  QStringLiteral("PRAGMA foreign_keys = ON")}) {
+        if (!pragma.exec(statement))
+            return describe(pragma.lastError());
+    }
+    return {};
+}
+
+QString SqliteStore::exec(const QString &sql)
+{
+    // Prepared once like every statement: BEGIN and COMMIT run on every request.
+    const Statement statement = run(sql);
+    return statement ? QString() : statement.error();
+}
+
+QString SqliteStore::beginOwn(Access access)
+{
+    // IMMEDIATE takes the write lock at once, so that a write never fails half-way
+    // because another connection wrote first.
+    return exec(access == Access::Read ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
+}
+
+QString SqliteStore::commitOwn(const StoreChanges &)
+{
+    return exec(QStringLiteral("COMMIT"));
+}
+
+void SqliteStore::rollbackOwn()
+{
+    exec(QStringLiteral("ROLLBACK"));
+}
+
+void SqliteStore::reconnect()
+{
+    // SQLite opens a file it may not write read-only and keeps it so; a full disk
+    // can leave the connection unable to write. A fresh connection sees the file as
+    // it is now, so writes work again once the cause is gone. SQLite made its -wal
+    // and -shm files with the database's permissions of that moment; a database made
+    // writable again needs them writable too.
+    m_db.close();
+    const QFile::Permissions permissions = QFile::permissions(m_name);
+    for (const QString &suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        if (QFile::exists(m_name + suffix))
+            QFile::setPermissions(m_name + suffix, permissions);
+    }
+    if (m_db.open())
+        configureConnection();
+}

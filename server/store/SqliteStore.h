@@ -1,0 +1,35 @@
+#pragma once
+
+#include "store/Store.h"
+
+#include <QLockFile>
+
+#include <memory>
+
+// A SQLite file: one DiscoDesk serves it (the file is locked), in WAL mode so that
+// readers never wait for the writer. Group commit is SQLite's alone.
+class SqliteStore : public Store
+{
+    Q_OBJECT
+
+public:
+    static std::unique_ptr<Store> open(const QString &path, Mode mode, QString *error, QObject *parent);
+
+    bool othersMayWrite() const override { return false; }
+
+protected:
+    QString beginOwn(Access access) override;
+    QString lockId(const QString &) override { return {}; } // BEGIN IMMEDIATE lets one writer in
+    QString commitOwn(const StoreChanges &changes) override;
+    void rollbackOwn() override;
+    void reconnect() override;
+    bool forwardOnlyIsSafe(Rows) const override { return true; }
+
+private:
+    explicit SqliteStore(QObject *parent) : Store(parent) {}
+    QString openFile(const QString &path, Mode mode);
+    QString configureConnection();
+    QString exec(const QString &sql);
+
+    std::unique_ptr<QLockFile> m_lock; // one DiscoDesk per database file
+};
