@@ -22,6 +22,17 @@ QString errorOf(const HttpResponse &response)
     return response.json().value(QStringLiteral("error")).toString();
 }
 
+const QString Jan1 = QStringLiteral("2026-01-01T00:00:00Z");
+
+// An export file of the given IDs.
+QByteArray exportFile(const QJsonArray &ids)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("format"), QStringLiteral("discodesk-export")},
+                                     {QStringLiteral("format_version"), 1},
+                                     {QStringLiteral("ids"), ids}})
+        .toJson();
+}
+
 } // namespace
 
 class TestAdminApi : public QObject
@@ -232,6 +243,85 @@ private slots:
         QCOMPARE(again.json().value(QStringLiteral("ids_merged")).toInt(), 3);
         QCOMPARE(other.client().get("/api/v1/export").json().value(QStringLiteral("ids")),
                  document.value(QStringLiteral("ids")));
+    }
+
+    // An import keeps the node cap: merging two halves that together exceed it is
+    // refused whole, with where, and nothing of it is written.
+    void importKeepsTheNodeCap()
+    {
+        m_server->config().maxNodesPerId = 3;
+        QVERIFY(m_server->start());
+        auto file = [](const QStringList &addresses) {
+            QJsonArray nodes;
+            for (const QString &address : addresses)
+                nodes.append(QJsonObject{{QStringLiteral("addr"), address}, {QStringLiteral("first_registered"), Jan1}});
+            return exportFile({QJsonObject{{QStringLiteral("id"), QStringLiteral("capped")},
+                                           {QStringLiteral("kind"), QStringLiteral("rqlite")},
+                                           {QStringLiteral("created_at"), Jan1},
+                                           {QStringLiteral("nodes"), nodes}}});
+        };
+        QCOMPARE(client().post("/api/v1/import", file({QStringLiteral("a:1"), QStringLiteral("b:1")})).status, 200);
+        const QByteArray before = client().get("/capped").body;
+        const HttpResponse refused = client().post("/api/v1/import", file({QStringLiteral("c:1"), QStringLiteral("d:1")}));
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(refused.json().value(QStringLiteral("where")).toString(), QStringLiteral("ids[0].nodes"));
+        QVERIFY2(errorOf(refused).contains(QStringLiteral("more than the 3")), qPrintable(errorOf(refused)));
+        QCOMPARE(client().get("/capped").body, before);
+        // Within the cap, a merge is fine.
+        QCOMPARE(client().post("/api/v1/import", file({QStringLiteral("a:1"), QStringLiteral("c:1")})).status, 200);
+        QCOMPARE(client().get("/capped").jsonArray(QStringLiteral("nodes")).size(), 3);
+    }
+
+    // An ID that exists as one kind cannot be imported as the other: a 400 that says
+    // where, not a database failure.
+    void importOfTheOtherKindIsRefusedWithWhere()
+    {
+        const QByteArray id = m_server->createId();
+        const HttpResponse refused = client().post(
+            "/api/v1/import", exportFile({QJsonObject{{QStringLiteral("id"), QString::fromUtf8(id)},
+                                                      {QStringLiteral("kind"), QStringLiteral("etcd")},
+                                                      {QStringLiteral("expected_size"), 3},
+                                                      {QStringLiteral("created_at"), Jan1}}}));
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(refused.json().value(QStringLiteral("where")).toString(), QStringLiteral("ids[0].kind"));
+        QVERIFY2(errorOf(refused).contains(QStringLiteral("exists already as an rqlite ID")), qPrintable(errorOf(refused)));
+        QCOMPARE(client().get("/" + id).status, 200);
+    }
+
+    // etcd learns members by index: members new to a token that exists get the
+    // token's next indexes, never one a member has already.
+    void importIntoAnEtcdTokenKeepsIndexesUnique()
+    {
+        const QByteArray token = QUrl(QString::fromUtf8(client().get("/new?size=3").body)).path().toUtf8();
+        const QString tokenId = QString::fromUtf8(token.mid(token.lastIndexOf('/') + 1));
+        auto put = [&](const QByteArray &member, const QByteArray &name) {
+            return client().send("PUT", token + "/" + member + "?prevExist=false",
+                                 "value=" + name + "%3Dhttp%3A%2F%2F127.0.0.1%3A2380", "application/x-www-form-urlencoded").status;
+        };
+        QCOMPARE(put("aaaa000000000001", "m1"), 201); // index 2
+        // A file from elsewhere: other members at indexes 2 and 3 of the same token.
+        auto member = [](const QString &id, const QString &value, int index) {
+            return QJsonObject{{QStringLiteral("addr"), id}, {QStringLiteral("first_registered"), Jan1},
+                               {QStringLiteral("value"), value}, {QStringLiteral("etcd_index"), index}};
+        };
+        const QJsonArray nodes{member(QStringLiteral("bbbb000000000002"), QStringLiteral("m2=http://127.0.0.1:2381"), 2),
+                               member(QStringLiteral("cccc000000000003"), QStringLiteral("m3=http://127.0.0.1:2382"), 3)};
+        const HttpResponse imported = client().post(
+            "/api/v1/import", exportFile({QJsonObject{{QStringLiteral("id"), tokenId}, {QStringLiteral("kind"), QStringLiteral("etcd")},
+                                                      {QStringLiteral("expected_size"), 3}, {QStringLiteral("created_at"), Jan1},
+                                                      {QStringLiteral("nodes"), nodes}}}));
+        QCOMPARE(imported.status, 200);
+        QCOMPARE(imported.json().value(QStringLiteral("nodes_added")).toInt(), 2);
+
+        const QJsonArray members = client().get(token).json()[QStringLiteral("node")][QStringLiteral("nodes")].toArray();
+        QCOMPARE(members.size(), 3);
+        QList<int> indexes;
+        for (const QJsonValue &listed : members)
+            indexes << listed[QStringLiteral("createdIndex")].toInt();
+        QCOMPARE(indexes, (QList<int>{2, 3, 4})); // each member once, in the order etcd reads them
+        // The token's index moved on with them: the next member gets 5.
+        QCOMPARE(put("dddd000000000004", "m4"), 201);
+        QCOMPARE(client().get(token + "/dddd000000000004").json()[QStringLiteral("node")][QStringLiteral("createdIndex")].toInt(), 5);
     }
 
     void exportChosenIds()

@@ -42,6 +42,8 @@
 #include <QListWidget>
 #include <QRadioButton>
 #include <QSortFilterProxyModel>
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -144,6 +146,7 @@ private slots:
     void cleanup();
 
     void registrationsOverHttpAppearLive();
+    void aBusyServerNeverFreezesTheWindow();
     void otherServersOnAPostgreSqlDatabaseShowLive();
     void manyIdsLoadAsTheUserScrolls();
     void sortingByAColumnLoadsEveryId();
@@ -334,6 +337,44 @@ void TestMainWindow::registrationsOverHttpAppearLive()
     QCOMPARE(cell(log, 0, RequestLogModel::PathColumn), QString::fromUtf8(path));
     QCOMPARE(cell(log, 0, RequestLogModel::StatusColumn), QStringLiteral("200"));
     QCOMPARE(cell(log, 0, RequestLogModel::RemoteColumn), QStringLiteral("127.0.0.1"));
+}
+
+// The window never waits for the server: while the server's thread is busy (here held
+// on purpose), a click on a row selects it and shows its title at once; its nodes
+// follow when the server is free.
+void TestMainWindow::aBusyServerNeverFreezesTheWindow()
+{
+    MainWindow *window = openWindow();
+    createIdOverHttp();
+    const QString clicked = createIdOverHttp();
+    HttpClient client(quint16(server().url().port()));
+    QCOMPARE(client.post('/' + clicked.toUtf8(), body(QStringLiteral("localhost:4001"))).status, 200);
+    QTRY_COMPARE(window->idModel()->totalNodes(), 1);
+
+    QSemaphore holding;
+    QSemaphore release;
+    const auto letGo = qScopeGuard([&release] { release.release(); }); // even when a check fails
+    m_app->client().ask(
+        [&](DiscoveryService &) {
+            holding.release();
+            release.acquire();
+            return StoreResult<bool>(true);
+        },
+        [](const StoreResult<bool> &) {});
+    QVERIFY(holding.tryAcquire(1, 10000)); // the server's thread is busy from here
+
+    const int row = window->idModel()->rowOf(clicked);
+    const QModelIndex index = window->idProxy()->mapFromSource(window->idModel()->index(row, IdTableModel::LabelColumn));
+    QTest::mouseClick(window->idView()->viewport(), Qt::LeftButton, {}, window->idView()->visualRect(index).center());
+    QCOMPARE(window->currentId(), clicked);
+    QCOMPARE(window->nodeModel()->discoveryId(), clicked);
+    QVERIFY(window->findChild<QLabel *>(QStringLiteral("nodesTitle"))->text().contains(clicked));
+    QCOMPARE(window->nodeModel()->rowCount(), 0); // not read yet: the server is busy
+    action("copyIdAction")->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), clicked);
+
+    release.release();
+    QTRY_COMPARE(nodeAddresses(*window->nodeModel()), QStringList{QStringLiteral("localhost:4001")});
 }
 
 // A window on a PostgreSQL database that another server shares: what the other

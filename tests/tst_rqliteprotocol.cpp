@@ -256,6 +256,20 @@ private slots:
         QCOMPARE(client().get("/" + id).status, 404);
     }
 
+    // rqlite's DELETE answers with the record as the removal left it, though a lookup
+    // just before made the reply cache hold the one before.
+    void removalAnswersWithTheRecordItLeaves()
+    {
+        const QByteArray id = m_server->createId();
+        client().post("/" + id, R"({"addr":"localhost:4001"})");
+        client().post("/" + id, R"({"addr":"localhost:4002"})");
+        QCOMPARE(nodesOf(client().get("/" + id)).size(), 2);
+        const HttpResponse removed = client().del("/" + id, R"({"addr":"localhost:4001"})");
+        QCOMPARE(removed.status, 200);
+        QCOMPARE(nodesOf(removed), QStringList{QStringLiteral("localhost:4002")});
+        QCOMPARE(nodesOf(client().get("/" + id)), QStringList{QStringLiteral("localhost:4002")});
+    }
+
     void pipelinedRegistrationsAreAnsweredInOrder()
     {
         // Replies wait for their group commit; they must still leave in request order.
