@@ -1,12 +1,12 @@
 #pragma once
 
 #include "core/Records.h"
+#include "store/DatabaseFileLock.h"
 #include "store/DatabaseLocation.h"
 #include "store/Schema.h"
 #include "store/StoreChange.h"
 
 #include <QHash>
-#include <QLockFile>
 #include <QObject>
 #include <QSqlDatabase>
 #include <QSqlDriver>
@@ -190,7 +190,7 @@ private:
     QString m_connectionName;
     DatabaseLocation m_location;
     QString m_path;
-    std::unique_ptr<QLockFile> m_lock; // one DiscoDesk per database file
+    DatabaseFileLock m_lock; // one DiscoDesk per database file
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery *> m_statements; // prepared once, reused
     QString m_error;
