@@ -1,20 +1,33 @@
 // What only a SQLite file has: the file and its folder, WAL mode, refusing files
-// that are not DiscoDesk's or are damaged (untouched), upgrading an old file, and
-// group commit, which only a store that owns its database uses.
+// that are not DiscoDesk's or are damaged (untouched), upgrading an old file,
+// group commit, which only a store that owns its database uses, and one DiscoDesk
+// per file, whatever name (a symbolic or hard link) each is given.
 
 #include "core/DiscoveryService.h"
 #include "store/Schema.h"
 #include "store/Store.h"
 
+#include "support/HttpClient.h"
+
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
 namespace {
+
+const QString ServerPath = QStringLiteral(DISCODESK_SERVER_PATH);
 
 QByteArray fileHash(const QString &path)
 {
@@ -43,6 +56,37 @@ void execOn(const QString &path, const QStringList &statements)
         db.close();
     }
     QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+}
+
+enum class Link { Symbolic, Hard };
+
+// Gives the file a second name; false where this platform cannot (then skip).
+bool makeLink(Link kind, const QString &target, const QString &link)
+{
+#ifdef Q_OS_UNIX
+    const QByteArray from = QFile::encodeName(target);
+    const QByteArray to = QFile::encodeName(link);
+    return (kind == Link::Symbolic ? ::symlink(from.constData(), to.constData())
+                                   : ::link(from.constData(), to.constData())) == 0;
+#else
+    Q_UNUSED(kind);
+    Q_UNUSED(target);
+    Q_UNUSED(link);
+    return false;
+#endif
+}
+
+// Starts discodesk-server on a free port and returns the port once it listens;
+// 0 when it did not start (then its stderr says why).
+quint16 startServer(QProcess &server, const QString &database)
+{
+    server.start(ServerPath, {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--db"), database});
+    if (!server.waitForStarted(5000))
+        return 0;
+    static const QRegularExpression listening(QStringLiteral(R"(listening on http://127\.0\.0\.1:(\d+))"));
+    while (!server.canReadLine() && server.waitForReadyRead(10000)) {
+    }
+    return quint16(listening.match(QString::fromUtf8(server.readLine())).captured(1).toUInt());
 }
 
 } // namespace
@@ -82,6 +126,14 @@ private slots:
         QFile::remove(path());
         QFile::remove(path() + QStringLiteral("-wal"));
         QFile::remove(path() + QStringLiteral("-shm"));
+        QFile::remove(path(QStringLiteral("link.sqlite")));
+    }
+
+    void links_data()
+    {
+        QTest::addColumn<bool>("hard");
+        QTest::newRow("symbolic link") << false;
+        QTest::newRow("hard link") << true;
     }
 
     void createsDatabaseAndFolder()
@@ -273,6 +325,124 @@ private slots:
         QCOMPARE(nodeCountSeenByAnotherConnection(id), 1);
         QCOMPARE(changed.size(), 1);
         QCOMPARE(changed.at(0).at(0).value<StoreChanges>().at(0).node.address, QStringLiteral("a:1"));
+    }
+
+    void secondStoreThroughALinkIsRefused_data() { links_data(); }
+    void secondStoreThroughALinkIsRefused()
+    {
+        QFETCH(bool, hard);
+        Store first;
+        QCOMPARE(first.open(path()), QString());
+        DiscoveryService service(first);
+        const QString before = service.createId(DiscoveryKind::Rqlite, {})->id;
+        const QString link = path(QStringLiteral("link.sqlite"));
+        if (!makeLink(hard ? Link::Hard : Link::Symbolic, path(), link))
+            QSKIP("this platform makes no such link here");
+
+        Store second;
+        const QString error = second.open(link);
+        QVERIFY2(error.startsWith(QStringLiteral("%1 is in use by another DiscoDesk").arg(link)), qPrintable(error));
+        QVERIFY2(error.endsWith(QStringLiteral("; stop it or choose another database")), qPrintable(error));
+        QVERIFY(!second.isOpen());
+        // Through its own name it would have had a journal of its own.
+        QVERIFY(!QFile::exists(link + QStringLiteral("-wal")));
+
+        // The first goes on as before, and what it commits is there for readers.
+        QVERIFY(first.ping().ok());
+        const QString after = service.createId(DiscoveryKind::Rqlite, {})->id;
+        QCOMPARE(service.registerNode(after, QStringLiteral("a:4001"), {}).value(), Store::NodeChange::Added);
+        QCOMPARE(nodeCountSeenByAnotherConnection(after), 1);
+        QVERIFY(first.findId(before).value().has_value());
+    }
+
+    void linkOpensOnceTheFirstStoreHasClosed_data() { links_data(); }
+    void linkOpensOnceTheFirstStoreHasClosed()
+    {
+        QFETCH(bool, hard);
+        const QString link = path(QStringLiteral("link.sqlite"));
+        Store first;
+        QCOMPARE(first.open(path()), QString());
+        const QString id = DiscoveryService(first).createId(DiscoveryKind::Rqlite, {})->id;
+        if (!makeLink(hard ? Link::Hard : Link::Symbolic, path(), link))
+            QSKIP("this platform makes no such link here");
+        Store second;
+        QVERIFY2(!second.open(link).isEmpty(), "the link must be refused while the first has the file");
+
+        first.close();
+        QCOMPARE(second.open(link), QString());
+        QVERIFY(second.findId(id).value().has_value());
+        // Now the second has it, under whichever name.
+        QVERIFY(first.open(path()).contains(QStringLiteral("in use by another DiscoDesk")));
+    }
+
+    void lockOfAKilledServerIsReleased()
+    {
+        const QString link = path(QStringLiteral("link.sqlite"));
+        {
+            Store create;
+            QCOMPARE(create.open(path()), QString());
+        }
+        if (!makeLink(Link::Hard, path(), link))
+            QSKIP("this platform makes no hard links here");
+        QProcess server;
+        QVERIFY2(startServer(server, link) != 0, server.readAllStandardError().constData());
+        Store store;
+        QVERIFY2(store.open(path()).contains(QStringLiteral("in use by another DiscoDesk")),
+                 "the server holds the file under another name");
+
+        server.kill(); // SIGKILL: it releases nothing itself
+        QVERIFY(server.waitForFinished(10000));
+        QCOMPARE(store.open(path()), QString());
+        QVERIFY(store.ping().ok());
+    }
+
+    void secondServerOnAHardLinkExitsWithTheReason()
+    {
+        const QString link = path(QStringLiteral("link.sqlite"));
+        QProcess first;
+        const quint16 port = startServer(first, path());
+        QVERIFY2(port != 0, first.readAllStandardError().constData());
+        if (!makeLink(Link::Hard, path(), link))
+            QSKIP("this platform makes no hard links here");
+
+        QProcess second;
+        second.start(ServerPath, {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--db"), link});
+        QVERIFY(second.waitForFinished(10000));
+        QCOMPARE(second.exitCode(), 1);
+        const QString error = QString::fromUtf8(second.readAllStandardError()).trimmed();
+        QCOMPARE(error, QStringLiteral("discodesk-server: %1 is in use by another DiscoDesk (process %2); "
+                                       "stop it or choose another database").arg(link).arg(first.processId()));
+
+        QCOMPARE(HttpClient(port).get("/healthz").status, 200);
+        first.terminate();
+        QVERIFY(first.waitForFinished(10000));
+        QCOMPARE(first.exitCode(), 0);
+    }
+
+    void checkpointsWorkWhileTheStoreHoldsTheFile()
+    {
+        // The store's lock on the file must not get in SQLite's way: another
+        // connection copies the journal into the file and empties it.
+        Store store;
+        QCOMPARE(store.open(path()), QString());
+        DiscoveryService service(store);
+        const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
+        for (int n = 0; n < 20; ++n)
+            service.registerNode(id, QStringLiteral("host-%1:4001").arg(n), {});
+        QVERIFY(QFileInfo(path() + QStringLiteral("-wal")).size() > 0);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("checkpoint"));
+            db.setDatabaseName(path());
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")) && query.next());
+            QCOMPARE(query.value(0).toInt(), 0); // not busy
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("checkpoint"));
+        QCOMPARE(QFileInfo(path() + QStringLiteral("-wal")).size(), 0);
+        QCOMPARE(nodeCountSeenByAnotherConnection(id), 20);
+        QCOMPARE(service.registerNode(id, QStringLiteral("later:4001"), {}).value(), Store::NodeChange::Added);
     }
 };
 
