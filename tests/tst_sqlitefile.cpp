@@ -4,6 +4,7 @@
 // per file, whatever name (a symbolic or hard link) each is given.
 
 #include "core/DiscoveryService.h"
+#include "store/DatabaseFileLock.h"
 #include "store/Schema.h"
 #include "store/Store.h"
 
@@ -22,6 +23,7 @@
 #include <QTest>
 
 #ifdef Q_OS_UNIX
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -417,6 +419,20 @@ private slots:
         first.terminate();
         QVERIFY(first.waitForFinished(10000));
         QCOMPARE(first.exitCode(), 0);
+    }
+
+    void lockRefusesWhatIsNotAFile()
+    {
+#ifdef Q_OS_UNIX
+        // Checked on the opened descriptor too, not only by name beforehand.
+        const QString fifo = path(QStringLiteral("fifo.sqlite"));
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        DatabaseFileLock lock;
+        QCOMPARE(lock.lock(fifo), QStringLiteral("%1 is not a file").arg(fifo));
+        QVERIFY(!lock.isLocked());
+#else
+        QSKIP("FIFOs are POSIX's");
+#endif
     }
 
     void checkpointsWorkWhileTheStoreHoldsTheFile()
