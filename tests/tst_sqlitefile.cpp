@@ -1,23 +1,37 @@
 // What only a SQLite file has: the file and its folder, WAL mode, refusing files
-// that are not DiscoDesk's or are damaged (untouched), upgrading an old file, and
-// group commit, which only a store that owns its database uses.
+// that are not DiscoDesk's or are damaged (untouched), upgrading an old file,
+// group commit, which only a store that owns its database uses, and one DiscoDesk
+// per file, whatever name (a symbolic or hard link) each is given.
 
 #include "service/DiscoveryService.h"
+#include "store/DatabaseFileLock.h"
 #include "store/Schema.h"
 #include "store/Store.h"
 #include "support/TestDatabase.h"
 
+#include "support/HttpClient.h"
+
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
 namespace {
 
 using NodeChange = DiscoveryService::NodeChange;
+const QString ServerPath = QStringLiteral(DISCODESK_SERVER_PATH);
 
 QByteArray fileHash(const QString &path)
 {
@@ -46,6 +60,37 @@ void execOn(const QString &path, const QStringList &statements)
         db.close();
     }
     QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+}
+
+enum class Link { Symbolic, Hard };
+
+// Gives the file a second name; false where this platform cannot (then skip).
+bool makeLink(Link kind, const QString &target, const QString &link)
+{
+#ifdef Q_OS_UNIX
+    const QByteArray from = QFile::encodeName(target);
+    const QByteArray to = QFile::encodeName(link);
+    return (kind == Link::Symbolic ? ::symlink(from.constData(), to.constData())
+                                   : ::link(from.constData(), to.constData())) == 0;
+#else
+    Q_UNUSED(kind);
+    Q_UNUSED(target);
+    Q_UNUSED(link);
+    return false;
+#endif
+}
+
+// Starts discodesk-server on a free port and returns the port once it listens;
+// 0 when it did not start (then its stderr says why).
+quint16 startServer(QProcess &server, const QString &database)
+{
+    server.start(ServerPath, {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--db"), database});
+    if (!server.waitForStarted(5000))
+        return 0;
+    static const QRegularExpression listening(QStringLiteral(R"(listening on http://127\.0\.0\.1:(\d+))"));
+    while (!server.canReadLine() && server.waitForReadyRead(10000)) {
+    }
+    return quint16(listening.match(QString::fromUtf8(server.readLine())).captured(1).toUInt());
 }
 
 } // namespace
@@ -85,6 +130,14 @@ private slots:
         QFile::remove(path());
         QFile::remove(path() + QStringLiteral("-wal"));
         QFile::remove(path() + QStringLiteral("-shm"));
+        QFile::remove(path(QStringLiteral("link.sqlite")));
+    }
+
+    void links_data()
+    {
+        QTest::addColumn<bool>("hard");
+        QTest::newRow("symbolic link") << false;
+        QTest::newRow("hard link") << true;
     }
 
     void createsDatabaseAndFolder()
@@ -273,6 +326,135 @@ private slots:
         QCOMPARE(nodeCountSeenByAnotherConnection(id), 1);
         QCOMPARE(changed.size(), 1);
         QCOMPARE(changed.at(0).at(0).value<StoreChanges>().at(0).node.address, QStringLiteral("a:1"));
+    }
+
+    void secondStoreThroughALinkIsRefused_data() { links_data(); }
+    void secondStoreThroughALinkIsRefused()
+    {
+        QFETCH(bool, hard);
+        DISCODESK_OPEN_STORE(first, path());
+        DiscoveryService service(*first);
+        const QString before = service.createId(DiscoveryKind::Rqlite, {})->id;
+        const QString link = path(QStringLiteral("link.sqlite"));
+        if (!makeLink(hard ? Link::Hard : Link::Symbolic, path(), link))
+            QSKIP("this platform makes no such link here");
+
+        QString error;
+        const std::unique_ptr<Store> second = Store::open(link, &error);
+        QVERIFY2(error.startsWith(QStringLiteral("%1 is in use by another DiscoDesk").arg(link)), qPrintable(error));
+        QVERIFY2(error.endsWith(QStringLiteral("; stop it or choose another database")), qPrintable(error));
+        QVERIFY(!second);
+        // Through its own name it would have had a journal of its own.
+        QVERIFY(!QFile::exists(link + QStringLiteral("-wal")));
+
+        // The first goes on as before, and what it commits is there for readers.
+        QVERIFY(first->ping().ok());
+        const QString after = service.createId(DiscoveryKind::Rqlite, {})->id;
+        QCOMPARE(service.registerNode(after, QStringLiteral("a:4001"), {})->change, NodeChange::Added);
+        QCOMPARE(nodeCountSeenByAnotherConnection(after), 1);
+        QVERIFY(first->findId(before).value().has_value());
+    }
+
+    void linkOpensOnceTheFirstStoreHasClosed_data() { links_data(); }
+    void linkOpensOnceTheFirstStoreHasClosed()
+    {
+        QFETCH(bool, hard);
+        const QString link = path(QStringLiteral("link.sqlite"));
+        DISCODESK_OPEN_STORE(first, path());
+        const QString id = DiscoveryService(*first).createId(DiscoveryKind::Rqlite, {})->id;
+        if (!makeLink(hard ? Link::Hard : Link::Symbolic, path(), link))
+            QSKIP("this platform makes no such link here");
+        QString error;
+        QVERIFY2(!Store::open(link, &error), "the link must be refused while the first has the file");
+
+        first.reset();
+        DISCODESK_OPEN_STORE(second, link);
+        QVERIFY(second->findId(id).value().has_value());
+        // Now the second has it, under whichever name.
+        QVERIFY(!Store::open(path(), &error));
+        QVERIFY2(error.contains(QStringLiteral("in use by another DiscoDesk")), qPrintable(error));
+    }
+
+    void lockOfAKilledServerIsReleased()
+    {
+        const QString link = path(QStringLiteral("link.sqlite"));
+        {
+            DISCODESK_OPEN_STORE(create, path());
+        }
+        if (!makeLink(Link::Hard, path(), link))
+            QSKIP("this platform makes no hard links here");
+        QProcess server;
+        QVERIFY2(startServer(server, link) != 0, server.readAllStandardError().constData());
+        QString error;
+        QVERIFY2(!Store::open(path(), &error), "the server holds the file under another name");
+        QVERIFY2(error.contains(QStringLiteral("in use by another DiscoDesk")), qPrintable(error));
+
+        server.kill(); // SIGKILL: it releases nothing itself
+        QVERIFY(server.waitForFinished(10000));
+        DISCODESK_OPEN_STORE(store, path());
+        QVERIFY(store->ping().ok());
+    }
+
+    void secondServerOnAHardLinkExitsWithTheReason()
+    {
+        const QString link = path(QStringLiteral("link.sqlite"));
+        QProcess first;
+        const quint16 port = startServer(first, path());
+        QVERIFY2(port != 0, first.readAllStandardError().constData());
+        if (!makeLink(Link::Hard, path(), link))
+            QSKIP("this platform makes no hard links here");
+
+        QProcess second;
+        second.start(ServerPath, {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--db"), link});
+        QVERIFY(second.waitForFinished(10000));
+        QCOMPARE(second.exitCode(), 1);
+        const QString error = QString::fromUtf8(second.readAllStandardError()).trimmed();
+        QCOMPARE(error, QStringLiteral("discodesk-server: %1 is in use by another DiscoDesk (process %2); "
+                                       "stop it or choose another database").arg(link).arg(first.processId()));
+
+        QCOMPARE(HttpClient(port).get("/healthz").status, 200);
+        first.terminate();
+        QVERIFY(first.waitForFinished(10000));
+        QCOMPARE(first.exitCode(), 0);
+    }
+
+    void lockRefusesWhatIsNotAFile()
+    {
+#ifdef Q_OS_UNIX
+        // Checked on the opened descriptor too, not only by name beforehand.
+        const QString fifo = path(QStringLiteral("fifo.sqlite"));
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        DatabaseFileLock lock;
+        QCOMPARE(lock.lock(fifo), QStringLiteral("%1 is not a file").arg(fifo));
+        QVERIFY(!lock.isLocked());
+#else
+        QSKIP("FIFOs are POSIX's");
+#endif
+    }
+
+    void checkpointsWorkWhileTheStoreHoldsTheFile()
+    {
+        // The store's lock on the file must not get in SQLite's way: another
+        // connection copies the journal into the file and empties it.
+        DISCODESK_OPEN_STORE(store, path());
+        DiscoveryService service(*store);
+        const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
+        for (int n = 0; n < 20; ++n)
+            service.registerNode(id, QStringLiteral("host-%1:4001").arg(n), {});
+        QVERIFY(QFileInfo(path() + QStringLiteral("-wal")).size() > 0);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("checkpoint"));
+            db.setDatabaseName(path());
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")) && query.next());
+            QCOMPARE(query.value(0).toInt(), 0); // not busy
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("checkpoint"));
+        QCOMPARE(QFileInfo(path() + QStringLiteral("-wal")).size(), 0);
+        QCOMPARE(nodeCountSeenByAnotherConnection(id), 20);
+        QCOMPARE(service.registerNode(id, QStringLiteral("later:4001"), {})->change, NodeChange::Added);
     }
 };
 

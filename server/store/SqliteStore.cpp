@@ -19,6 +19,12 @@ std::unique_ptr<Store> SqliteStore::open(const QString &path, Mode mode, QString
     return store;
 }
 
+SqliteStore::~SqliteStore()
+{
+    closeConnection();
+    m_lock.unlock();
+}
+
 QString SqliteStore::openFile(const QString &path, Mode mode)
 {
     const QFileInfo info(path);
@@ -27,21 +33,10 @@ QString SqliteStore::openFile(const QString &path, Mode mode)
     if (mode == Mode::Serve) {
         if (!QDir().mkpath(info.absolutePath()))
             return QStringLiteral("cannot create the folder %1").arg(info.absolutePath());
-        // Two servers writing one file would each think they own it. A lock left by a
-        // process that died (even by SIGKILL) is noticed as stale and taken over.
-        m_lock = std::make_unique<QLockFile>(path + QStringLiteral(".lock"));
-        m_lock->setStaleLockTime(0);
-        if (!m_lock->tryLock(0)) {
-            qint64 pid = 0;
-            QString host, application;
-            m_lock->getLockInfo(&pid, &host, &application);
-            const QLockFile::LockError reason = m_lock->error();
-            m_lock.reset();
-            if (reason == QLockFile::LockFailedError)
-                return QStringLiteral("%1 is in use by another DiscoDesk (process %2%3); stop it or choose another database")
-                    .arg(path).arg(pid).arg(host.isEmpty() ? QString() : QStringLiteral(" on ") + host);
-            return QStringLiteral("cannot lock %1.lock: check the folder's permissions").arg(path);
-        }
+        // Two servers writing one file would each think they own it; through two names
+        // they would even keep two journals. Locked before SQLite opens it.
+        if (const QString error = m_lock.lock(path); !error.isEmpty())
+            return error;
     } else if (!info.exists()) {
         return QStringLiteral("%1 does not exist").arg(path);
     }

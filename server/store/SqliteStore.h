@@ -1,8 +1,7 @@
 #pragma once
 
+#include "store/DatabaseFileLock.h"
 #include "store/Store.h"
-
-#include <QLockFile>
 
 #include <memory>
 
@@ -14,6 +13,8 @@ class SqliteStore : public Store
 
 public:
     static std::unique_ptr<Store> open(const QString &path, Mode mode, QString *error, QObject *parent);
+    // Closes the connection before the file's lock goes: see DatabaseFileLock::unlock().
+    ~SqliteStore() override;
 
     bool othersMayWrite() const override { return false; }
 
@@ -31,5 +32,5 @@ private:
     QString configureConnection();
     QString exec(const QString &sql);
 
-    std::unique_ptr<QLockFile> m_lock; // one DiscoDesk per database file
+    DatabaseFileLock m_lock; // one DiscoDesk per database file, whatever name it is given
 };

@@ -119,6 +119,11 @@ Store::Store(QObject *parent) : QObject(parent)
 
 Store::~Store()
 {
+    closeConnection();
+}
+
+void Store::closeConnection()
+{
     // Closing the connection rolls an open batch back.
     forgetStatements();
     if (m_db.isValid()) {

@@ -170,6 +170,8 @@ protected:
     void noteChange(StoreChange change) { m_pending.append(std::move(change)); }
     // Drops the prepared statements: before the connection closes or reconnects.
     void forgetStatements();
+    // Closes the connection (an open batch rolls back); the destructor does it too.
+    void closeConnection();
     bool isInTransaction() const { return m_transactionDepth > 0 || m_batch != Batch::None; }
 
     // What the engines do their own way. Each returns an empty string on success.
