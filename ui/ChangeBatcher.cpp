@@ -7,23 +7,9 @@ ChangeBatcher::ChangeBatcher(QObject *parent) : QObject(parent)
     connect(&m_timer, &QTimer::timeout, this, &ChangeBatcher::flush);
 }
 
-int ChangeBatcher::dropUntilFence()
-{
-    m_pending.clear();
-    m_timer.stop();
-    m_dropping = true;
-    return ++m_fenceToken;
-}
-
-void ChangeBatcher::fence(int token)
-{
-    if (token == m_fenceToken)
-        m_dropping = false;
-}
-
 void ChangeBatcher::add(const StoreChanges &changes)
 {
-    if (m_dropping || changes.isEmpty())
+    if (changes.isEmpty())
         return;
     m_pending.append(changes);
     // Started by the first change of a batch, not restarted by later ones: a steady

@@ -18,13 +18,6 @@ public:
 
     explicit ChangeBatcher(QObject *parent = nullptr);
 
-    // While the window reloads from a snapshot, changes that happened before the
-    // snapshot must not be applied again. dropUntilFence() starts dropping them and
-    // returns a token; the thread that took the snapshot posts fence(token) right
-    // after taking it, so everything queued after the fence is newer.
-    int dropUntilFence();
-    void fence(int token);
-
 public slots:
     void add(const StoreChanges &changes);
     // Hands on what is pending now instead of waiting for the timer.
@@ -36,6 +29,4 @@ signals:
 private:
     QTimer m_timer;
     QList<StoreChanges> m_pending;
-    int m_fenceToken = 0;
-    bool m_dropping = false;
 };
