@@ -1,9 +1,14 @@
 // The admin JSON API under /api/v1 and /healthz over real loopback HTTP.
 
+#include "core/ExchangeFormat.h"
+#include "store/Store.h"
+#include "support/ExtremeRecords.h"
+#include "support/TestDatabase.h"
 #include "support/TestServer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
 #include <QUrl>
 
@@ -322,6 +327,54 @@ private slots:
         // The token's index moved on with them: the next member gets 5.
         QCOMPARE(put("dddd000000000004", "m4"), 201);
         QCOMPARE(client().get(token + "/dddd000000000004").json()[QStringLiteral("node")][QStringLiteral("createdIndex")].toInt(), 5);
+    }
+
+    // What an older DiscoDesk may have stored, or a long-lived store reach (times at
+    // the ends of the store's range and past year 9999, counts beyond 32 bits, the
+    // largest etcd indexes, the longest texts), written straight into the database
+    // without the rules of today's input: its export restores into an empty server.
+    void exportOfStoredExtremesImportsIntoEmptyServer()
+    {
+        QList<DiscoveryIdWithNodes> records = ExtremeRecords::fixed();
+        m_server->stop();
+        {
+            DISCODESK_OPEN_STORE(store, m_server->databasePath());
+            Store::Transaction write(*store, Store::Access::Exclusive);
+            for (const DiscoveryIdWithNodes &record : std::as_const(records)) {
+                QVERIFY(store->insertId(record.id).ok());
+                for (const Node &node : record.nodes)
+                    QVERIFY(store->insertNode(record.id.id, node, Timestamp::now()).ok());
+            }
+            QVERIFY(write.commit().ok());
+        }
+        QVERIFY(m_server->start());
+        const HttpResponse exported = client().get("/api/v1/export");
+        QCOMPARE(exported.status, 200);
+        // The store held them as written, oldest first.
+        std::sort(records.begin(), records.end(), [](const DiscoveryIdWithNodes &a, const DiscoveryIdWithNodes &b) {
+            return a.id.createdAt < b.id.createdAt;
+        });
+        const auto parsed = ExchangeFormat::parseDocument(exported.body);
+        QVERIFY2(!parsed.error, parsed.error ? qPrintable(parsed.error->toString()) : "");
+        const QString difference = ExtremeRecords::difference(parsed.records, records);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
+
+        TestServer other;
+        QVERIFY(other.start());
+        const HttpResponse imported = other.client().post("/api/v1/import", exported.body);
+        QVERIFY2(imported.status == 200, imported.body.constData());
+        qsizetype nodes = 0;
+        for (const DiscoveryIdWithNodes &record : std::as_const(records))
+            nodes += record.nodes.size();
+        QCOMPARE(imported.json().value(QStringLiteral("ids_added")).toInt(), records.size());
+        QCOMPARE(imported.json().value(QStringLiteral("nodes_added")).toInt(), nodes);
+
+        // Byte for byte but the time of the export: a comparison of parsed JSON would
+        // go through doubles and miss a count beyond 2^53.
+        static const QRegularExpression exportedAt(QStringLiteral("\"exported_at\": \"[^\"]*\""));
+        const QByteArray again = other.client().get("/api/v1/export").body;
+        QCOMPARE(QString::fromUtf8(again).remove(exportedAt), QString::fromUtf8(exported.body).remove(exportedAt));
+        QVERIFY(again.contains("\"registrations\": 9223372036854775807"));
     }
 
     void exportChosenIds()

@@ -6,6 +6,7 @@
 #include "core/ExchangeFormat.h"
 #include "store/ChangeMessage.h"
 #include "store/Store.h"
+#include "support/ExtremeRecords.h"
 #include "support/TestDatabase.h"
 
 #include <QBuffer>
@@ -15,6 +16,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <limits>
 
 namespace {
 
@@ -548,6 +551,25 @@ private slots:
         QCOMPARE(file.data(), ExchangeFormat::exportDocument(many, at(8)));
     }
 
+    // Every value a store can hold, from this DiscoDesk or an older one, comes back
+    // from the export file as it was: one refused value would block the whole import.
+    void exportOfStorableExtremesParsesBackExactly()
+    {
+        QList<QList<DiscoveryIdWithNodes>> sets{ExtremeRecords::fixed()};
+        for (quint32 seed = 1; seed <= 40; ++seed)
+            sets.append(ExtremeRecords::random(seed, 25));
+        const QList<Timestamp> exportTimes{Timestamp::fromMicroseconds(std::numeric_limits<qint64>::min()),
+                                           Timestamp::now(),
+                                           Timestamp::fromMicroseconds(std::numeric_limits<qint64>::max())};
+        for (qsizetype i = 0; i < sets.size(); ++i) {
+            const QByteArray file = ExchangeFormat::exportDocument(sets.at(i), exportTimes.at(i % exportTimes.size()));
+            const auto parsed = ExchangeFormat::parseDocument(file);
+            QVERIFY2(!parsed.error, parsed.error ? qPrintable(QStringLiteral("set %1: %2").arg(i).arg(parsed.error->toString())) : "");
+            const QString difference = ExtremeRecords::difference(parsed.records, sets.at(i));
+            QVERIFY2(difference.isEmpty(), qPrintable(QStringLiteral("set %1: %2").arg(i).arg(difference)));
+        }
+    }
+
     // Labels and addresses a user may type, through an export file into a new store.
     void exportOfAwkwardTextImportsExactly()
     {
@@ -731,9 +753,21 @@ private slots:
         QTest::newRow("node count")
             << head + R"([{"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":"x:1","first_registered":"2026-01-01T00:00:00Z","registrations":0.5}]}]})"
             << "ids[0].nodes[0].registrations" << "whole number";
-        QTest::newRow("seen before registered")
-            << head + R"([{"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":"x:1","first_registered":"2026-01-02T00:00:00Z","last_seen":"2026-01-01T00:00:00Z"}]}]})"
-            << "ids[0].nodes[0].last_seen" << "earlier";
+        QTest::newRow("time after year 9999 by its zone")
+            << head + R"([{"id":"a","kind":"rqlite","created_at":"9999-12-31T23:59:59-14:00"}]})"
+            << "ids[0].created_at" << "is after 9999-12-31T23:59:59.999999Z";
+        QTest::newRow("time before year 1 by its zone")
+            << head + R"([{"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":"x:1","first_registered":"0001-01-01T00:00:00+00:01"}]}]})"
+            << "ids[0].nodes[0].first_registered" << "is before 0001-01-01T00:00:00.000000Z";
+        QTest::newRow("time beyond what a store holds")
+            << head + R"([{"id":"a","kind":"rqlite","created_at":"+294247-01-10T04:00:54.775808Z"}]})"
+            << "ids[0].created_at" << "+294247-01-10T04:00:54.775807Z";
+        QTest::newRow("registrations beyond 64 bits")
+            << head + R"([{"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":"x:1","first_registered":"2026-01-01T00:00:00Z","registrations":9223372036854775808}]}]})"
+            << "ids[0].nodes[0].registrations" << "from 1 to 9223372036854775807";
+        QTest::newRow("etcd index beyond the largest")
+            << head + R"([{"id":"t","kind":"etcd","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":"m1","first_registered":"2026-01-01T00:00:00Z","value":"m1=http://a:1","etcd_index":4611686018427387904}]}]})"
+            << "ids[0].nodes[0].etcd_index" << "from 2 to 4611686018427387903";
         QTest::newRow("duplicate node")
             << head + R"([{"id":"a","kind":"rqlite","created_at":"2026-01-01T00:00:00Z","nodes":[{"addr":"x:1","first_registered":"2026-01-01T00:00:00Z"},{"addr":"x:1","first_registered":"2026-01-01T00:00:00Z"}]}]})"
             << "ids[0].nodes[1].addr" << "twice";

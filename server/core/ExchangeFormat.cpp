@@ -8,7 +8,6 @@
 #include <QJsonDocument>
 #include <QSet>
 
-#include <cmath>
 #include <limits>
 
 namespace ExchangeFormat {
@@ -214,10 +213,10 @@ public:
         const QString text = string(key, true);
         if (failed())
             return fallback;
-        const auto parsed = Timestamp::fromIso8601(text);
+        QString problem;
+        const auto parsed = Timestamp::fromExportedIso8601(text, &problem);
         if (!parsed) {
-            fail(key, QStringLiteral("\"%1\" is not an ISO 8601 time with a zone, such as "
-                                     "2026-11-23T21:04:05.123456Z").arg(text));
+            fail(key, problem);
             return fallback;
         }
         return *parsed;
@@ -232,12 +231,15 @@ public:
                 fail(key, QStringLiteral("is missing"));
             return std::nullopt;
         }
-        const double number = value.toDouble(std::numeric_limits<double>::quiet_NaN());
-        if (!value.isDouble() || std::floor(number) != number || number < double(min) || number > double(max)) {
+        // Exact over all 64 bits, not through a double: the parser keeps a whole number
+        // that a qint64 holds as one. toInteger() falls back to its default for any
+        // other number, so two defaults give two answers.
+        const qint64 number = value.toInteger(0);
+        if (!value.isDouble() || number != value.toInteger(1) || number < min || number > max) {
             fail(key, QStringLiteral("must be a whole number from %1 to %2").arg(min).arg(max));
             return std::nullopt;
         }
-        return qint64(number);
+        return number;
     }
 
     QJsonArray array(const QString &key, bool required)
@@ -273,11 +275,12 @@ std::optional<Node> readNode(const QJsonValue &value, const QString &path, Disco
             reader.fail(QStringLiteral("addr"), problem);
     }
     node.firstRegistered = reader.timestamp(QStringLiteral("first_registered"), true);
+    // last_seen may be earlier than first_registered: a store keeps what a clock set
+    // back gave it.
     node.lastSeen = reader.timestamp(QStringLiteral("last_seen"), false, node.firstRegistered);
-    if (!reader.failed() && node.lastSeen < node.firstRegistered)
-        reader.fail(QStringLiteral("last_seen"), QStringLiteral("is earlier than first_registered"));
+    // As many as the store counts, to the end of its 64-bit column.
     node.registrations = reader.integer(QStringLiteral("registrations"), false, 1,
-                                        std::numeric_limits<qint32>::max()).value_or(1);
+                                        std::numeric_limits<qint64>::max()).value_or(1);
     node.registeredBy = reader.string(QStringLiteral("registered_by"), false);
     if (!reader.failed() && Validation::characterCount(node.registeredBy) > Validation::MaxAddressLength)
         reader.fail(QStringLiteral("registered_by"), QStringLiteral("is too long"));
@@ -289,8 +292,7 @@ std::optional<Node> readNode(const QJsonValue &value, const QString &path, Disco
             if (const QString problem = Validation::checkEtcdValue(node.etcdValue); !problem.isEmpty())
                 reader.fail(QStringLiteral("value"), problem);
         }
-        node.etcdIndex = reader.integer(QStringLiteral("etcd_index"), true, 2,
-                                        std::numeric_limits<qint64>::max() / 2).value_or(0);
+        node.etcdIndex = reader.integer(QStringLiteral("etcd_index"), true, 2, Validation::MaxEtcdIndex).value_or(0);
         // Shown for convenience and read again from value, but still of their types.
         reader.string(QStringLiteral("name"), false);
         for (const QJsonValue url : reader.array(QStringLiteral("peer_urls"), false)) {
@@ -336,11 +338,12 @@ std::optional<DiscoveryIdWithNodes> readId(const QJsonValue &value, const QStrin
     if (const auto size = reader.integer(QStringLiteral("expected_size"), false, 1, Validation::MaxExpectedSize, true))
         record.id.expectedSize = int(*size);
     record.id.lastActivity = reader.timestamp(QStringLiteral("last_activity"), false, record.id.createdAt);
+    if (record.id.kind == DiscoveryKind::Etcd) // 1 at creation, counting on with each member
+        record.id.etcdIndex = reader.integer(QStringLiteral("etcd_index"), false, 1, Validation::MaxEtcdIndex).value_or(1);
     reader.integer(QStringLiteral("node_count"), false, 0, std::numeric_limits<qint32>::max()); // checked, not used
 
     const QJsonArray nodes = reader.array(QStringLiteral("nodes"), false);
     QSet<QString> addresses;
-    QSet<qint64> etcdIndexes;
     for (qsizetype i = 0; i < nodes.size() && !reader.failed(); ++i) {
         const QString nodePath = reader.where(QStringLiteral("nodes[%1]").arg(i));
         const auto node = readNode(nodes.at(i), nodePath, record.id.kind, error);
@@ -352,12 +355,8 @@ std::optional<DiscoveryIdWithNodes> readId(const QJsonValue &value, const QStrin
             break;
         }
         addresses.insert(node->address);
-        if (node->etcdIndex > 0 && etcdIndexes.contains(node->etcdIndex)) {
-            error = ImportError{QStringLiteral("etcd_index %1 appears twice in this token").arg(node->etcdIndex),
-                                nodePath + QStringLiteral(".etcd_index")};
-            break;
-        }
-        etcdIndexes.insert(node->etcdIndex);
+        // Two members may share an etcd index: a token's merge by import can give them
+        // that, and its export must still restore.
         record.nodes.append(*node);
     }
     if (reader.failed())

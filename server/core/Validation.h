@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <limits>
+
 // The input rules of the discovery service, in one place so the HTTP APIs, the
 // import and the window all accept and refuse the same things.
 namespace Validation {
@@ -22,6 +24,11 @@ bool isReservedId(QStringView text);
 bool isWellFormedEtcdMemberId(QStringView text);
 
 inline constexpr int MaxExpectedSize = 1000;
+
+// The largest etcd index, a token's or a member's: a token counts one up for each
+// member it creates, so none gets near half the 64-bit range, and counting on from
+// there never overflows.
+inline constexpr qint64 MaxEtcdIndex = std::numeric_limits<qint64>::max() / 2;
 
 // Length limits count characters (Unicode code points), not UTF-16 units: an emoji
 // is one character, as a user counts it.

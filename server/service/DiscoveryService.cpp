@@ -287,7 +287,9 @@ StoreResult<DiscoveryService::ImportOutcome> DiscoveryService::importInto(const 
 
         // What the ID becomes: the file's, or the merge of the file's and the local one.
         DiscoveryId merged = incoming.id;
-        merged.etcdIndex = incoming.id.kind == DiscoveryKind::Etcd ? 1 : 0;
+        // A token's index never goes back: not below its members', nor below the
+        // file's (its last member may have been removed since).
+        merged.etcdIndex = incoming.id.kind == DiscoveryKind::Etcd ? std::max<qint64>(1, incoming.id.etcdIndex) : 0;
         for (const Node &node : incoming.nodes) {
             merged.lastActivity = std::max(merged.lastActivity, node.lastSeen);
             merged.etcdIndex = std::max(merged.etcdIndex, node.etcdIndex);

@@ -629,11 +629,13 @@ StoreResult<bool> Store::markActivity(const QString &id, Timestamp at, std::opti
 StoreResult<Node> Store::registerAddress(const QString &id, const QString &address, const QString &registeredBy,
                                          Timestamp at)
 {
+    // The count stops at the column's largest value rather than overflow.
     static const QString sql = QStringLiteral(
         "INSERT INTO nodes (discovery_id, address, first_registered, last_seen, registrations, registered_by)"
         " VALUES (?, ?, ?, ?, 1, ?)"
         " ON CONFLICT (discovery_id, address) DO UPDATE"
-        " SET last_seen = excluded.last_seen, registrations = nodes.registrations + 1"
+        " SET last_seen = excluded.last_seen, registrations = CASE WHEN nodes.registrations < 9223372036854775807"
+        " THEN nodes.registrations + 1 ELSE nodes.registrations END"
         " RETURNING %1").arg(NodeColumns);
     Statement q = run(sql, {id, address, at.microseconds(), at.microseconds(), text(registeredBy)});
     if (!q || !q->next())
