@@ -89,7 +89,7 @@ public slots:
 
 signals:
     void settingsChanged(const AppSettings &settings);
-    // The store's changes have been applied to the tables (for the benchmark mode).
+    // The store's changes have been applied to the tables (for the window benchmark).
     void changesShown(const QList<StoreChanges> &transactions);
 
 protected:
