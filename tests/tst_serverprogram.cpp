@@ -106,6 +106,42 @@ private slots:
             QVERIFY2(text.contains(option), option);
     }
 
+#ifdef DISCODESK_WINDOW_PATH
+    // The window program as shipped has no benchmark mode: that is
+    // discodesk-window-bench, built only with the benchmarks.
+    void windowProgramHasNoBenchmarkOptions()
+    {
+        const QString windowPath = QStringLiteral(DISCODESK_WINDOW_PATH);
+        // Settings of its own, should it open a window after all (offscreen, from CTest).
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
+
+        QProcess help;
+        help.setProcessEnvironment(environment);
+        help.start(windowPath, {QStringLiteral("--help")});
+        QVERIFY(help.waitForFinished(10000));
+        QCOMPARE(help.exitCode(), 0);
+        const QByteArray text = help.readAllStandardOutput();
+        QVERIFY2(text.contains("--port"), text.constData());
+        QVERIFY2(!text.contains("benchmark"), text.constData());
+
+        QProcess refused;
+        refused.setProcessEnvironment(environment);
+        refused.start(windowPath, {QStringLiteral("--benchmark-scroll"), QStringLiteral("--port"),
+                                   QString::number(freePort()), QStringLiteral("--db"),
+                                   m_dir.filePath(QStringLiteral("window.sqlite"))});
+        const bool finished = refused.waitForFinished(10000);
+        if (!finished)
+            refused.kill();
+        QVERIFY(finished);
+        QVERIFY(refused.exitCode() != 0);
+        const QByteArray error = refused.readAllStandardError();
+        QVERIFY2(error.contains("benchmark-scroll"), error.constData());
+        QVERIFY(refused.readAllStandardOutput().isEmpty());
+    }
+#endif
+
     void readmeCurlExampleWorksAsPasted()
     {
         // README's "Try it with curl" block, run as a user pastes it into a shell; only

@@ -77,7 +77,7 @@ public slots:
 signals:
     // An export's file is written (the export runs in the background).
     void exported(const QString &path);
-    // The store's changes have been applied to the tables (for the benchmark mode).
+    // The store's changes have been applied to the tables (for the window benchmark).
     void changesShown(const QList<StoreChanges> &transactions);
 
 protected:

@@ -11,9 +11,9 @@
 class AppController;
 class MainWindow;
 
-// discodesk --benchmark-scroll and --benchmark-stalls SECONDS: measures the window
-// as a user feels it, prints the figures to standard output as "benchmark: name=value"
-// lines, and quits.
+// discodesk-window-bench --benchmark-scroll and --benchmark-stalls SECONDS: measures
+// the window as a user feels it, prints the figures to standard output as
+// "benchmark: name=value" lines, and quits.
 //  - When the window was first painted and when its first rows were, counted from
 //    the start of main(), and when the status bar's counts were known.
 //  - scroll: scrolls the IDs table to its last row again and again, loading every
