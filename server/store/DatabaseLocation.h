@@ -28,5 +28,4 @@ struct DatabaseLocation
 
     // What to show and log: the path, or the URL without its password.
     QString displayName() const;
-    bool isShared() const { return kind == Kind::PostgreSql; } // other servers may use it too
 };
