@@ -1,6 +1,6 @@
 #include "BenchSupport.h"
 
-#include <memory>
+#include <algorithm>
 
 namespace BenchSupport {
 
@@ -10,7 +10,9 @@ TempStore::TempStore()
         m_error = QStringLiteral("cannot make a temporary folder: %1").arg(m_dir.errorString());
         return;
     }
-    m_error = m_store.open(m_dir.filePath(QStringLiteral("bench.sqlite")));
+    m_store = Store::open(m_dir.filePath(QStringLiteral("bench.sqlite")), &m_error);
+    if (m_store)
+        m_service = std::make_unique<DiscoveryService>(*m_store, [this] { return at(++m_ticks); });
 }
 
 bool usable(const TempStore &store, benchmark::State &state)
@@ -54,14 +56,20 @@ DiscoveryIdWithNodes recordOf(qint64 n, int nodes)
     return record;
 }
 
-QString fill(Store &store, qint64 first, qint64 count, int nodes)
+QString fill(DiscoveryService &service, qint64 first, qint64 count, int nodes)
 {
     QList<DiscoveryIdWithNodes> records;
     records.reserve(count);
     for (qint64 n = first; n < first + count; ++n)
         records.append(recordOf(n, nodes));
-    const auto imported = store.importIds(records, at());
-    return imported.ok() ? QString() : imported.error();
+    // Room for every node made here, whatever the server's default cap.
+    service.setMaxNodesPerId(std::max(service.maxNodesPerId(), nodes));
+    const auto imported = service.importIds(records);
+    if (!imported.ok())
+        return imported.error();
+    if (const auto &refused = imported->refused)
+        return QStringLiteral("import refused: ") + refused->toString();
+    return {};
 }
 
 namespace {
@@ -70,7 +78,7 @@ std::unique_ptr<TempStore> makeFilled(qint64 ids, int nodes)
 {
     auto store = std::make_unique<TempStore>();
     if (store->error().isEmpty())
-        store->setError(fill(store->store(), 0, ids, nodes));
+        store->setError(fill(store->service(), 0, ids, nodes));
     return store;
 }
 

@@ -1,17 +1,23 @@
 #pragma once
 
 #include "core/Records.h"
+#include "service/DiscoveryService.h"
 #include "store/Store.h"
 
 #include <QTemporaryDir>
 
 #include <benchmark/benchmark.h>
 
+#include <memory>
+
 // What the micro-benchmarks share: a Store on a real SQLite file in a temporary
-// folder, made-up IDs and addresses, and stores filled once for the read paths.
+// folder with the DiscoveryService every front uses on it, made-up IDs and
+// addresses, and stores filled once for the read paths.
 namespace BenchSupport {
 
-// A Store opened on a new file in a folder of its own; both go when it does.
+// A Store opened on a new file in a folder of its own, and a DiscoveryService on it
+// whose clock starts at at() and moves one microsecond a call, so that runs are
+// alike; all go when it does.
 class TempStore
 {
 public:
@@ -19,14 +25,18 @@ public:
     TempStore(const TempStore &) = delete;
     TempStore &operator=(const TempStore &) = delete;
 
-    Store &store() { return m_store; }
+    // Both only when error() is empty.
+    Store &store() { return *m_store; }
+    DiscoveryService &service() { return *m_service; }
     // Empty when the store opened (and was filled, for the shared ones); else why not.
     const QString &error() const { return m_error; }
     void setError(const QString &error) { m_error = error; }
 
 private:
     QTemporaryDir m_dir; // declared first: removed after the store closed
-    Store m_store;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<DiscoveryService> m_service; // declared after the store it uses
+    qint64 m_ticks = 0; // the clock's calls
     QString m_error;
 };
 
@@ -48,8 +58,8 @@ inline Timestamp at(qint64 offsetMicroseconds = 0)
 DiscoveryIdWithNodes recordOf(qint64 n, int nodes);
 
 // IDs first .. first+count-1, each with `nodes` nodes, written in one transaction
-// (the import). Returns an empty string on success, else the store's error.
-QString fill(Store &store, qint64 first, qint64 count, int nodes);
+// (the service's import). Returns an empty string on success, else why not.
+QString fill(DiscoveryService &service, qint64 first, qint64 count, int nodes);
 
 // Filled once on first use, shared by the read benchmarks, removed by release().
 // The catalog: 10,000 rqlite IDs with 5 nodes each.

@@ -72,7 +72,7 @@ void BM_ExportDocument(benchmark::State &state)
     TempStore &temp = exportStore();
     if (!usable(temp, state))
         return;
-    const auto records = temp.store().exportIds({});
+    const auto records = temp.service().exportIds({});
     if (!records.ok() || records->size() != ExportIds) {
         state.SkipWithError(records.ok() ? "not 1,000 IDs" : records.error().toStdString().c_str());
         return;
