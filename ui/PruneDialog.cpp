@@ -70,7 +70,7 @@ PruneDialog::PruneDialog(PrunePreview preview, TimeZoneChoice zone, QWidget *par
     m_delay.setSingleShot(true);
     m_delay.setInterval(PreviewDelayMs);
     connect(&m_delay, &QTimer::timeout, this, &PruneDialog::updatePreview);
-    connect(m_noNodes, &QCheckBox::toggled, &m_delay, qOverload<>(&QTimer::start));
+    connect(m_noNodes, &QCheckBox::toggled, this, &PruneDialog::formChanged);
     resize(560, 420);
     updatePreview();
 }
@@ -85,12 +85,9 @@ PruneDialog::AgeRule PruneDialog::makeAgeRule(const QString &text, const QString
     rule.unit->setObjectName(name + QStringLiteral("Unit"));
     rule.unit->addItems({tr("minutes"), tr("hours"), tr("days")});
     rule.unit->setCurrentIndex(unitIndex);
-    // Every change asks again, once the form is still: holding an arrow key down
-    // must not ask for a preview per step.
-    const auto askLater = qOverload<>(&QTimer::start);
-    connect(rule.enabled, &QCheckBox::toggled, &m_delay, askLater);
-    connect(rule.amount, &QSpinBox::valueChanged, &m_delay, askLater);
-    connect(rule.unit, &QComboBox::currentIndexChanged, &m_delay, askLater);
+    connect(rule.enabled, &QCheckBox::toggled, this, &PruneDialog::formChanged);
+    connect(rule.amount, &QSpinBox::valueChanged, this, &PruneDialog::formChanged);
+    connect(rule.unit, &QComboBox::currentIndexChanged, this, &PruneDialog::formChanged);
     return rule;
 }
 
@@ -100,6 +97,15 @@ std::optional<Timestamp> PruneDialog::cutoff(const AgeRule &rule, Timestamp now)
         return std::nullopt;
     const qint64 seconds = rule.amount->value() * UnitSeconds[std::clamp(rule.unit->currentIndex(), 0, 2)];
     return Timestamp::fromMicroseconds(now.microseconds() - seconds * 1000000);
+}
+
+void PruneDialog::formChanged()
+{
+    // The preview shown is of the rules before: no prune until the new one is shown.
+    // Asked for once the form is still: holding an arrow key down must not ask for a
+    // preview per step.
+    m_pruneButton->setEnabled(false);
+    m_delay.start();
 }
 
 void PruneDialog::updatePreview()

@@ -47,6 +47,7 @@ public slots:
     void updatePreview();
 
 private:
+    void formChanged();
     void showPreview(int asked, const StoreResult<PruneResult> &result);
     struct AgeRule
     {
