@@ -1,5 +1,7 @@
 #include "RequestFramer.h"
 
+#include <QUrl>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -67,6 +69,23 @@ bool isAuthority(QByteArrayView text)
             return false;
     }
     return port.isEmpty() || (port.size() <= 5 && isDigits(port));
+}
+
+// http[s]://host[:port][/path][?query], as proxies are sent. The host must be one a URL
+// parser reads as a host: where it is not, Qt still finds a path in the rest, so the
+// request would run at a target that was never framed.
+bool isAbsoluteTarget(QByteArrayView target)
+{
+    const qsizetype schemeEnd = target.indexOf("://");
+    if (schemeEnd < 0)
+        return false;
+    const QByteArrayView rest = target.sliced(schemeEnd + 3);
+    const auto end = std::find_if(rest.begin(), rest.end(), [](char c) { return c == '/' || c == '?'; });
+    const QByteArrayView authority = rest.first(end - rest.begin());
+    if (!isAuthority(authority) || authority.contains('%'))
+        return false;
+    const QUrl url = QUrl::fromEncoded(target.toByteArray());
+    return url.isValid() && !url.host().isEmpty();
 }
 
 RequestFramer::Refusal badRequest(const QString &message)
@@ -198,6 +217,8 @@ std::optional<RequestFramer::Refusal> RequestFramer::readRequestLine(QByteArrayV
     const bool absoluteForm = target.startsWith("http://") || target.startsWith("https://");
     if (!target.startsWith('/') && !absoluteForm)
         return badRequest(QStringLiteral("the request target is not a path"));
+    if (absoluteForm && !isAbsoluteTarget(target))
+        return badRequest(QStringLiteral("the request target's host is not a host name or address"));
     if (version != "HTTP/1.1" && version != "HTTP/1.0") {
         const bool wellFormed = version.size() == 8 && version.startsWith("HTTP/") && std::isdigit(uchar(version[5]))
                                 && version[6] == '.' && std::isdigit(uchar(version[7]));
