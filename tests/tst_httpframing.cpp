@@ -200,17 +200,18 @@ private slots:
         QCOMPARE(idCount(), 0);
     }
 
-    void anAbsoluteTargetNeedsAHost_data()
+    void aTargetIsReadAsFramed_data()
     {
         addTransports();
     }
-    void anAbsoluteTargetNeedsAHost()
+    void aTargetIsReadAsFramed()
     {
         // A proxy's form of the target works when its host is a host...
         start();
         QCOMPARE(ask("GET http://127.0.0.1:4001/healthz HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
         QCOMPARE(ask("POST http://[::1]/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status, 200);
-        QCOMPARE(idCount(), 1);
+        QCOMPARE(ask("POST http://localhost HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status, 200); // no path is "/"
+        QCOMPARE(idCount(), 2);
         // ...and is refused when it is not, rather than run at a path read past it.
         for (const QByteArray target : {"http://%/", "http://---)---/", "http://user@host/", "http:///",
                                         "http://host:99999/", "http://%41/"}) {
@@ -218,7 +219,14 @@ private slots:
             QVERIFY2(reply.status == 400, target.constData());
             QVERIFY2(reply.body.contains("host"), reply.body.constData());
         }
-        QCOMPARE(idCount(), 1);
+        QCOMPARE(idCount(), 2);
+        // A path that starts with // reads as a host too.
+        for (const QByteArray target : {"//ae*x/healthz", "//127.0.0.1/", "//"}) {
+            const Reply reply = ask("POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+            QVERIFY2(reply.status == 400, target.constData());
+            QVERIFY2(reply.body.contains("//"), reply.body.constData());
+        }
+        QCOMPARE(idCount(), 2);
     }
 
     void anUpgradeRequestRunsOnce_data()

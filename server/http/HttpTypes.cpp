@@ -58,7 +58,6 @@ HttpRequest HttpRequest::make(const QByteArray &method, const QUrl &url, const Q
     HttpRequest result;
     result.method = method;
     const QString encodedPath = url.path(QUrl::FullyEncoded);
-    result.hasPath = !encodedPath.isEmpty();
     result.rawPath = encodedPath.isEmpty() ? QStringLiteral("/") : encodedPath;
     const QStringList parts = encodedPath.split(u'/', Qt::SkipEmptyParts);
     result.segments.reserve(parts.size());

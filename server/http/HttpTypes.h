@@ -26,9 +26,6 @@ struct HttpRequest
     // The path's segments, each percent-decoded: "/api/v1/ids" is {"api", "v1", "ids"};
     // "/" is empty. Empty segments ("//") are dropped.
     QStringList segments;
-    // False when Qt could not give a path at all: a target starting with "//" is
-    // read as a host name, so "//id" arrives with no path.
-    bool hasPath = true;
     QString rawPath;
     QUrlQuery query;
     QByteArray body;

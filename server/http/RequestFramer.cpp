@@ -217,6 +217,14 @@ std::optional<RequestFramer::Refusal> RequestFramer::readRequestLine(QByteArrayV
     const bool absoluteForm = target.startsWith("http://") || target.startsWith("https://");
     if (!target.startsWith('/') && !absoluteForm)
         return badRequest(QStringLiteral("the request target is not a path"));
+    // "//a/b" is a path to RFC 9112, but URL parsers (Qt's too) read "a" as a host and
+    // "/b" as the path: the request would run at a target that was never framed.
+    // rqlited sends "POST //<id>" when -disco-url ends with a slash; creating an ID
+    // there instead would make every node a lonely leader.
+    if (target.startsWith("//")) {
+        return badRequest(QStringLiteral("the request target starts with \"//\", which reads as a host name; "
+                                         "for rqlited, remove the trailing slash from the discovery URL (-disco-url)"));
+    }
     if (absoluteForm && !isAbsoluteTarget(target))
         return badRequest(QStringLiteral("the request target's host is not a host name or address"));
     if (version != "HTTP/1.1" && version != "HTTP/1.0") {

@@ -41,13 +41,6 @@ QByteArray RqliteApi::recordJson(const RqliteRecord &record)
 
 std::optional<HttpReply> RqliteApi::handle(const HttpRequest &request)
 {
-    if (!request.hasPath) {
-        // rqlited with a trailing slash on -disco-url sends "POST //<id>", which
-        // reaches us without its path. Creating a new ID would make every node a
-        // lonely leader; refuse with the fix instead.
-        return HttpReply::error(400, QStringLiteral("the request path starts with \"//\": remove the "
-                                                    "trailing slash from the discovery URL (-disco-url)"));
-    }
     if (request.segments.isEmpty()) {
         if (request.method != "POST")
             return HttpReply::methodNotAllowed("POST");
