@@ -33,6 +33,11 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
       m_maxNodes(QStringLiteral("max-nodes"),
                  QStringLiteral("Nodes one discovery ID may hold; more are answered 409 (default %1).")
                      .arg(DiscoveryService::DefaultMaxNodesPerId), QStringLiteral("count")),
+      m_durability(QStringLiteral("durability"),
+                   QStringLiteral("What a write's 200 survives: power-loss (default; each commit waits for the "
+                                  "disk) or process-crash (a killed server loses nothing, a power cut may "
+                                  "take back the last writes; faster)."),
+                   QStringLiteral("power-loss|process-crash")),
       m_adminTokenFile(QStringLiteral("admin-token-file"),
                        QStringLiteral("File with the admin API's bearer token, made on first run (default: the "
                                       "database path plus .admin-token). Needed beyond loopback."),
@@ -43,8 +48,8 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
                QStringLiteral("path"))
 {
     for (const QCommandLineOption *option : {&m_bind, &m_port, &m_db, &m_maxHeader, &m_maxBody, &m_idleTimeout,
-                                             &m_requestTimeout, &m_maxConnections, &m_maxNodes, &m_adminTokenFile,
-                                             &m_tlsCert, &m_tlsKey})
+                                             &m_requestTimeout, &m_maxConnections, &m_maxNodes, &m_durability,
+                                             &m_adminTokenFile, &m_tlsCert, &m_tlsKey})
         parser.addOption(*option);
 }
 
@@ -104,6 +109,15 @@ QString ServerOptions::apply(const QCommandLineParser &parser, ServerConfig &con
                                  readNumber(parser, m_maxNodes, 1, 1000000, &nodes)}) {
         if (!error.isEmpty())
             return error;
+    }
+    if (parser.isSet(m_durability)) {
+        const QString text = parser.value(m_durability);
+        if (text == u"power-loss")
+            config.durability = Durability::PowerLoss;
+        else if (text == u"process-crash")
+            config.durability = Durability::ProcessCrash;
+        else
+            return QStringLiteral("--durability: \"%1\" is neither power-loss nor process-crash").arg(text);
     }
     if (parser.isSet(m_adminTokenFile))
         config.adminTokenPath = parser.value(m_adminTokenFile);

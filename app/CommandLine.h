@@ -4,7 +4,7 @@
 
 #include <QCommandLineParser>
 
-// The options both programs share: --bind, --port, --db and the limits.
+// The options both programs share: --bind, --port, --db, --durability and the limits.
 class ServerOptions
 {
 public:
@@ -24,6 +24,7 @@ private:
     QCommandLineOption m_requestTimeout;
     QCommandLineOption m_maxConnections;
     QCommandLineOption m_maxNodes;
+    QCommandLineOption m_durability;
     QCommandLineOption m_adminTokenFile;
     QCommandLineOption m_tlsCert;
     QCommandLineOption m_tlsKey;

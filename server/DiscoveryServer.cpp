@@ -92,19 +92,30 @@ QString DiscoveryServer::start(const ServerConfig &config)
     // what is left.
     m_http.setHandlers({&running.adminApi, &running.etcdApi, &running.rqliteApi});
     Store *opened = running.store.get();
-    connect(opened, &Store::changed, &running.etcdApi, &EtcdApi::onStoreChanged);
     // Direct: the cache forgets a changed ID before the next request is read.
     connect(opened, &Store::changed, this, [this](const StoreChanges &changes) {
         m_running->rqliteApi.cache().forget(changes);
     });
-    connect(opened, &Store::changed, this, &DiscoveryServer::storeChanged);
     // Group commit and cached replies need this server to make every change. Servers
     // sharing a PostgreSQL database commit each request on its own and always read.
+    QString durabilityError;
     if (!opened->othersMayWrite()) {
-        running.commits.setStore(opened);
+        durabilityError = running.commits.setStore(opened, config.durability);
         m_http.setGroupCommit(&running.commits);
         // It may hold records built from the lost writes.
         connect(&running.commits, &GroupCommit::commitFailed, this, [this] { m_running->rqliteApi.cache().clear(); });
+        // What waits for changes or shows them hears of them once they are saved.
+        connect(&running.commits, &GroupCommit::saved, &running.etcdApi, &EtcdApi::onStoreChanged);
+        connect(&running.commits, &GroupCommit::saved, this, &DiscoveryServer::storeChanged);
+    } else {
+        durabilityError = opened->setDurability(config.durability);
+        connect(opened, &Store::changed, &running.etcdApi, &EtcdApi::onStoreChanged);
+        connect(opened, &Store::changed, this, &DiscoveryServer::storeChanged);
+    }
+    if (!durabilityError.isEmpty()) {
+        const QString name = opened->name();
+        stop();
+        return QStringLiteral("cannot set how %1 keeps writes: %2").arg(name, durabilityError);
     }
     running.rqliteApi.cache().setEnabled(!opened->othersMayWrite());
 
@@ -150,7 +161,7 @@ QString DiscoveryServer::databasePath() const
 void DiscoveryServer::stop()
 {
     if (m_running)
-        m_running->commits.commitNow(); // what waits for the commit is saved and answered now
+        m_running->commits.finish(); // what waits for the commit is saved and answered now
     m_http.close();
     m_http.setHandlers({});
     m_http.setGroupCommit(nullptr);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/Durability.h"
 #include "core/StoreChange.h"
 #include "http/HttpServer.h"
 #include "service/DiscoveryService.h"
@@ -26,6 +27,8 @@ struct ServerConfig
     // PostgreSQL: hear other servers' changes by looking once a second instead of
     // through LISTEN/NOTIFY (which a pooler such as PgBouncer in transaction mode drops).
     bool pollForChanges = false;
+    // What a write's 200 survives: by default a power cut too.
+    Durability durability = Durability::PowerLoss;
     QString adminTokenPath;      // empty: beside the database (AdminToken::defaultPathFor)
     QString tlsCertificatePath;  // PEM; with tlsKeyPath, the server speaks only HTTPS
     QString tlsKeyPath;

@@ -48,9 +48,9 @@ public:
                 GroupCommit &commits = server->groupCommit();
                 const GroupCommit::Ticket ticket = commits.ticket();
                 Result result = work(server->service());
-                if (!commits.usedOpenBatch(ticket))
+                if (!commits.mustWait(ticket))
                     return reply(result); // the changes it saw have been handed on already
-                // After the commit, whose changes are handed on first.
+                // After the commit is saved, whose changes are handed on first.
                 commits.afterCommit([reply, result](const std::optional<QString> &failure) {
                     reply(failure ? Result::failure(*failure) : result);
                 });

@@ -389,6 +389,8 @@ private slots:
         QTest::newRow("port range") << QStringList{QStringLiteral("--port"), QStringLiteral("70000")} << "--port";
         QTest::newRow("bind") << QStringList{QStringLiteral("--bind"), QStringLiteral("my laptop")} << "--bind";
         QTest::newRow("db empty") << QStringList{QStringLiteral("--db"), QString()} << "--db";
+        QTest::newRow("durability") << QStringList{QStringLiteral("--durability"), QStringLiteral("fsync")}
+                                    << "--durability";
     }
     void badOptionsExitWithUsageError()
     {

@@ -162,7 +162,7 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
         return; // the pending reply logs itself when it is sent or abandoned
     }
     const bool withBody = parsed.method != "HEAD";
-    if (m_commits && m_commits->usedOpenBatch(ticket)) {
+    if (m_commits && m_commits->mustWait(ticket)) {
         QPointer<PendingReply> held = parsed.defer();
         m_commits->afterCommit([held, reply, withBody](const std::optional<QString> &failure) {
             if (held) // else the client left

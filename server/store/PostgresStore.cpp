@@ -67,6 +67,8 @@ QString PostgresStore::configureConnection()
         if (!settings.exec(statement))
             return describe(settings.lastError());
     }
+    if (const QString error = applyDurability(); !error.isEmpty())
+        return error;
     // Every DiscoDesk on the database tells the others what it committed.
     QSqlDriver *driver = m_db.driver();
     if (!m_pollTimer.isActive() && driver->hasFeature(QSqlDriver::EventNotifications)
@@ -122,6 +124,18 @@ QString PostgresStore::commitOwn(const StoreChanges &changes)
     // server rolled back after an error.
     if (!m_db.commit())
         return failed(describe(m_db.lastError())).error();
+    return {};
+}
+
+QString PostgresStore::applyDurability()
+{
+    // on: COMMIT returns once PostgreSQL has flushed its WAL (if the server runs with
+    // fsync on). off: it returns at once, and a crash of PostgreSQL's machine may take
+    // back the last commits, never leaving a partial one.
+    QSqlQuery setting(m_db);
+    if (!setting.exec(durability() == Durability::PowerLoss ? QStringLiteral("SET synchronous_commit = on")
+                                                            : QStringLiteral("SET synchronous_commit = off")))
+        return describe(setting.lastError());
     return {};
 }
 

@@ -36,6 +36,7 @@ protected:
     // A forward-only result is lost when the connection runs another statement
     // before it is read to the end.
     bool forwardOnlyIsSafe(Rows rows) const override { return rows == Rows::Streamed; }
+    QString applyDurability() override;
 
 private:
     explicit PostgresStore(QObject *parent);

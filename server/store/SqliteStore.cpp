@@ -74,16 +74,24 @@ QString SqliteStore::openFile(const QString &path, Mode mode)
     // WAL mode before the first write, so that even the schema is written through it.
     if (const QString error = configureConnection(); !error.isEmpty())
         return QStringLiteral("cannot set up %1: %2").arg(path, error);
+    {
+        // SQLite names the WAL after the file it opened, with links followed.
+        QSqlQuery list(m_db);
+        if (!list.exec(QStringLiteral("PRAGMA database_list")))
+            return QStringLiteral("cannot read %1: %2").arg(path, describe(list.lastError()));
+        while (list.next()) {
+            if (list.value(1).toString() == u"main")
+                m_logFile = list.value(2).toString() + QStringLiteral("-wal");
+        }
+    }
     return prepareSchema(false);
 }
 
 QString SqliteStore::configureConnection()
 {
-    // WAL: readers never block the writer. synchronous=NORMAL: a commit survives a
-    // killed process; only a power loss can take the last commits back.
+    // WAL: readers never block the writer.
     QSqlQuery pragma(m_db);
     for (const auto &statement : {QStringLiteral("PRAGMA journal_mode = WAL"),
-                                  QStringLiteral("PRAGMA synchronous = NORMAL"),
                                   // Savepoints of group commit keep page copies in RAM, not a temp file.
                                   QStringLiteral("PRAGMA temp_store = MEMORY"),
                                   // 32 MiB of pages, not 2: a prune of many rows then stays in
@@ -93,6 +101,18 @@ QString SqliteStore::configureConnection()
         if (!pragma.exec(statement))
             return describe(pragma.lastError());
     }
+    return applyDurability();
+}
+
+QString SqliteStore::applyDurability()
+{
+    // In WAL mode, FULL syncs the WAL at every commit: one sync per group commit.
+    // NORMAL syncs only at checkpoints, so a commit survives a killed process but not
+    // a power cut.
+    QSqlQuery pragma(m_db);
+    if (!pragma.exec(durability() == Durability::PowerLoss ? QStringLiteral("PRAGMA synchronous = FULL")
+                                                           : QStringLiteral("PRAGMA synchronous = NORMAL")))
+        return describe(pragma.lastError());
     return {};
 }
 

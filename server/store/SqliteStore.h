@@ -17,6 +17,7 @@ public:
     ~SqliteStore() override;
 
     bool othersMayWrite() const override { return false; }
+    QString logFile() const override { return m_logFile; }
 
 protected:
     QString beginOwn(Access access) override;
@@ -25,6 +26,7 @@ protected:
     void rollbackOwn() override;
     void reconnect() override;
     bool forwardOnlyIsSafe(Rows) const override { return true; }
+    QString applyDurability() override;
 
 private:
     explicit SqliteStore(QObject *parent) : Store(parent) {}
@@ -33,4 +35,5 @@ private:
     QString exec(const QString &sql);
 
     DatabaseFileLock m_lock; // one DiscoDesk per database file, whatever name it is given
+    QString m_logFile;       // the WAL, where SQLite keeps it
 };

@@ -222,6 +222,12 @@ void Store::reconnectIfFailed()
     reconnect();
 }
 
+QString Store::setDurability(Durability durability)
+{
+    m_durability = durability;
+    return applyDurability();
+}
+
 StoreResult<bool> Store::ping()
 {
     Statement q = run(QStringLiteral("SELECT COUNT(*) FROM discodesk_schema"));

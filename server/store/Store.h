@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/Durability.h"
 #include "core/Records.h"
 #include "core/StoreChange.h"
 #include "core/StoreResult.h"
@@ -44,6 +45,15 @@ public:
     // Whether other DiscoDesk servers may change the database too (PostgreSQL): then
     // changed() also reports their changes, as they commit.
     virtual bool othersMayWrite() const = 0;
+
+    // What a commit survives (see Durability). On PostgreSQL this sets
+    // synchronous_commit on or off; the server's own settings (fsync) decide the rest.
+    Durability durability() const { return m_durability; }
+    // Empty on success, else why the connection could not be set so.
+    QString setDurability(Durability durability);
+    // The file whose sync makes the commits before it durable when they did not wait
+    // for the disk themselves: SQLite's WAL. Empty where there is none (PostgreSQL).
+    virtual QString logFile() const { return {}; }
 
     // Whether the database answers a query: the health check.
     StoreResult<bool> ping();
@@ -187,6 +197,8 @@ protected:
     virtual void reconnect() = 0;
     // Whether rows read one way only stay valid while another statement runs.
     virtual bool forwardOnlyIsSafe(Rows rows) const = 0;
+    // Sets the connection to durability(): when asked, and on every (re)connect.
+    virtual QString applyDurability() = 0;
 
     QSqlDatabase m_db;
     QString m_connectionName;
@@ -210,4 +222,5 @@ private:
     quint64 m_batchUses = 0;
     bool m_groupCommit = false;
     bool m_failedSinceConnect = false; // a statement failed: reconnect before the next transaction
+    Durability m_durability = Durability::PowerLoss;
 };

@@ -1,0 +1,114 @@
+// GroupCommit on a real SQLite file: when answers and change notices may go out. With
+// the WAL synced on DiskSync's thread, the sync's result can only arrive through this
+// thread's event loop, so right after commitNow() the sync is still owed: every step
+// below is deterministic.
+
+#include "support/TestDatabase.h"
+#include "service/DiscoveryService.h"
+#include "service/GroupCommit.h"
+#include "store/Store.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestGroupCommit : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString dbPath() const { return m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + ".sqlite"); }
+
+private slots:
+    void answersAndNoticesWaitForTheSync()
+    {
+        DISCODESK_OPEN_STORE(store, dbPath());
+        GroupCommit commits;
+        QCOMPARE(commits.setStore(store.get(), Durability::PowerLoss), QString());
+        DiscoveryService service(*store);
+        QSignalSpy saved(&commits, &GroupCommit::saved);
+        QStringList events; // what went out, in order
+        connect(&commits, &GroupCommit::saved, this, [&events] { events << QStringLiteral("saved"); });
+
+        const GroupCommit::Ticket ticket = commits.ticket();
+        QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("a")).ok());
+        QVERIFY(commits.mustWait(ticket));
+        commits.afterCommit([&events](const std::optional<QString> &failure) {
+            events << (failure ? *failure : QStringLiteral("answered"));
+        });
+        QCOMPARE(commits.commitNow(), std::nullopt);
+        // Committed, readable, but not yet synced: nothing has gone out.
+        QCOMPARE(service.countIdsAndNodes().value().ids, 1);
+        QVERIFY(events.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(events, (QStringList{QStringLiteral("saved"), QStringLiteral("answered")}), 30000);
+        QCOMPARE(saved.size(), 1);
+    }
+
+    void aReadOfDataNotYetSyncedWaitsForTheSync()
+    {
+        DISCODESK_OPEN_STORE(store, dbPath());
+        GroupCommit commits;
+        QCOMPARE(commits.setStore(store.get(), Durability::PowerLoss), QString());
+        DiscoveryService service(*store);
+        QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("a")).ok());
+        QCOMPARE(commits.commitNow(), std::nullopt);
+
+        // No batch is open, but the read sees the commit the sync under way covers.
+        const GroupCommit::Ticket ticket = commits.ticket();
+        QCOMPARE(service.countIdsAndNodes().value().ids, 1);
+        QVERIFY(commits.mustWait(ticket));
+        bool answered = false;
+        commits.afterCommit([&answered](const std::optional<QString> &failure) { answered = !failure; });
+        QVERIFY(!answered);
+        QTRY_VERIFY_WITH_TIMEOUT(answered, 30000);
+
+        // Everything synced: a read goes out at once.
+        const GroupCommit::Ticket later = commits.ticket();
+        QCOMPARE(service.countIdsAndNodes().value().ids, 1);
+        QVERIFY(!commits.mustWait(later));
+    }
+
+    void finishSyncsAndDeliversEverything()
+    {
+        DISCODESK_OPEN_STORE(store, dbPath());
+        GroupCommit commits;
+        QCOMPARE(commits.setStore(store.get(), Durability::PowerLoss), QString());
+        DiscoveryService service(*store);
+        int answered = 0;
+        for (int i = 0; i < 3; ++i) {
+            const GroupCommit::Ticket ticket = commits.ticket();
+            QVERIFY(service.createId(DiscoveryKind::Rqlite, QString::number(i)).ok());
+            QVERIFY(commits.mustWait(ticket));
+            commits.afterCommit([&answered](const std::optional<QString> &failure) { answered += failure ? 0 : 1; });
+            if (i < 2)
+                QCOMPARE(commits.commitNow(), std::nullopt); // one sync under way, one owed
+        }
+        // As the server stops: nothing is left waiting.
+        commits.finish();
+        QCOMPARE(answered, 3);
+    }
+
+    void processCrashAnswersAtTheCommit()
+    {
+        DISCODESK_OPEN_STORE(store, dbPath());
+        GroupCommit commits;
+        QCOMPARE(commits.setStore(store.get(), Durability::ProcessCrash), QString());
+        DiscoveryService service(*store);
+        QSignalSpy saved(&commits, &GroupCommit::saved);
+        const GroupCommit::Ticket ticket = commits.ticket();
+        QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("a")).ok());
+        QVERIFY(commits.mustWait(ticket));
+        bool answered = false;
+        commits.afterCommit([&answered](const std::optional<QString> &failure) { answered = !failure; });
+        QCOMPARE(commits.commitNow(), std::nullopt);
+        QVERIFY(answered);
+        QCOMPARE(saved.size(), 1);
+        const GroupCommit::Ticket later = commits.ticket();
+        QCOMPARE(service.countIdsAndNodes().value().ids, 1);
+        QVERIFY(!commits.mustWait(later));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGroupCommit)
+#include "tst_groupcommit.moc"
