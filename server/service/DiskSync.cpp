@@ -21,13 +21,17 @@ QString syncFile(const QString &path)
     if (fd < 0) {
         // No WAL: SQLite removed it after copying everything into the database file,
         // which it synced first.
-        return errno == ENOENT ? QString() : QStringLiteral("cannot open %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        if (errno == ENOENT)
+            return {};
+        return QStringLiteral("cannot open %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
     }
     const int result = ::fdatasync(fd);
     const int error = errno;
     ::close(fd);
-    if (result != 0)
-        return QStringLiteral("the disk did not confirm the write of %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(error)));
+    if (result != 0) {
+        return QStringLiteral("the disk did not confirm the write of %1: %2")
+            .arg(path, QString::fromLocal8Bit(std::strerror(error)));
+    }
     return {};
 #else
     Q_UNUSED(path);
