@@ -12,21 +12,39 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+
 class TestGroupCommit : public QObject
 {
     Q_OBJECT
 
 private:
     QTemporaryDir m_dir;
-    QString dbPath() const { return m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + ".sqlite"); }
+    // Each test's own file, its writes grouped to be saved against power loss.
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<GroupCommit> m_commits;
+    std::unique_ptr<DiscoveryService> m_service;
 
 private slots:
+    void init()
+    {
+        DISCODESK_OPEN_STORE(store, m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + ".sqlite"));
+        m_store = std::move(store);
+        m_commits = std::make_unique<GroupCommit>();
+        QCOMPARE(m_commits->setStore(m_store.get(), Durability::PowerLoss), QString());
+        m_service = std::make_unique<DiscoveryService>(*m_store);
+    }
+    void cleanup()
+    {
+        m_service.reset();
+        m_commits.reset();
+        m_store.reset();
+    }
+
     void answersAndNoticesWaitForTheSync()
     {
-        DISCODESK_OPEN_STORE(store, dbPath());
-        GroupCommit commits;
-        QCOMPARE(commits.setStore(store.get(), Durability::PowerLoss), QString());
-        DiscoveryService service(*store);
+        GroupCommit &commits = *m_commits;
+        DiscoveryService &service = *m_service;
         QSignalSpy saved(&commits, &GroupCommit::saved);
         QStringList events; // what went out, in order
         connect(&commits, &GroupCommit::saved, this, [&events] { events << QStringLiteral("saved"); });
@@ -47,10 +65,8 @@ private slots:
 
     void aReadOfDataNotYetSyncedWaitsForTheSync()
     {
-        DISCODESK_OPEN_STORE(store, dbPath());
-        GroupCommit commits;
-        QCOMPARE(commits.setStore(store.get(), Durability::PowerLoss), QString());
-        DiscoveryService service(*store);
+        GroupCommit &commits = *m_commits;
+        DiscoveryService &service = *m_service;
         QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("a")).ok());
         QCOMPARE(commits.commitNow(), std::nullopt);
 
@@ -71,10 +87,8 @@ private slots:
 
     void finishSyncsAndDeliversEverything()
     {
-        DISCODESK_OPEN_STORE(store, dbPath());
-        GroupCommit commits;
-        QCOMPARE(commits.setStore(store.get(), Durability::PowerLoss), QString());
-        DiscoveryService service(*store);
+        GroupCommit &commits = *m_commits;
+        DiscoveryService &service = *m_service;
         int answered = 0;
         for (int i = 0; i < 3; ++i) {
             const GroupCommit::Ticket ticket = commits.ticket();
@@ -91,10 +105,9 @@ private slots:
 
     void processCrashAnswersAtTheCommit()
     {
-        DISCODESK_OPEN_STORE(store, dbPath());
-        GroupCommit commits;
-        QCOMPARE(commits.setStore(store.get(), Durability::ProcessCrash), QString());
-        DiscoveryService service(*store);
+        GroupCommit &commits = *m_commits;
+        QCOMPARE(commits.setStore(m_store.get(), Durability::ProcessCrash), QString());
+        DiscoveryService &service = *m_service;
         QSignalSpy saved(&commits, &GroupCommit::saved);
         const GroupCommit::Ticket ticket = commits.ticket();
         QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("a")).ok());

@@ -47,7 +47,7 @@ bool GroupCommit::mustWait(Ticket ticket) const
     // Uses only grow while a batch is open, and no batch commits during a piece of
     // work: the work ran on this thread from its ticket to here.
     const bool usedOpenBatch = m_store && m_store->isBatchOpen() && m_store->batchUses() != ticket;
-    return usedOpenBatch || m_next.committed || m_syncing;
+    return usedOpenBatch || m_next.committed || m_inFlight.committed;
 }
 
 void GroupCommit::afterCommit(Delivery deliver)
@@ -56,7 +56,7 @@ void GroupCommit::afterCommit(Delivery deliver)
         m_waiting.append(std::move(deliver));
     else if (m_next.committed)
         m_next.answers.append(std::move(deliver));
-    else if (m_syncing)
+    else if (m_inFlight.committed)
         m_inFlight.answers.append(std::move(deliver));
     else
         deliver(std::nullopt);
@@ -88,12 +88,11 @@ std::optional<QString> GroupCommit::commitNow()
 void GroupCommit::finish()
 {
     commitNow();
-    if (!m_disk || (!m_syncing && !m_next.committed))
+    if (!m_disk || (!m_inFlight.committed && !m_next.committed))
         return;
     // One sync here covers the one under way, whose result is then ignored.
     const QString error = m_disk->syncHere();
     ++m_round;
-    m_syncing = false;
     Unsynced all = std::exchange(m_inFlight, {});
     Unsynced next = std::exchange(m_next, {});
     all.answers += std::move(next.answers);
@@ -111,18 +110,16 @@ void GroupCommit::onChanged(const StoreChanges &changes)
 
 void GroupCommit::startSync()
 {
-    if (m_syncing || !m_next.committed)
+    if (m_inFlight.committed || !m_next.committed)
         return;
     m_inFlight = std::exchange(m_next, {});
-    m_syncing = true;
     m_disk->start(++m_round);
 }
 
 void GroupCommit::onSynced(quint64 round, const QString &error)
 {
-    if (round != m_round || !m_syncing)
+    if (round != m_round || !m_inFlight.committed)
         return; // finish() synced past it
-    m_syncing = false;
     release(std::exchange(m_inFlight, {}), error);
     startSync();
 }

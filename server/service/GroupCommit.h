@@ -70,7 +70,7 @@ private:
     // What a sync covers: the answers and changes of the commits before it began.
     struct Unsynced
     {
-        bool committed = false; // a commit since: a sync is needed
+        bool committed = false; // it holds commits: a sync is owed (next) or under way (in flight)
         QList<Delivery> answers;
         StoreChanges changes;
     };
@@ -84,7 +84,6 @@ private:
     QList<Delivery> m_waiting; // for the open batch's commit
     std::unique_ptr<DiskSync> m_disk; // null: a commit is saved when it returns
     Unsynced m_next;     // for the next sync
-    Unsynced m_inFlight; // for the sync under way
-    bool m_syncing = false;
+    Unsynced m_inFlight; // for the sync under way, if its committed is set
     quint64 m_round = 0; // of the sync under way; a later one's result is not its
 };
