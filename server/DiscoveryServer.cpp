@@ -87,6 +87,7 @@ QString DiscoveryServer::start(const ServerConfig &config)
     m_running = std::make_unique<Running>(std::move(store), config.maxNodesPerId);
     Running &running = *m_running;
     running.adminApi.requireToken(loopback ? QString() : m_adminToken);
+    running.adminApi.setDatabaseLocation(path);
     running.etcdApi.setWaitTimeout(config.etcdWaitTimeout);
     // Order matters: /healthz, /api/v1, /new and /etcd/ first; rqlite's /{id} takes
     // what is left.

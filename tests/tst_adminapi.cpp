@@ -1,15 +1,22 @@
 // The admin JSON API under /api/v1 and /healthz over real loopback HTTP.
 
 #include "core/ExchangeFormat.h"
+#include "http/AdminApi.h"
+#include "service/DiscoveryService.h"
+#include "service/GroupCommit.h"
+#include "service/ExportStream.h"
 #include "store/Store.h"
 #include "support/ExtremeRecords.h"
 #include "support/TestDatabase.h"
 #include "support/TestServer.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTest>
+#include <QUuid>
 #include <QUrl>
 
 namespace {
@@ -55,6 +62,50 @@ private:
         return response.json().value(QStringLiteral("id")).toString().toUtf8();
     }
     QByteArray exportAll() { return client().get("/api/v1/export").body; }
+
+    // count rqlite IDs of three nodes each, straight through the service: about 1 KiB
+    // of export each.
+    bool fillStore(int count)
+    {
+        QList<DiscoveryIdWithNodes> records;
+        const Timestamp now = Timestamp::now();
+        for (int i = 0; i < count; ++i) {
+            DiscoveryIdWithNodes record;
+            record.id.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            record.id.createdAt = record.id.lastActivity = now;
+            record.id.label = QStringLiteral("cluster %1").arg(i);
+            for (int n = 0; n < 3; ++n) {
+                Node node;
+                node.address = QStringLiteral("127.0.0.1:%1").arg(4001 + 2 * n);
+                node.firstRegistered = node.lastSeen = now;
+                node.registeredBy = QStringLiteral("127.0.0.1");
+                record.nodes.append(node);
+            }
+            record.id.nodeCount = 3;
+            records.append(record);
+        }
+        // Committed at once, as a request's pass would: an export reads through a
+        // connection of its own.
+        return m_server->onServerThread([&](DiscoveryServer &server) {
+            return server.service().importIds(records).ok() && !server.groupCommit().commitNow();
+        });
+    }
+
+    // Sends an export request on a connection of its own and reads only the reply's
+    // first line: the client then reads nothing more.
+    std::unique_ptr<QTcpSocket> startExportAndStopReading()
+    {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        if (!socket->waitForConnected(5000))
+            return nullptr;
+        socket->write("GET /api/v1/export HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        while (!socket->canReadLine()) {
+            if (!socket->waitForReadyRead(10000))
+                return nullptr;
+        }
+        return socket->readLine().startsWith("HTTP/1.1 200 ") ? std::move(socket) : nullptr;
+    }
 
 private slots:
     void init()
@@ -375,6 +426,82 @@ private slots:
         const QByteArray again = other.client().get("/api/v1/export").body;
         QCOMPARE(QString::fromUtf8(again).remove(exportedAt), QString::fromUtf8(exported.body).remove(exportedAt));
         QVERIFY(again.contains("\"registrations\": 9223372036854775807"));
+    }
+
+    // An export of everything goes out as it is read, chunked, and the connection goes
+    // on with its next request after it.
+    void anExportOfEverythingIsSentAsItIsRead()
+    {
+        QVERIFY(fillStore(2000));
+        const HttpResponse exported = client().get("/api/v1/export");
+        QCOMPARE(exported.status, 200);
+        QVERIFY(exported.chunked);
+        QVERIFY(exported.complete);
+        QVERIFY(exported.headers.value("content-disposition").contains("discodesk-export-"));
+        const auto parsed = ExchangeFormat::parseDocument(exported.body);
+        QVERIFY2(!parsed.error, qPrintable(parsed.error ? parsed.error->message : QString()));
+        QCOMPARE(parsed.records.size(), 2000);
+        QCOMPARE(parsed.records.constLast().nodes.size(), 3);
+
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("GET /api/v1/export HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                     "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        QByteArray both;
+        while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(10000))
+            both += socket.readAll();
+        both += socket.readAll();
+        QVERIFY(both.contains("\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n"));
+        QVERIFY(both.endsWith(R"({"status":"ok"})"));
+    }
+
+    // While a client reads slowly, its export waits with a few pieces made, not the
+    // whole document.
+    void anExportWaitsForItsReader()
+    {
+        QVERIFY(fillStore(3000));
+        ExportStream stream(m_server->databasePath(), Timestamp::now());
+        QTRY_VERIFY(stream.isWaitingForTaker());
+        QVERIFY(stream.queuedBytes() <= ExportStream::MaxQueuedBytes);
+        QVERIFY(!stream.atEnd());
+
+        QByteArray document;
+        QElapsedTimer timer;
+        timer.start();
+        while (!stream.atEnd() && stream.error().isEmpty() && timer.elapsed() < 30000) {
+            const QByteArray piece = stream.take();
+            if (piece.isEmpty())
+                QTest::qWait(1);
+            document += piece;
+        }
+        QVERIFY2(stream.error().isEmpty(), qPrintable(stream.error()));
+        QVERIFY(stream.atEnd());
+        QVERIFY(document.size() > 2 * ExportStream::MaxQueuedBytes);
+        const auto parsed = ExchangeFormat::parseDocument(document);
+        QVERIFY(!parsed.error);
+        QCOMPARE(parsed.records.size(), 3000);
+    }
+
+    // Each export being sent holds a thread and a database connection: one more than
+    // the cap gets a 503, the server goes on answering, and a client that leaves gives
+    // its place back.
+    void exportsAtOnceAreCapped()
+    {
+        // About 10 MiB each: more than the kernel holds for a client that reads nothing.
+        QVERIFY(fillStore(10000));
+        std::vector<std::unique_ptr<QTcpSocket>> stalled;
+        for (int i = 0; i < AdminApi::MaxStreamingExports; ++i) {
+            stalled.push_back(startExportAndStopReading());
+            QVERIFY(stalled.back());
+        }
+        const HttpResponse refused = client().get("/api/v1/export");
+        QCOMPARE(refused.status, 503);
+        QVERIFY(errorOf(refused).contains(QStringLiteral("exports are being sent already")));
+        QCOMPARE(client().get("/healthz").status, 200);
+
+        stalled.front()->abort();
+        QTRY_COMPARE(client().get("/api/v1/export").status, 200);
     }
 
     void exportChosenIds()

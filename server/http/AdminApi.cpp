@@ -6,12 +6,22 @@
 #include "core/JsonInput.h"
 #include "core/Validation.h"
 #include "http/EtcdApi.h"
+#include "http/PendingReply.h"
+#include "service/ExportStream.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
 
 namespace {
+
+QPair<QByteArray, QByteArray> exportFileName(Timestamp exportedAt)
+{
+    return {QByteArrayLiteral("Content-Disposition"),
+            QByteArrayLiteral("attachment; filename=\"discodesk-export-")
+                + exportedAt.toDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")).toLatin1()
+                + QByteArrayLiteral(".json\"")};
+}
 
 HttpReply unknownId(const QString &id)
 {
@@ -333,7 +343,9 @@ HttpReply AdminApi::exportIds(const HttpRequest &request)
         if (wanted.isEmpty())
             return HttpReply::error(400, QStringLiteral("ids is empty: leave it out to export everything"));
     }
-    // Streamed from the rows into the body: the body is the only copy of the data.
+    if (wanted.isEmpty() && request.defer && !m_databaseLocation.isEmpty())
+        return streamExport(request);
+    // Built from the rows into the body: the body is the only copy of the data.
     const Timestamp now = Timestamp::now();
     ExchangeFormat::ExportWriter writer(now);
     QSet<QString> found; // of the wanted IDs only: an export of all needs no list
@@ -355,11 +367,24 @@ HttpReply AdminApi::exportIds(const HttpRequest &request)
     }
     writer.finish();
     HttpReply reply = HttpReply::json(200, writer.takeDocument());
-    reply.headers.append({QByteArrayLiteral("Content-Disposition"),
-                          QByteArrayLiteral("attachment; filename=\"discodesk-export-")
-                              + now.toDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")).toLatin1()
-                              + QByteArrayLiteral(".json\"")});
+    reply.headers.append(exportFileName(now));
     return reply;
+}
+
+HttpReply AdminApi::streamExport(const HttpRequest &request)
+{
+    m_streamingExports.removeAll(nullptr); // finished ones delete themselves
+    if (m_streamingExports.size() >= MaxStreamingExports) {
+        return HttpReply::unavailable(QStringLiteral("%1 exports are being sent already; try again when one is done")
+                                          .arg(MaxStreamingExports));
+    }
+    const Timestamp now = Timestamp::now();
+    HttpReply head = HttpReply::json(200, QByteArray());
+    head.headers.append(exportFileName(now));
+    PendingReply *reply = request.defer();
+    m_streamingExports.append(reply);
+    reply->stream(head, std::make_unique<ExportStream>(m_databaseLocation, now));
+    return HttpReply::later();
 }
 
 HttpReply AdminApi::importIds(const HttpRequest &request)

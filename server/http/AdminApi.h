@@ -2,7 +2,11 @@
 
 #include "http/HttpTypes.h"
 
+#include <QList>
+#include <QPointer>
+
 class DiscoveryService;
+class PendingReply;
 
 // The admin JSON API under /api/v1, for the window and for scripts, plus GET /healthz.
 //
@@ -26,9 +30,16 @@ public:
 
     // When set, every /api/v1 request must carry "Authorization: Bearer <token>".
     void requireToken(const QString &token) { m_token = token; }
+    // The database, as Store::open takes it: an export of everything over a client's
+    // connection then streams from a connection of its own to it (ExportStream).
+    // Unset, exports are built whole before they are sent.
+    void setDatabaseLocation(const QString &location) { m_databaseLocation = location; }
 
     static constexpr int DefaultPageSize = 100;
     static constexpr int MaxPageSize = 1000;
+    // Exports streaming at once; one more is refused (503), as each holds a thread and
+    // a database connection.
+    static constexpr int MaxStreamingExports = 4;
 
 private:
     HttpReply health();
@@ -42,6 +53,10 @@ private:
     HttpReply exportIds(const HttpRequest &request);
     HttpReply importIds(const HttpRequest &request);
 
+    HttpReply streamExport(const HttpRequest &request);
+
     DiscoveryService &m_service;
     QString m_token;
+    QString m_databaseLocation;
+    QList<QPointer<PendingReply>> m_streamingExports;
 };

@@ -67,8 +67,9 @@ HttpConnection::HttpConnection(QTcpSocket *client, const HttpLimits &limits, QOb
     setOpenMode(QIODevice::ReadWrite | QIODevice::Unbuffered);
 
     connect(client, &QTcpSocket::readyRead, this, &HttpConnection::advance);
-    connect(client, &QTcpSocket::bytesWritten, this, [this] {
+    connect(client, &QTcpSocket::bytesWritten, this, [this](qint64 written) {
         m_lastWritten.start();
+        emit bytesWritten(written); // a reply sent as it is made writes its next piece
         if (!m_inFlight && m_next && m_client->bytesToWrite() <= m_limits.maxUnsentBytes)
             advance(); // the client has read enough of its replies: the next request goes
     });
@@ -222,6 +223,12 @@ void HttpConnection::closeClient()
     m_closing = true;
     m_requestTimer.stop();
     m_client->disconnectFromHost(); // once what is written has gone; checkIdle() cuts it short
+}
+
+void HttpConnection::cutOff()
+{
+    m_closing = true;
+    resetConnection(m_client);
 }
 
 void HttpConnection::disconnectFromHost()

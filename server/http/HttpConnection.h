@@ -37,6 +37,10 @@ public:
     // reference to it.
     void writeShared(const QByteArray &body);
 
+    // Cuts the client off at once (a reset), replies unsent or not: for a reply that
+    // cannot be finished after its head went out.
+    void cutOff();
+
     qint64 bytesAvailable() const override;
     qint64 bytesToWrite() const override;
     // From QHttpServer: the client's socket closes once what is written has gone.

@@ -14,6 +14,23 @@
 #include <QHttpHeaders>
 #endif
 
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+namespace {
+
+QHttpHeaders headersOf(const HttpReply &reply, bool closing)
+{
+    QHttpHeaders headers;
+    headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
+    for (const auto &[name, value] : reply.headers)
+        headers.append(name, value);
+    if (closing)
+        headers.append(QHttpHeaders::WellKnownHeader::Connection, "close");
+    return headers;
+}
+
+} // namespace
+#endif
+
 // A reply to HEAD says how long the body is but leaves it out.
 void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody,
                        HttpConnection *connection)
@@ -21,12 +38,7 @@ void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, 
     const auto status = static_cast<QHttpServerResponder::StatusCode>(reply.status);
     const bool closing = connection && connection->closesAfterReply();
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    QHttpHeaders headers;
-    headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
-    for (const auto &[name, value] : reply.headers)
-        headers.append(name, value);
-    if (closing)
-        headers.append(QHttpHeaders::WellKnownHeader::Connection, "close");
+    QHttpHeaders headers = headersOf(reply, closing);
     if (withBody) {
         responder.write(reply.body, headers, status);
     } else {
@@ -54,6 +66,50 @@ void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, 
 #endif
     if (connection)
         connection->replyWritten();
+}
+
+void HttpServer::beginChunked(QHttpServerResponder &responder, const HttpReply &head, HttpConnection *connection)
+{
+    const auto status = static_cast<QHttpServerResponder::StatusCode>(head.status);
+    const bool closing = connection->closesAfterReply();
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    responder.writeBeginChunked(headersOf(head, closing), status);
+#else
+    responder.writeStatusLine(status);
+    responder.writeHeader(QByteArrayLiteral("Content-Type"), head.contentType);
+    responder.writeHeader(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
+    for (const auto &[name, value] : head.headers)
+        responder.writeHeader(name, value);
+    if (closing)
+        responder.writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
+    responder.writeBody(QByteArray()); // ends the headers
+#endif
+}
+
+void HttpServer::writeChunk(QHttpServerResponder &responder, const QByteArray &piece, HttpConnection *connection)
+{
+    if (piece.isEmpty())
+        return; // an empty chunk would end the body
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    Q_UNUSED(connection);
+    responder.writeChunk(piece);
+#else
+    Q_UNUSED(responder);
+    connection->writeShared(QByteArray::number(piece.size(), 16) + "\r\n");
+    connection->writeShared(piece);
+    connection->writeShared(QByteArrayLiteral("\r\n"));
+#endif
+}
+
+void HttpServer::endChunked(QHttpServerResponder &responder, HttpConnection *connection)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    responder.writeEndChunked(QByteArray());
+#else
+    Q_UNUSED(responder);
+    connection->writeShared(QByteArrayLiteral("0\r\n\r\n"));
+#endif
+    connection->replyWritten();
 }
 
 HttpServer::HttpServer(QObject *parent) : QAbstractHttpServer(parent)

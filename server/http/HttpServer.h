@@ -50,6 +50,12 @@ public:
     // it is still there) that the next request may go.
     static void write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody,
                       HttpConnection *connection);
+    // A reply whose body is sent as it is made (Transfer-Encoding: chunked): the status
+    // and headers of head (its body is ignored), then pieces, then the end, which also
+    // tells the connection that the next request may go.
+    static void beginChunked(QHttpServerResponder &responder, const HttpReply &head, HttpConnection *connection);
+    static void writeChunk(QHttpServerResponder &responder, const QByteArray &piece, HttpConnection *connection);
+    static void endChunked(QHttpServerResponder &responder, HttpConnection *connection);
 
 signals:
     void requestFinished(const RequestLogEntry &entry);

@@ -2,6 +2,7 @@
 
 #include "http/HttpConnection.h"
 #include "http/HttpServer.h"
+#include "service/ExportStream.h"
 
 PendingReply::PendingReply(QHttpServerResponder &&responder, HttpConnection *connection, RequestLogEntry entry,
                            QObject *parent)
@@ -17,6 +18,8 @@ PendingReply::PendingReply(QHttpServerResponder &&responder, HttpConnection *con
     connect(m_connection, &QObject::destroyed, this, &PendingReply::abandon);
 }
 
+PendingReply::~PendingReply() = default;
+
 void PendingReply::send(const HttpReply &reply, bool withBody)
 {
     if (m_done)
@@ -27,7 +30,51 @@ void PendingReply::send(const HttpReply &reply, bool withBody)
     }
     m_done = true;
     HttpServer::write(m_responder, reply, withBody, m_connection);
-    m_entry.status = reply.status;
+    finish(reply.status);
+}
+
+void PendingReply::stream(const HttpReply &head, std::unique_ptr<ExportStream> body)
+{
+    if (m_done || m_body)
+        return;
+    if (!m_connection || m_connection->state() != QAbstractSocket::ConnectedState) {
+        abandon();
+        return;
+    }
+    m_body = std::move(body);
+    HttpServer::beginChunked(m_responder, head, m_connection);
+    m_entry.status = head.status;
+    connect(m_body.get(), &ExportStream::readable, this, &PendingReply::writePieces);
+    connect(m_connection, &QIODevice::bytesWritten, this, &PendingReply::writePieces);
+    writePieces();
+}
+
+void PendingReply::writePieces()
+{
+    if (m_done)
+        return;
+    // A piece's worth of what is written may wait for the client; the rest waits
+    // in the stream, which then waits for us.
+    while (m_connection->bytesToWrite() < ExportStream::PieceBytes) {
+        const QByteArray piece = m_body->take();
+        if (piece.isEmpty())
+            break;
+        HttpServer::writeChunk(m_responder, piece, m_connection);
+    }
+    if (m_body->atEnd()) {
+        HttpServer::endChunked(m_responder, m_connection);
+        finish(m_entry.status);
+    } else if (!m_body->error().isEmpty()) {
+        qWarning("export stopped half-way: %s", qUtf8Printable(m_body->error()));
+        m_connection->cutOff();
+        finish(503);
+    }
+}
+
+void PendingReply::finish(int status)
+{
+    m_done = true;
+    m_entry.status = status;
     m_entry.durationMs = double(m_timer.nsecsElapsed()) / 1e6;
     m_entry.at = Timestamp::now();
     emit finished(m_entry);
@@ -38,10 +85,5 @@ void PendingReply::abandon()
 {
     if (m_done)
         return;
-    m_done = true;
-    m_entry.status = 499; // nginx's "client closed request"
-    m_entry.durationMs = double(m_timer.nsecsElapsed()) / 1e6;
-    m_entry.at = Timestamp::now();
-    emit finished(m_entry);
-    deleteLater();
+    finish(499); // nginx's "client closed request"
 }

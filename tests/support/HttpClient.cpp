@@ -3,10 +3,36 @@
 #include <QJsonDocument>
 #include <QTcpSocket>
 
+#include <optional>
+
 QJsonObject HttpResponse::json() const
 {
     return QJsonDocument::fromJson(body).object();
 }
+
+namespace {
+
+// A chunked body (RFC 9112, 7.1) without extensions or trailers, decoded; nothing
+// while its last chunk has not arrived or it is not well formed.
+std::optional<QByteArray> dechunk(QByteArrayView data)
+{
+    QByteArray body;
+    while (true) {
+        const qsizetype lineEnd = data.indexOf("\r\n");
+        if (lineEnd <= 0)
+            return std::nullopt;
+        bool ok = false;
+        const qsizetype size = data.first(lineEnd).toByteArray().toLongLong(&ok, 16);
+        if (!ok || size < 0 || data.size() < lineEnd + 2 + size + 2)
+            return std::nullopt;
+        if (size == 0)
+            return data.size() == lineEnd + 4 ? std::optional(body) : std::nullopt;
+        body += data.sliced(lineEnd + 2, size);
+        data = data.sliced(lineEnd + 2 + size + 2);
+    }
+}
+
+} // namespace
 
 HttpResponse HttpClient::send(const QByteArray &method, const QByteArray &path, const QByteArray &body,
                               const QByteArray &contentType)
@@ -54,11 +80,23 @@ HttpResponse HttpClient::raw(const QByteArray &request)
         }
         if (headerEnd >= 0 && contentLength >= 0 && data.size() >= headerEnd + 4 + contentLength)
             break;
+        if (headerEnd >= 0 && response.headers.value("transfer-encoding") == "chunked" && !head) {
+            response.chunked = true;
+            // Decoded only once it looks ended: a big body comes in many reads.
+            if (const auto body = data.endsWith("0\r\n\r\n") ? dechunk(QByteArrayView(data).sliced(headerEnd + 4))
+                                                                 : std::nullopt) {
+                response.body = *body;
+                return response;
+            }
+        }
         if (!socket.waitForReadyRead(10000))
             break;
         data += socket.readAll();
     }
-    if (headerEnd >= 0)
+    if (response.chunked) {
+        response.complete = false; // closed, or silent, before the last chunk
+        response.body = data.mid(headerEnd + 4);
+    } else if (headerEnd >= 0)
         response.body = data.mid(headerEnd + 4, contentLength >= 0 ? contentLength : -1);
     else
         response.status = 0;

@@ -9,7 +9,9 @@ struct HttpResponse
 {
     int status = 0; // 0: no answer (connection failed or closed early)
     QMap<QByteArray, QByteArray> headers; // names in lower case
-    QByteArray body;
+    QByteArray body;    // decoded, when it came chunked
+    bool chunked = false; // Transfer-Encoding: chunked
+    bool complete = true; // false: the body ended before its chunked end
 
     QJsonObject json() const;
     QJsonArray jsonArray(const QString &key) const { return json().value(key).toArray(); }
