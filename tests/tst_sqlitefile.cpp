@@ -217,16 +217,25 @@ private slots:
                            " first_registered BIGINT NOT NULL, last_seen BIGINT NOT NULL, registrations BIGINT NOT NULL,"
                            " registered_by TEXT NOT NULL, UNIQUE (discovery_id, address))"),
             QStringLiteral("INSERT INTO discovery_ids VALUES ('old-id', 'rqlite', 1000000, NULL, 'from 0.1', 2000000)"),
+            // Registered in an order that is not the addresses' order.
             QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered, last_seen, registrations, registered_by)"
-                           " VALUES ('old-id', 'localhost:4001', 1500000, 2000000, 3, '127.0.0.1')"),
+                           " VALUES ('old-id', 'localhost:4005', 1500000, 2000000, 3, '127.0.0.1'),"
+                           " ('old-id', 'localhost:4001', 1600000, 2000000, 1, '127.0.0.1'),"
+                           " ('old-id', 'localhost:4003', 1700000, 2000000, 1, '127.0.0.1')"),
         });
         DISCODESK_OPEN_STORE(store, path());
         const auto record = store->findIdWithNodes(QStringLiteral("old-id")).value();
         QVERIFY(record);
         QCOMPARE(record->id.label, QStringLiteral("from 0.1"));
-        QCOMPARE(record->nodes.size(), 1);
+        QCOMPARE(record->nodes.size(), 3);
         QCOMPARE(record->nodes.first().registrations, 3);
         QCOMPARE(record->nodes.first().etcdIndex, 0);
+        // rqlite's reply lists them in registration order still, a new one last.
+        QVERIFY(store->registerAddress(QStringLiteral("old-id"), QStringLiteral("localhost:4000"), {},
+                                       Timestamp::fromMicroseconds(3000000)).ok());
+        QCOMPARE(store->addresses(QStringLiteral("old-id")).value(),
+                 (QStringList{QStringLiteral("localhost:4005"), QStringLiteral("localhost:4001"),
+                              QStringLiteral("localhost:4003"), QStringLiteral("localhost:4000")}));
         store.reset();
 
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
@@ -240,6 +249,9 @@ private slots:
             QVERIFY(query.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index'"
                                               " AND name = 'discovery_ids_newest_first'")));
             QVERIFY(query.next());
+            // Nodes live in one tree keyed by ID and address.
+            QVERIFY(query.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'nodes'")) && query.next());
+            QVERIFY(query.value(0).toString().contains(QStringLiteral("WITHOUT ROWID")));
         }
         db.close();
         db = QSqlDatabase();

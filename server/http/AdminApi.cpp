@@ -305,7 +305,6 @@ HttpReply AdminApi::prune(const HttpRequest &request)
         if (value.isUndefined())
             continue;
         if (!value.isBool()) // null too: "dry_run": null must not prune for real
-
             return HttpReply::error(400, QStringLiteral("%1 must be true or false").arg(key));
         *target = value.toBool();
     }

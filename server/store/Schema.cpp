@@ -4,12 +4,16 @@
 #include <QSqlQuery>
 #include <QStringList>
 
+#include <optional>
+
 namespace {
 
 struct Migration
 {
     int version;
     QStringList statements;
+    // Set: PostgreSQL's own statements, run there instead.
+    std::optional<QStringList> postgres = std::nullopt;
 };
 
 // Timestamps are integers: microseconds since the Unix epoch, UTC.
@@ -54,6 +58,38 @@ const QList<Migration> &migrations()
          {
              QStringLiteral("CREATE INDEX discovery_ids_newest_first ON discovery_ids (created_at DESC, id)"),
              QStringLiteral("DROP INDEX IF EXISTS discovery_ids_created_at"),
+         }},
+        // SQLite keeps nodes in one b-tree keyed by ID and address (WITHOUT ROWID): a
+        // registration writes one tree, not three (rows, the unique key, last_seen),
+        // and an ID's nodes lie together, so a prune removes them in runs. No index on
+        // last_seen: only a prune by it reads it, and a scan of every node is quick
+        // for something that rare. No foreign key: the store removes an ID's nodes
+        // itself before the ID, and checking it cost a prune half its time.
+        // seq keeps numbering nodes in registration order, now within their ID; on
+        // PostgreSQL it stops being the key and its own counter.
+        {4,
+         {
+             QStringLiteral("CREATE TABLE nodes_by_id ("
+                            " discovery_id TEXT NOT NULL,"
+                            " address TEXT NOT NULL,"
+                            " seq INTEGER NOT NULL,"
+                            " first_registered BIGINT NOT NULL,"
+                            " last_seen BIGINT NOT NULL,"
+                            " registrations BIGINT NOT NULL,"
+                            " registered_by TEXT NOT NULL,"
+                            " etcd_value TEXT NOT NULL DEFAULT '',"
+                            " etcd_index BIGINT NOT NULL DEFAULT 0,"
+                            " PRIMARY KEY (discovery_id, address)) WITHOUT ROWID"),
+             QStringLiteral("INSERT INTO nodes_by_id (discovery_id, address, seq, first_registered, last_seen,"
+                            " registrations, registered_by, etcd_value, etcd_index)"
+                            " SELECT discovery_id, address, seq, first_registered, last_seen, registrations,"
+                            " registered_by, etcd_value, etcd_index FROM nodes"),
+             QStringLiteral("DROP TABLE nodes"),
+             QStringLiteral("ALTER TABLE nodes_by_id RENAME TO nodes"),
+         },
+         QStringList{
+             QStringLiteral("ALTER TABLE nodes DROP CONSTRAINT nodes_pkey"),
+             QStringLiteral("ALTER TABLE nodes ALTER COLUMN seq DROP IDENTITY"),
          }},
     };
     return list;
@@ -135,7 +171,10 @@ QString migrate(QSqlDatabase &db, Dialect dialect, int fromVersion)
     for (const Migration &migration : migrations()) {
         if (migration.version <= fromVersion)
             continue;
-        for (const QString &statement : migration.statements) {
+        const QStringList &statements = dialect == Dialect::PostgreSql && migration.postgres
+            ? *migration.postgres
+            : migration.statements;
+        for (const QString &statement : statements) {
             if (!query.exec(forDialect(statement, dialect)))
                 return fail(query);
         }

@@ -17,6 +17,9 @@ const QString IdColumns = QStringLiteral(
     "d.id, d.kind, d.created_at, d.expected_size, d.label, d.last_activity,"
     " (SELECT COUNT(*) FROM nodes n WHERE n.discovery_id = d.id), d.etcd_index");
 
+// A new node's place in its ID's registration order (the ID bound once more).
+const QString NextSeq = QStringLiteral("(SELECT COALESCE(MAX(seq), 0) + 1 FROM nodes WHERE discovery_id = ?)");
+
 const QString NodeColumns = QStringLiteral(
     "address, first_registered, last_seen, registrations, registered_by, etcd_value, etcd_index");
 
@@ -637,13 +640,13 @@ StoreResult<Node> Store::registerAddress(const QString &id, const QString &addre
 {
     // The count stops at the column's largest value rather than overflow.
     static const QString sql = QStringLiteral(
-        "INSERT INTO nodes (discovery_id, address, first_registered, last_seen, registrations, registered_by)"
-        " VALUES (?, ?, ?, ?, 1, ?)"
+        "INSERT INTO nodes (discovery_id, address, seq, first_registered, last_seen, registrations, registered_by)"
+        " VALUES (?, ?, %2, ?, ?, 1, ?)"
         " ON CONFLICT (discovery_id, address) DO UPDATE"
         " SET last_seen = excluded.last_seen, registrations = CASE WHEN nodes.registrations < 9223372036854775807"
         " THEN nodes.registrations + 1 ELSE nodes.registrations END"
-        " RETURNING %1").arg(NodeColumns);
-    Statement q = run(sql, {id, address, at.microseconds(), at.microseconds(), text(registeredBy)});
+        " RETURNING %1").arg(NodeColumns, NextSeq);
+    Statement q = run(sql, {id, address, id, at.microseconds(), at.microseconds(), text(registeredBy)});
     if (!q || !q->next())
         return failure<Node>(q ? describe(q->lastError()) : q.error());
     const Node node = nodeFromRow(*q);
@@ -654,10 +657,10 @@ StoreResult<Node> Store::registerAddress(const QString &id, const QString &addre
 
 StoreResult<bool> Store::insertNode(const QString &id, const Node &node, Timestamp at)
 {
-    Statement q = run(QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered, last_seen,"
+    Statement q = run(QStringLiteral("INSERT INTO nodes (discovery_id, address, seq, first_registered, last_seen,"
                                      " registrations, registered_by, etcd_value, etcd_index)"
-                                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                      {id, node.address, node.firstRegistered.microseconds(), node.lastSeen.microseconds(),
+                                     " VALUES (?, ?, %1, ?, ?, ?, ?, ?, ?)").arg(NextSeq),
+                      {id, node.address, id, node.firstRegistered.microseconds(), node.lastSeen.microseconds(),
                        node.registrations, text(node.registeredBy), text(node.etcdValue), node.etcdIndex});
     if (!q)
         return failure<bool>(q.error());
