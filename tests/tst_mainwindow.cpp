@@ -158,6 +158,7 @@ private slots:
     void deleteNode();
     void prunePreviewMatchesWhatIsRemoved();
     void aBigPruneElsewhereLeavesTheWindowRight();
+    void aBigPrunePreviewListsAPageAndCountsAll();
     void exportJsonAndCsv();
     void exportDialogKeepsExtensionInStep();
     void importMalformedChangesNothing();
@@ -691,6 +692,35 @@ void TestMainWindow::aBigPruneElsewhereLeavesTheWindowRight()
     QCOMPARE(window->idModel()->rowOf(QStringLiteral("scale-01249")), -1);
     QVERIFY(window->idModel()->rowOf(QStringLiteral("scale-01250")) >= 0);
     QCOMPARE(window->idModel()->totalNodes(), 1250);
+}
+
+// A preview of more than the dialog lists: a page of rows, one that says how many more,
+// and counts of everything.
+void TestMainWindow::aBigPrunePreviewListsAPageAndCountsAll()
+{
+    fillDatabase(2500);
+    MainWindow *window = openWindow();
+    QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 2500 nodes"));
+    QString summary;
+    QStringList lastRows;
+    m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
+        PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
+        dialog.findChild<QCheckBox *>(QStringLiteral("noNodesRule"))->setChecked(false);
+        dialog.findChild<QSpinBox *>(QStringLiteral("notSeenSinceRuleAmount"))->setValue(0);
+        dialog.findChild<QCheckBox *>(QStringLiteral("notSeenSinceRule"))->setChecked(true);
+        if (!previewShown(dialog))
+            return std::nullopt;
+        summary = dialog.summary();
+        const auto *list = dialog.findChild<QListWidget *>(QStringLiteral("pruneList"));
+        lastRows = {QString::number(list->count()), list->item(list->count() - 1)->text()};
+        return dialog.rules();
+    };
+    action("pruneAction")->trigger();
+    QCOMPARE(summary, QStringLiteral("Removes 0 IDs (with 0 nodes) and 2500 nodes of other IDs: 2500 nodes in all."));
+    QCOMPARE(lastRows, (QStringList{QString::number(PruneResult::MaxListed + 1),
+                                    QStringLiteral("\u2026 and 1500 more, not listed")}));
+    QTRY_COMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 0 IDs and 2500 nodes."));
+    QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 0 nodes"));
 }
 
 void TestMainWindow::prunePreviewMatchesWhatIsRemoved()

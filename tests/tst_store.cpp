@@ -615,8 +615,8 @@ private slots:
         QCOMPARE(importedLabels, sorted);
     }
 
-    // More IDs than a prune reports one by one: the rules still pick exactly the
-    // right rows, the counts are right, and listeners hear one "read again".
+    // More IDs than a prune reports one by one or lists: the rules still pick exactly
+    // the right rows, the counts are right, and listeners hear one "read again".
     void aBigPruneRemovesExactlyWhatItReports()
     {
         DISCODESK_OPEN_STORE(store, location());
@@ -653,14 +653,18 @@ private slots:
         }
         const auto preview = clocked.pruneAt(100000, rules, true);
         QVERIFY2(preview.ok(), qPrintable(preview.error()));
-        QCOMPARE(preview->ids.size(), expectedIds);
+        QCOMPARE(preview->idCount, expectedIds);
         QCOMPARE(preview->removedNodeCount(), expectedNodes);
+        // A page of them listed, oldest first.
+        QCOMPARE(preview->ids.size(), PruneResult::MaxListed);
+        QCOMPARE(preview->ids.constFirst().id, QStringLiteral("id00000"));
+        QVERIFY(!preview->listsAll());
 
         QSignalSpy spy(store.get(), &Store::changed);
         const auto pruned = clocked.pruneAt(100000, rules, false);
         QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
-        QCOMPARE(pruned->ids.size(), expectedIds);
-        QCOMPARE(pruned->nodes.size(), preview->nodes.size());
+        QCOMPARE(pruned->idCount, expectedIds);
+        QCOMPARE(pruned->singleNodeCount, preview->singleNodeCount);
         QCOMPARE(pruned->removedNodeCount(), expectedNodes);
         QCOMPARE(spy.size(), 1);
         const StoreChanges changes = spy.at(0).at(0).value<StoreChanges>();

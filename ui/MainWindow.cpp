@@ -751,7 +751,7 @@ void MainWindow::prune()
             if (!result.ok())
                 return reportFailure(tr("Prune"), result.error());
             statusBar()->showMessage(tr("Pruned %1 and %2.")
-                                         .arg(countOf(result->ids.size(), tr("ID"), tr("IDs")),
+                                         .arg(countOf(result->idCount, tr("ID"), tr("IDs")),
                                               countOf(result->removedNodeCount(), tr("node"), tr("nodes"))),
                                      MessageMs);
         });

@@ -147,8 +147,12 @@ void PruneDialog::showPreview(int asked, const StoreResult<PruneResult> &result)
                             .arg(node.address, node.discoveryId, TimeText::relative(node.lastSeen, now)));
         m_list->item(m_list->count() - 1)->setToolTip(TimeText::absolute(node.lastSeen, m_zone));
     }
+    if (!m_preview.listsAll()) {
+        const qint64 unlisted = m_preview.idCount + m_preview.singleNodeCount - m_list->count();
+        m_list->addItem(tr("\u2026 and %1 more, not listed").arg(unlisted));
+    }
     m_summary->setText(summary());
-    m_pruneButton->setEnabled(m_error.isEmpty() && (!m_preview.ids.isEmpty() || !m_preview.nodes.isEmpty()));
+    m_pruneButton->setEnabled(m_error.isEmpty() && !m_preview.isEmpty());
 }
 
 QString PruneDialog::summary() const
@@ -157,11 +161,11 @@ QString PruneDialog::summary() const
         return tr("Cannot preview the prune: %1").arg(m_error);
     if (m_rules.isEmpty())
         return tr("Choose at least one rule.");
-    if (m_preview.ids.isEmpty() && m_preview.nodes.isEmpty())
+    if (m_preview.isEmpty())
         return tr("Nothing matches these rules: nothing would be removed.");
-    const qint64 nodesOfIds = m_preview.removedNodeCount() - m_preview.nodes.size();
     return tr("Removes %1 (with %2) and %3 of other IDs: %4 in all.")
-        .arg(countOf(m_preview.ids.size(), tr("ID"), tr("IDs")), countOf(nodesOfIds, tr("node"), tr("nodes")),
-             countOf(m_preview.nodes.size(), tr("node"), tr("nodes")),
+        .arg(countOf(m_preview.idCount, tr("ID"), tr("IDs")),
+             countOf(m_preview.nodesOfIdsCount, tr("node"), tr("nodes")),
+             countOf(m_preview.singleNodeCount, tr("node"), tr("nodes")),
              countOf(m_preview.removedNodeCount(), tr("node"), tr("nodes")));
 }

@@ -20,14 +20,6 @@ std::optional<DiscoveryKind> kindFromName(QStringView name)
     return std::nullopt;
 }
 
-qint64 PruneResult::removedNodeCount() const
-{
-    qint64 count = nodes.size();
-    for (const DiscoveryId &id : ids)
-        count += id.nodeCount;
-    return count;
-}
-
 EtcdMemberValue EtcdMemberValue::parse(const QString &value)
 {
     // etcd writes "name=url" once per peer URL, all with the same name.

@@ -127,13 +127,22 @@ struct PrunedNode
     Timestamp lastSeen;
 };
 
-// Exactly what a prune removed, or would remove in a dry run.
+// Exactly what a prune removed, or would remove in a dry run: all of it counted, and
+// the first MaxListed IDs and nodes listed (a prune of half a million IDs lists a
+// page of them, not all).
 struct PruneResult
 {
-    QList<DiscoveryId> ids;   // removed IDs, each with the node count it had
-    QList<PrunedNode> nodes;  // nodes removed on their own from IDs that stay
+    static constexpr qsizetype MaxListed = 1000;
 
-    qint64 removedNodeCount() const; // nodes of removed IDs plus single nodes
+    QList<DiscoveryId> ids;  // removed IDs, oldest first, each with the node count it had
+    QList<PrunedNode> nodes; // nodes removed on their own from IDs that stay
+    qint64 idCount = 0;         // every removed ID
+    qint64 nodesOfIdsCount = 0; // the nodes those IDs had
+    qint64 singleNodeCount = 0; // every node removed on its own
+
+    qint64 removedNodeCount() const { return nodesOfIdsCount + singleNodeCount; }
+    bool isEmpty() const { return idCount == 0 && singleNodeCount == 0; }
+    bool listsAll() const { return ids.size() == idCount && nodes.size() == singleNodeCount; }
 };
 
 // What an import did.

@@ -325,10 +325,11 @@ HttpReply AdminApi::prune(const HttpRequest &request)
                                  {QStringLiteral("last_seen"), node.lastSeen.toIso8601()}});
     return HttpReply::json(200, QJsonObject{
         {QStringLiteral("dry_run"), dryRun},
-        {QStringLiteral("removed"), QJsonObject{{QStringLiteral("ids"), result->ids.size()},
+        {QStringLiteral("removed"), QJsonObject{{QStringLiteral("ids"), result->idCount},
                                                 {QStringLiteral("nodes"), result->removedNodeCount()}}},
         {QStringLiteral("ids"), ids},
         {QStringLiteral("nodes"), nodes},
+        {QStringLiteral("listed_all"), result->listsAll()},
     });
 }
 

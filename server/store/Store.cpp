@@ -494,29 +494,47 @@ StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules)
     if (!transaction.error().isEmpty())
         return failure<PruneResult>(transaction.error());
     const IdRule ids = idRule(rules);
-    QSet<QString> removedIds;
+    const QVariantList limit = {PruneResult::MaxListed};
     if (!ids.where.isEmpty()) {
-        Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d WHERE %2 ORDER BY d.created_at, d.id")
+        Statement counts = run(QStringLiteral("SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM nodes n"
+                                              " WHERE n.discovery_id = d.id)), 0) FROM discovery_ids d WHERE %1")
+                                   .arg(ids.where),
+                               ids.values);
+        if (!counts || !counts->next())
+            return failure<PruneResult>(counts ? describe(counts->lastError()) : counts.error());
+        result.idCount = counts->value(0).toLongLong();
+        result.nodesOfIdsCount = counts->value(1).toLongLong();
+        counts->finish();
+        Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d WHERE %2 ORDER BY d.created_at, d.id LIMIT ?")
                               .arg(IdColumns, ids.where),
-                          ids.values);
+                          ids.values + limit);
         if (!q)
             return failure<PruneResult>(q.error());
-        while (q->next()) {
+        while (q->next())
             result.ids.append(idFromRow(*q));
-            removedIds.insert(result.ids.constLast().id);
-        }
     }
     if (rules.notSeenSince) {
-        Statement q = run(QStringLiteral("SELECT discovery_id, address, last_seen FROM nodes"
-                                         " WHERE last_seen < ? ORDER BY discovery_id, seq"),
-                          {rules.notSeenSince->microseconds()});
+        // Nodes of IDs that go anyway are counted with their IDs.
+        const QString ofIdsThatStay = ids.where.isEmpty()
+            ? QString()
+            : QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM discovery_ids d WHERE d.id = s.discovery_id AND (%1))")
+                  .arg(ids.where);
+        const QVariantList values = QVariantList{rules.notSeenSince->microseconds()} + ids.values;
+        Statement counts = run(QStringLiteral("SELECT COUNT(*) FROM nodes s WHERE s.last_seen < ?%1").arg(ofIdsThatStay),
+                               values);
+        if (!counts || !counts->next())
+            return failure<PruneResult>(counts ? describe(counts->lastError()) : counts.error());
+        result.singleNodeCount = counts->value(0).toLongLong();
+        counts->finish();
+        Statement q = run(QStringLiteral("SELECT s.discovery_id, s.address, s.last_seen FROM nodes s"
+                                         " WHERE s.last_seen < ?%1 ORDER BY s.discovery_id, s.seq LIMIT ?")
+                              .arg(ofIdsThatStay),
+                          values + limit);
         if (!q)
             return failure<PruneResult>(q.error());
         while (q->next()) {
-            PrunedNode node{q->value(0).toString(), q->value(1).toString(),
-                            Timestamp::fromMicroseconds(q->value(2).toLongLong())};
-            if (!removedIds.contains(node.discoveryId))
-                result.nodes.append(node);
+            result.nodes.append({q->value(0).toString(), q->value(1).toString(),
+                                 Timestamp::fromMicroseconds(q->value(2).toLongLong())});
         }
     }
     return result;
@@ -700,21 +718,21 @@ StoreResult<bool> Store::removePrunable(const PruneRules &rules, const PruneResu
     // A statement per rule, not per row: the rules pick the same rows again, as
     // nothing else writes until the transaction ends. The counts check that.
     const IdRule ids = idRule(rules);
-    if (!found.ids.isEmpty()) {
+    if (found.idCount > 0) {
         // Nodes first: the IDs' rule "no nodes" then still picks the same IDs, as
         // only IDs it picked lost their nodes.
         const auto nodes = removeRows(QStringLiteral("DELETE FROM nodes WHERE discovery_id IN"
                                                      " (SELECT d.id FROM discovery_ids d WHERE %1)").arg(ids.where),
-                                      ids.values, found.removedNodeCount() - found.nodes.size());
+                                      ids.values, found.nodesOfIdsCount);
         if (!nodes.ok())
             return nodes;
         const auto removed = removeRows(QStringLiteral("DELETE FROM discovery_ids WHERE id IN"
                                                        " (SELECT d.id FROM discovery_ids d WHERE %1)").arg(ids.where),
-                                        ids.values, found.ids.size());
+                                        ids.values, found.idCount);
         if (!removed.ok())
             return removed;
     }
-    if (!found.nodes.isEmpty()) {
+    if (found.singleNodeCount > 0) {
         const qint64 notSeenSince = rules.notSeenSince->microseconds();
         Statement touched = run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id IN"
                                                " (SELECT discovery_id FROM nodes WHERE last_seen < ?)"),
@@ -722,7 +740,7 @@ StoreResult<bool> Store::removePrunable(const PruneRules &rules, const PruneResu
         if (!touched)
             return failure<bool>(touched.error());
         const auto removed = removeRows(QStringLiteral("DELETE FROM nodes WHERE last_seen < ?"), {notSeenSince},
-                                        found.nodes.size());
+                                        found.singleNodeCount);
         if (!removed.ok())
             return removed;
     }
@@ -745,7 +763,8 @@ void Store::notePruned(const PruneResult &result, Timestamp at)
 {
     // One notice per removed ID or node, unless there are many: then one that says
     // "read again", cheaper for everyone than tens of thousands of single changes.
-    if (result.ids.size() + result.nodes.size() > MaxPruneNotices) {
+    static_assert(MaxPruneNotices <= PruneResult::MaxListed, "a prune with notices lists all it removed");
+    if (result.idCount + result.singleNodeCount > MaxPruneNotices) {
         noteChange({StoreChange::Type::ChangedElsewhere, {}, at, {}, {}});
         return;
     }
