@@ -10,6 +10,9 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
+#include <numeric>
+
 namespace {
 
 // Column list shared by every query that reads whole IDs; idFromRow() reads it.
@@ -564,18 +567,33 @@ StoreResult<qsizetype> Store::exportIds(const QStringList &ids, const IdVisitor 
 
     // One pass over every ID joined with its nodes, an ID's rows together: no ID is
     // read before the one before it is handed on. node_count is counted as read.
+    // Oldest first, and by ID backwards among IDs created in the same microsecond:
+    // exactly the window's index read backwards, so no sort runs; an ID's few nodes
+    // are put in registration order here.
     Statement q = run(QStringLiteral("SELECT d.id, d.kind, d.created_at, d.expected_size, d.label,"
                                      " d.last_activity, 0, d.etcd_index, n.address, n.first_registered,"
-                                     " n.last_seen, n.registrations, n.registered_by, n.etcd_value, n.etcd_index"
-                                     " FROM discovery_ids d LEFT JOIN nodes n ON n.discovery_id = d.id"
-                                     " ORDER BY d.created_at, d.id, n.seq"),
+                                     " n.last_seen, n.registrations, n.registered_by, n.etcd_value, n.etcd_index,"
+                                     " n.seq FROM discovery_ids d LEFT JOIN nodes n ON n.discovery_id = d.id"
+                                     " ORDER BY d.created_at, d.id DESC"),
                       {}, Rows::Streamed);
     if (!q)
         return Result::failure(q.error());
     constexpr int FirstNodeColumn = 8;
+    constexpr int SeqColumn = 15;
     DiscoveryIdWithNodes record;
+    QList<qint64> seqs; // of record.nodes
     bool stopped = false;
     auto handOn = [&] {
+        if (!std::is_sorted(seqs.cbegin(), seqs.cend())) {
+            QList<qsizetype> order(seqs.size());
+            std::iota(order.begin(), order.end(), 0);
+            std::sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) { return seqs.at(a) < seqs.at(b); });
+            QList<Node> sorted;
+            sorted.reserve(order.size());
+            for (const qsizetype i : order)
+                sorted.append(std::move(record.nodes[i]));
+            record.nodes = std::move(sorted);
+        }
         record.id.nodeCount = int(record.nodes.size());
         ++visited;
         stopped = !visit(record);
@@ -589,9 +607,12 @@ StoreResult<qsizetype> Store::exportIds(const QStringList &ids, const IdVisitor 
             }
             record.id = idFromRow(*q);
             record.nodes.clear();
+            seqs.clear();
         }
-        if (!q->isNull(FirstNodeColumn))
+        if (!q->isNull(FirstNodeColumn)) {
             record.nodes.append(nodeFromRow(*q, FirstNodeColumn));
+            seqs.append(q->value(SeqColumn).toLongLong());
+        }
     }
     if (q->lastError().isValid())
         return Result::failure(describe(q->lastError()));
