@@ -11,11 +11,11 @@
 class QThread;
 
 // The export of every ID as one JSON document (ExchangeFormat), made while it is
-// sent: a thread of its own reads the store through a read-only connection of its
-// own (one moment's data), and hands the text on in pieces as they are taken. It
-// stops when MaxQueuedBytes wait untaken, so its memory is a few pieces whatever the
-// store's size, and the thread that takes them goes on with other work meanwhile.
-// Deleting it stops the reader and waits for it.
+// sent: threads of its own read the store through a read-only connection of their
+// own (one moment's data) and write the text, handed on in pieces as they are taken.
+// They stop when MaxQueuedBytes wait untaken, so its memory is a few pieces whatever
+// the store's size, and the thread that takes them goes on with other work meanwhile.
+// Deleting it stops them and waits for them.
 class ExportStream : public QObject
 {
     Q_OBJECT
@@ -47,5 +47,6 @@ signals:
 private:
     struct Shared;
     std::shared_ptr<Shared> m_shared;
-    QThread *m_thread;
+    QThread *m_reader;
+    QThread *m_writer;
 };
