@@ -92,8 +92,12 @@ QString SqliteStore::configureConnection()
     // WAL: readers never block the writer.
     QSqlQuery pragma(m_db);
     for (const auto &statement : {QStringLiteral("PRAGMA journal_mode = WAL"),
-                                  // Savepoints of group commit keep page copies in RAM, not a temp file.
-                                  QStringLiteral("PRAGMA temp_store = MEMORY"),
+                                  // Not temp_store = MEMORY: a savepoint's copies of the pages it
+                                  // changes stay in RAM only up to 64 KiB (SQLite's statement
+                                  // journal spill), then go to a temp file. A registration's few
+                                  // pages never get there; a prune of half a million IDs copies
+                                  // half the store, which in RAM took 800 MiB.
+                                  QStringLiteral("PRAGMA temp_store = FILE"),
                                   // 32 MiB of pages, not 2: a prune of many rows then stays in
                                   // memory until it commits instead of spilling (a third faster).
                                   QStringLiteral("PRAGMA cache_size = -32768"),
