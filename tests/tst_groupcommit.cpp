@@ -63,6 +63,57 @@ private slots:
         QCOMPARE(saved.size(), 1);
     }
 
+    // A prune or an import that opens the batch runs without a savepoint (SQLite would
+    // copy every page it changes). Its answer still waits for the batch, and the
+    // writes after it in the same pass join it.
+    void aPruneThatOpensTheBatchIsSavedWithIt()
+    {
+        GroupCommit &commits = *m_commits;
+        DiscoveryService &service = *m_service;
+        QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("empty")).ok());
+        QCOMPARE(commits.commitNow(), std::nullopt);
+        commits.finish();
+
+        const GroupCommit::Ticket ticket = commits.ticket();
+        PruneRules rules;
+        rules.noNodes = true;
+        QCOMPARE(service.prune(rules).value().idCount, 1);
+        QVERIFY(m_store->isBatchOpen());
+        QVERIFY(commits.mustWait(ticket));
+        QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("after")).ok());
+        QCOMPARE(commits.commitNow(), std::nullopt);
+        commits.finish();
+        const auto page = service.listIds({});
+        QCOMPARE(page.value().ids.size(), 1);
+        QCOMPARE(page.value().ids.constFirst().label, QStringLiteral("after"));
+    }
+
+    // One that fails leaves no batch behind: its refusal need not wait for a commit, and
+    // the next write opens a batch of its own.
+    void aRefusedImportThatOpenedTheBatchLeavesNone()
+    {
+        GroupCommit &commits = *m_commits;
+        DiscoveryService &service = *m_service;
+        const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
+        QCOMPARE(commits.commitNow(), std::nullopt);
+        commits.finish();
+
+        const GroupCommit::Ticket ticket = commits.ticket();
+        DiscoveryIdWithNodes other;
+        other.id.id = id;
+        other.id.kind = DiscoveryKind::Etcd; // the store has it as rqlite: refused
+        other.id.createdAt = other.id.lastActivity = Timestamp::now();
+        const auto imported = service.importIds({other});
+        QVERIFY(imported.ok());
+        QVERIFY(imported.value().refused);
+        QVERIFY(!m_store->isBatchOpen());
+        QVERIFY(!commits.mustWait(ticket));
+        QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("next")).ok());
+        QCOMPARE(commits.commitNow(), std::nullopt);
+        commits.finish();
+        QCOMPARE(service.countIdsAndNodes().value().ids, 2);
+    }
+
     void aReadOfDataNotYetSyncedWaitsForTheSync()
     {
         GroupCommit &commits = *m_commits;

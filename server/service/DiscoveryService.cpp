@@ -250,12 +250,14 @@ StoreResult<PruneResult> DiscoveryService::prune(const PruneRules &rules)
     if (rules.isEmpty())
         return PruneResult{};
     return inTransaction(m_store, Access::Exclusive, {}, [&] {
-        const auto found = m_store.findPrunable(rules);
+        // Listed first; the removal counts what it removes, so no query counts it before.
+        auto found = m_store.findPrunable(rules, Store::Counting::ListedOnly);
         if (!found.ok())
             return found;
-        if (const auto removed = m_store.removePrunable(rules, found.value(), m_clock()); !removed.ok())
+        PruneResult result = found.value();
+        if (const auto removed = m_store.removePrunable(rules, result, m_clock()); !removed.ok())
             return failure<PruneResult>(removed.error());
-        return found;
+        return StoreResult<PruneResult>(result);
     });
 }
 

@@ -266,6 +266,14 @@ Store::Transaction::Transaction(Store &store, Access access, const QString &lock
             return;
         store.m_batch = Batch::Open;
         emit store.batchOpened();
+        if (access == Access::Exclusive) {
+            // A prune or an import that opens the batch needs no savepoint: failing, it
+            // rolls back the batch, which holds nothing else yet. A savepoint would
+            // make SQLite copy every page it changes (half the store, for a big prune).
+            ++store.m_batchUses;
+            m_mode = Mode::FirstInBatch;
+            return;
+        }
     }
     if (store.m_batch == Batch::Open) {
         ++store.m_batchUses;
@@ -295,6 +303,10 @@ Store::Transaction::~Transaction()
     --m_store.m_transactionDepth;
     if (m_mode == Mode::Own) {
         rollback();
+    } else if (m_mode == Mode::FirstInBatch) {
+        rollback();
+        m_store.m_batch = Batch::None; // nothing else was in it
+        m_store.m_batchUses = 0;
     } else if (m_mode == Mode::Savepoint) {
         Statement undo = m_store.run(QStringLiteral("ROLLBACK TO request"));
         Statement release = undo ? m_store.run(QStringLiteral("RELEASE request")) : Statement::failed(undo.error());
@@ -321,6 +333,9 @@ StoreResult<bool> Store::Transaction::commit()
         if (Statement release = m_store.run(QStringLiteral("RELEASE request")); !release)
             return failure<bool>(release.error());
         m_mode = Mode::Done; // its changes are emitted when the batch commits
+        return true;
+    case Mode::FirstInBatch:
+        m_mode = Mode::Done; // the batch commits it, with whatever joins it after
         return true;
     case Mode::Own: {
         if (const QString error = m_store.commitOwn(m_store.m_pending); !error.isEmpty())
@@ -488,7 +503,7 @@ StoreResult<StoreCounts> Store::countIdsAndNodes()
     return StoreCounts{q->value(0).toLongLong(), q->value(1).toLongLong()};
 }
 
-StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules)
+StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules, Counting counting)
 {
     PruneResult result;
     if (rules.isEmpty())
@@ -498,7 +513,7 @@ StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules)
         return failure<PruneResult>(transaction.error());
     const IdRule ids = idRule(rules);
     const QVariantList limit = {PruneResult::MaxListed};
-    if (!ids.where.isEmpty()) {
+    if (!ids.where.isEmpty() && counting == Counting::Counted) {
         Statement counts = run(QStringLiteral("SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM nodes n"
                                               " WHERE n.discovery_id = d.id)), 0) FROM discovery_ids d WHERE %1")
                                    .arg(ids.where),
@@ -507,7 +522,8 @@ StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules)
             return failure<PruneResult>(counts ? describe(counts->lastError()) : counts.error());
         result.idCount = counts->value(0).toLongLong();
         result.nodesOfIdsCount = counts->value(1).toLongLong();
-        counts->finish();
+    }
+    if (!ids.where.isEmpty()) {
         Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d WHERE %2 ORDER BY d.created_at, d.id LIMIT ?")
                               .arg(IdColumns, ids.where),
                           ids.values + limit);
@@ -523,12 +539,14 @@ StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules)
             : QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM discovery_ids d WHERE d.id = s.discovery_id AND (%1))")
                   .arg(ids.where);
         const QVariantList values = QVariantList{rules.notSeenSince->microseconds()} + ids.values;
-        Statement counts = run(QStringLiteral("SELECT COUNT(*) FROM nodes s WHERE s.last_seen < ?%1").arg(ofIdsThatStay),
-                               values);
-        if (!counts || !counts->next())
-            return failure<PruneResult>(counts ? describe(counts->lastError()) : counts.error());
-        result.singleNodeCount = counts->value(0).toLongLong();
-        counts->finish();
+        if (counting == Counting::Counted) {
+            Statement counts = run(QStringLiteral("SELECT COUNT(*) FROM nodes s WHERE s.last_seen < ?%1")
+                                       .arg(ofIdsThatStay),
+                                   values);
+            if (!counts || !counts->next())
+                return failure<PruneResult>(counts ? describe(counts->lastError()) : counts.error());
+            result.singleNodeCount = counts->value(0).toLongLong();
+        }
         Statement q = run(QStringLiteral("SELECT s.discovery_id, s.address, s.last_seen FROM nodes s"
                                          " WHERE s.last_seen < ?%1 ORDER BY s.discovery_id, s.seq LIMIT ?")
                               .arg(ofIdsThatStay),
@@ -734,50 +752,51 @@ StoreResult<bool> Store::deleteNode(const QString &id, const QString &address, T
     return true;
 }
 
-StoreResult<bool> Store::removePrunable(const PruneRules &rules, const PruneResult &found, Timestamp at)
+StoreResult<bool> Store::removePrunable(const PruneRules &rules, PruneResult &found, Timestamp at)
 {
-    // A statement per rule, not per row: the rules pick the same rows again, as
-    // nothing else writes until the transaction ends. The counts check that.
+    // A statement per rule, not per row; each counts what it removed.
     const IdRule ids = idRule(rules);
-    if (found.idCount > 0) {
+    if (!ids.where.isEmpty()) {
         // Nodes first: the IDs' rule "no nodes" then still picks the same IDs, as
         // only IDs it picked lost their nodes.
         const auto nodes = removeRows(QStringLiteral("DELETE FROM nodes WHERE discovery_id IN"
                                                      " (SELECT d.id FROM discovery_ids d WHERE %1)").arg(ids.where),
-                                      ids.values, found.nodesOfIdsCount);
+                                      ids.values);
         if (!nodes.ok())
-            return nodes;
+            return failure<bool>(nodes.error());
         const auto removed = removeRows(QStringLiteral("DELETE FROM discovery_ids WHERE id IN"
                                                        " (SELECT d.id FROM discovery_ids d WHERE %1)").arg(ids.where),
-                                        ids.values, found.idCount);
+                                        ids.values);
         if (!removed.ok())
-            return removed;
+            return failure<bool>(removed.error());
+        found.nodesOfIdsCount = nodes.value();
+        found.idCount = removed.value();
     }
-    if (found.singleNodeCount > 0) {
+    if (rules.notSeenSince) {
         const qint64 notSeenSince = rules.notSeenSince->microseconds();
         Statement touched = run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id IN"
                                                " (SELECT discovery_id FROM nodes WHERE last_seen < ?)"),
                                 {at.microseconds(), notSeenSince});
         if (!touched)
             return failure<bool>(touched.error());
-        const auto removed = removeRows(QStringLiteral("DELETE FROM nodes WHERE last_seen < ?"), {notSeenSince},
-                                        found.singleNodeCount);
+        const auto removed = removeRows(QStringLiteral("DELETE FROM nodes WHERE last_seen < ?"), {notSeenSince});
         if (!removed.ok())
-            return removed;
+            return failure<bool>(removed.error());
+        found.singleNodeCount = removed.value();
     }
+    // The lists were read in this transaction, by the same rules: they are the first
+    // of what was removed.
+    Q_ASSERT(found.ids.size() <= found.idCount && found.nodes.size() <= found.singleNodeCount);
     notePruned(found, at);
     return true;
 }
 
-StoreResult<bool> Store::removeRows(const QString &sql, const QVariantList &values, qint64 expected)
+StoreResult<qint64> Store::removeRows(const QString &sql, const QVariantList &values)
 {
     Statement q = run(sql, values);
     if (!q)
-        return failure<bool>(q.error());
-    if (q->numRowsAffected() != expected)
-        return failure<bool>(QStringLiteral("the prune removed %1 rows where it meant to remove %2; nothing was removed")
-                                 .arg(q->numRowsAffected()).arg(expected));
-    return true;
+        return failure<qint64>(q.error());
+    return qint64(q->numRowsAffected());
 }
 
 void Store::notePruned(const PruneResult &result, Timestamp at)

@@ -79,7 +79,7 @@ public:
         StoreResult<bool> commit();
 
     private:
-        enum class Mode { Failed, Joined, Own, Savepoint, Done };
+        enum class Mode { Failed, Joined, Own, Savepoint, FirstInBatch, Done };
         void rollback();
 
         Store &m_store;
@@ -98,8 +98,10 @@ public:
     // Every ID and node: plain counts, quick on a big store.
     StoreResult<StoreCounts> countIdsAndNodes();
     // What the rules match now: the IDs to remove, with their node counts, and the
-    // nodes to remove on their own from IDs that stay (see PruneRules).
-    StoreResult<PruneResult> findPrunable(const PruneRules &rules);
+    // nodes to remove on their own from IDs that stay (see PruneRules), the first of
+    // each listed and, with Counted, all of them counted.
+    enum class Counting { Counted, ListedOnly };
+    StoreResult<PruneResult> findPrunable(const PruneRules &rules, Counting counting = Counting::Counted);
     // The given IDs (all when ids is empty, oldest first) with their nodes, handed to
     // visit one at a time as they are read, so that an export of a big store never
     // holds every record at once. IDs that do not exist are left out. visit returns
@@ -121,11 +123,11 @@ public:
     StoreResult<bool> insertNode(const QString &id, const Node &node, Timestamp at); // NodeAdded
     StoreResult<bool> updateNode(const QString &id, const Node &node, Timestamp at); // NodeUpdated
     StoreResult<bool> deleteNode(const QString &id, const QString &address, Timestamp at); // NodeRemoved; false: absent
-    // Removes exactly what findPrunable(rules) gave in this transaction, and fails if
-    // the rules now match anything else. Reports one change per ID and node, or one
+    // Removes what the rules match, in the transaction where findPrunable(rules) gave
+    // found, and counts it into found. Reports one change per ID and node, or one
     // ChangedElsewhere beyond MaxPruneNotices.
     static constexpr qsizetype MaxPruneNotices = 1000;
-    StoreResult<bool> removePrunable(const PruneRules &rules, const PruneResult &found, Timestamp at);
+    StoreResult<bool> removePrunable(const PruneRules &rules, PruneResult &found, Timestamp at);
 
     // --- group commit (a store no one else writes to) ---
     // With it on, write transactions do not commit one by one but join one open
@@ -209,8 +211,8 @@ private:
     void reconnectIfFailed();
     void breakBatch(const QString &error); // the batch cannot commit: refuse writes until commitBatch()
     StoreResult<std::optional<DiscoveryIdWithNodes>> readIdWithNodes(const QString &id);
-    // Runs a DELETE that must remove exactly expected rows; fails otherwise.
-    StoreResult<bool> removeRows(const QString &sql, const QVariantList &values, qint64 expected);
+    // Runs a DELETE: how many rows it removed.
+    StoreResult<qint64> removeRows(const QString &sql, const QVariantList &values);
     void notePruned(const PruneResult &result, Timestamp at);
 
     QHash<QString, QSqlQuery *> m_statements; // prepared once, reused
