@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
 #include <QUrl>
@@ -484,6 +485,17 @@ private slots:
         const auto parsed = ExchangeFormat::parseDocument(document);
         QVERIFY(!parsed.error);
         QCOMPARE(parsed.records.size(), 3000);
+    }
+
+    // A store the export cannot read ends it with the reason, never with an end that
+    // looks whole.
+    void anExportThatCannotReadEndsWithItsReason()
+    {
+        QTemporaryDir dir;
+        ExportStream stream(dir.filePath(QStringLiteral("no such folder/no.sqlite")), Timestamp::now());
+        QTRY_VERIFY(!stream.error().isEmpty());
+        QVERIFY2(stream.error().contains(QStringLiteral("no.sqlite")), qPrintable(stream.error()));
+        QVERIFY(!stream.atEnd());
     }
 
     // Each export being sent holds a thread and a database connection: one more than
