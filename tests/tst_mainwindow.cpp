@@ -1033,7 +1033,7 @@ void TestMainWindow::aboutShowsVersionDatabaseAndUrl()
 void TestMainWindow::shortcutsAndContextMenus()
 {
     MainWindow *window = openWindow();
-    QApplication::setActiveWindow(window);
+    window->activateWindow(); // not QApplication::setActiveWindow, deprecated (Qt 6.8 warns)
     QVERIFY(QTest::qWaitForWindowActive(window));
     const QString id = createIdOverHttp();
     HttpClient client(quint16(server().url().port()));
