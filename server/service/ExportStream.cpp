@@ -167,9 +167,7 @@ ExportStream::ExportStream(const QString &location, Timestamp exportedAt, QObjec
                 writer.add(record);
         }
         QString error = shared->batches.error();
-        if (error.isEmpty() && !writer.finish())
-            error = QStringLiteral("the export was called off");
-        if (error.isEmpty() && shared->batches.isCalledOff())
+        if (error.isEmpty() && (shared->batches.isCalledOff() || !writer.finish()))
             error = QStringLiteral("the export was called off");
         shared->pieces.finish(error);
         notify();

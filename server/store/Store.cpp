@@ -11,7 +11,6 @@
 #include <QSqlQuery>
 
 #include <algorithm>
-#include <numeric>
 
 namespace {
 
@@ -599,19 +598,13 @@ StoreResult<qsizetype> Store::exportIds(const QStringList &ids, const IdVisitor 
     constexpr int FirstNodeColumn = 8;
     constexpr int SeqColumn = 15;
     DiscoveryIdWithNodes record;
-    QList<qint64> seqs; // of record.nodes
+    QList<std::pair<qint64, Node>> nodes; // the ID's, with their seq, as read
     bool stopped = false;
     auto handOn = [&] {
-        if (!std::is_sorted(seqs.cbegin(), seqs.cend())) {
-            QList<qsizetype> order(seqs.size());
-            std::iota(order.begin(), order.end(), 0);
-            std::sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) { return seqs.at(a) < seqs.at(b); });
-            QList<Node> sorted;
-            sorted.reserve(order.size());
-            for (const qsizetype i : order)
-                sorted.append(std::move(record.nodes[i]));
-            record.nodes = std::move(sorted);
-        }
+        std::sort(nodes.begin(), nodes.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+        record.nodes.clear();
+        for (auto &entry : nodes)
+            record.nodes.append(std::move(entry.second));
         record.id.nodeCount = int(record.nodes.size());
         ++visited;
         stopped = !visit(record);
@@ -624,13 +617,10 @@ StoreResult<qsizetype> Store::exportIds(const QStringList &ids, const IdVisitor 
                     break;
             }
             record.id = idFromRow(*q);
-            record.nodes.clear();
-            seqs.clear();
+            nodes.clear();
         }
-        if (!q->isNull(FirstNodeColumn)) {
-            record.nodes.append(nodeFromRow(*q, FirstNodeColumn));
-            seqs.append(q->value(SeqColumn).toLongLong());
-        }
+        if (!q->isNull(FirstNodeColumn))
+            nodes.append({q->value(SeqColumn).toLongLong(), nodeFromRow(*q, FirstNodeColumn)});
     }
     if (q->lastError().isValid())
         return Result::failure(describe(q->lastError()));
