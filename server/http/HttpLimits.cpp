@@ -74,9 +74,16 @@ void LimitedTcpServer::backOff()
 
 QTcpSocket *LimitedTcpServer::nextPendingConnection()
 {
+    if (!m_acceptNotifier)
+        return QTcpServer::nextPendingConnection();
+    // QTcpServer turns its own notifier on here. Only one notifier per socket may be
+    // on at a time (Qt's plain Unix event dispatcher, used without GLib, keeps one and
+    // loses both when the other goes off), so ours steps aside meanwhile.
+    const bool accepting = m_acceptNotifier->isEnabled();
+    m_acceptNotifier->setEnabled(false);
     QTcpSocket *socket = QTcpServer::nextPendingConnection();
-    if (m_acceptNotifier)
-        pauseAccepting(); // before the event loop turns, so Qt never accepts
+    pauseAccepting(); // before the event loop turns, so Qt never accepts
+    m_acceptNotifier->setEnabled(accepting);
     return socket;
 }
 
