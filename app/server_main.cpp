@@ -41,6 +41,10 @@ int main(int argc, char *argv[])
         err.writeLineNow(QStringLiteral("discodesk-server: %1").arg(error));
         return 1;
     }
+    QObject::connect(&server, &DiscoveryServer::failed, &app, [&err](const QString &reason) {
+        err.writeLineNow(QStringLiteral("discodesk-server: %1").arg(reason));
+        QCoreApplication::exit(1);
+    });
     out.writeLineNow(QStringLiteral("DiscoDesk %1 listening on %2 (database %3)")
                          .arg(QStringLiteral(DISCODESK_VERSION), server.url().toString(), server.databasePath()));
     if (!config.bindAddress.isLoopback())

@@ -5,6 +5,7 @@
 #include "http/EtcdApi.h"
 #include "http/RqliteApi.h"
 #include "service/GroupCommit.h"
+#include "store/DamageCheck.h"
 #include "store/DatabaseLocation.h"
 #include "store/PostgresStore.h"
 
@@ -35,6 +36,7 @@ struct DiscoveryServer::Running
     EtcdApi etcdApi;
     RqliteApi rqliteApi;
     GroupCommit commits;
+    std::unique_ptr<DamageCheck> damageCheck; // first to go: it may still be reading
 };
 
 DiscoveryServer::DiscoveryServer(QObject *parent) : QObject(parent), m_http(this)
@@ -125,6 +127,15 @@ QString DiscoveryServer::start(const ServerConfig &config)
     if (const QString error = m_http.listen(config.bindAddress, config.port); !error.isEmpty()) {
         stop();
         return error;
+    }
+    if (!postgres) {
+        // Damaged pages would fail requests and take writes: a file found damaged is
+        // refused as at start, only later. Queued: stop() deletes the check.
+        running.damageCheck = std::make_unique<DamageCheck>(path);
+        connect(running.damageCheck.get(), &DamageCheck::damaged, this, [this](const QString &reason) {
+            stop();
+            emit failed(reason);
+        }, Qt::QueuedConnection);
     }
     return {};
 }

@@ -48,7 +48,8 @@ public:
     ~DiscoveryServer() override;
 
     // Opens the database, then listens. Returns an empty string on success, else a
-    // one-line reason; nothing is left open after a failure.
+    // one-line reason; nothing is left open after a failure. A SQLite file is then
+    // read for damage in the background: failed() tells if it is.
     QString start(const ServerConfig &config);
     void stop();
 
@@ -77,6 +78,8 @@ public:
                                                     QString *error);
 
 signals:
+    // The server stopped after it had started, and why: its SQLite file is damaged.
+    void failed(const QString &reason);
     void requestFinished(const RequestLogEntry &entry);
     void storeChanged(const StoreChanges &changes);
 

@@ -40,6 +40,8 @@ public:
 signals:
     // The server listens (error empty), or why it could not start.
     void started(const QString &error);
+    // The server stopped on its own after it had started, and why (its file is damaged).
+    void failed(const QString &reason);
     void requestFinished(const RequestLogEntry &entry);
     void storeChanged(const StoreChanges &changes);
 

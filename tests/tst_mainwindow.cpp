@@ -164,6 +164,7 @@ private slots:
     void importMalformedChangesNothing();
     void importValidFileReportsSummary();
     void takenPortIsShownAndFixedInSettings();
+    void aDamagedDatabaseIsShownOnceFound();
     void settingsRestartTheServerInPlace();
     void aboutShowsVersionDatabaseAndUrl();
     void shortcutsAndContextMenus();
@@ -981,6 +982,26 @@ void TestMainWindow::takenPortIsShownAndFixedInSettings()
     QVERIFY(action("newIdAction")->isEnabled());
     QVERIFY(m_window->stateText().startsWith(QStringLiteral("Listening on http://127.0.0.1:")));
     QCOMPARE(HttpClient(quint16(server().url().port())).post("/").status, 200);
+}
+
+void TestMainWindow::aDamagedDatabaseIsShownOnceFound()
+{
+    fillDatabase(300);
+    const AppSettings settings = testSettings(QStringLiteral("discodesk.sqlite"));
+    QVERIFY(TestDatabase::damageSqlitePages(settings.databasePath));
+    // The server listens before its file has been read through; then it stops and
+    // the window says why, as for a file refused at start.
+    m_window.reset();
+    m_app = std::make_unique<AppController>(settings, settings.serverConfig());
+    m_window = std::make_unique<MainWindow>(*m_app, m_prompts);
+    m_window->show();
+    m_app->startServer();
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->serverError().contains(QStringLiteral("is damaged")), 30000);
+    QVERIFY(!server().isRunning());
+    auto *banner = m_window->findChild<QWidget *>(QStringLiteral("serverErrorBanner"));
+    QTRY_VERIFY(banner && banner->isVisible());
+    QVERIFY(m_window->findChild<QLabel *>(QStringLiteral("serverErrorText"))->text().contains(QStringLiteral("is damaged")));
+    QVERIFY(!action("newIdAction")->isEnabled());
 }
 
 void TestMainWindow::settingsRestartTheServerInPlace()

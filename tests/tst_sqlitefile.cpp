@@ -1,5 +1,6 @@
 // What only a SQLite file has: the file and its folder, WAL mode, refusing files
-// that are not DiscoDesk's or are damaged (untouched), upgrading an old file,
+// that are not DiscoDesk's or are damaged (untouched; a current file is read after the
+// server listens, an old one before its upgrade), upgrading an old file,
 // group commit, which only a store that owns its database uses, and one DiscoDesk
 // per file, whatever name (a symbolic or hard link) each is given.
 
@@ -60,6 +61,21 @@ void execOn(const QString &path, const QStringList &statements)
         db.close();
     }
     QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+}
+
+// The tables as DiscoDesk 0.1's first schema made them.
+QStringList version1Schema()
+{
+    return {
+        QStringLiteral("CREATE TABLE discodesk_schema (version INTEGER NOT NULL)"),
+        QStringLiteral("INSERT INTO discodesk_schema VALUES (1)"),
+        QStringLiteral("CREATE TABLE discovery_ids (id TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at BIGINT NOT NULL,"
+                       " expected_size INTEGER, label TEXT NOT NULL DEFAULT '', last_activity BIGINT NOT NULL)"),
+        QStringLiteral("CREATE TABLE nodes (seq INTEGER PRIMARY KEY AUTOINCREMENT, discovery_id TEXT NOT NULL"
+                       " REFERENCES discovery_ids (id) ON DELETE CASCADE, address TEXT NOT NULL,"
+                       " first_registered BIGINT NOT NULL, last_seen BIGINT NOT NULL, registrations BIGINT NOT NULL,"
+                       " registered_by TEXT NOT NULL, UNIQUE (discovery_id, address))"),
+    };
 }
 
 enum class Link { Symbolic, Hard };
@@ -207,15 +223,7 @@ private slots:
     void upgradesAVersion1DatabaseKeepingItsData()
     {
         // A file as DiscoDesk 0.1's first schema wrote it.
-        execOn(path(), {
-            QStringLiteral("CREATE TABLE discodesk_schema (version INTEGER NOT NULL)"),
-            QStringLiteral("INSERT INTO discodesk_schema VALUES (1)"),
-            QStringLiteral("CREATE TABLE discovery_ids (id TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at BIGINT NOT NULL,"
-                           " expected_size INTEGER, label TEXT NOT NULL DEFAULT '', last_activity BIGINT NOT NULL)"),
-            QStringLiteral("CREATE TABLE nodes (seq INTEGER PRIMARY KEY AUTOINCREMENT, discovery_id TEXT NOT NULL"
-                           " REFERENCES discovery_ids (id) ON DELETE CASCADE, address TEXT NOT NULL,"
-                           " first_registered BIGINT NOT NULL, last_seen BIGINT NOT NULL, registrations BIGINT NOT NULL,"
-                           " registered_by TEXT NOT NULL, UNIQUE (discovery_id, address))"),
+        execOn(path(), version1Schema() + QStringList{
             QStringLiteral("INSERT INTO discovery_ids VALUES ('old-id', 'rqlite', 1000000, NULL, 'from 0.1', 2000000)"),
             // Registered in an order that is not the addresses' order.
             QStringLiteral("INSERT INTO nodes (discovery_id, address, first_registered, last_seen, registrations, registered_by)"
@@ -258,7 +266,7 @@ private slots:
         QSqlDatabase::removeDatabase(QStringLiteral("check"));
     }
 
-    void refusesADamagedDatabaseAndLeavesItUntouched()
+    void aDamagedDatabaseStopsTheServerAndIsLeftUntouched()
     {
         {
             DISCODESK_OPEN_STORE(store, path());
@@ -269,12 +277,32 @@ private slots:
                     service.registerNode(id, QStringLiteral("host-%1-%2-%3:4001").arg(i).arg(n).arg(QString(60, u'x')), {});
             }
         } // closed: everything is checkpointed into the file
-        QFile file(path());
-        QVERIFY(file.size() > 6 * 4096);
-        QVERIFY(file.open(QIODevice::ReadWrite));
-        QVERIFY(file.seek(3 * 4096)); // past the first pages, into the tables
-        file.write(QByteArray(2 * 4096, '\x5a'));
-        file.close();
+        QVERIFY(TestDatabase::damageSqlitePages(path()));
+        const QByteArray before = fileHash(path());
+
+        // The server listens at once and reads the file for damage meanwhile; then it
+        // stops with the reason, as a refusal at start would.
+        QProcess server;
+        QVERIFY2(startServer(server, path()) != 0, server.readAllStandardError().constData());
+        QVERIFY(server.waitForFinished(30000));
+        QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(server.exitCode(), 1);
+        const QString error = QString::fromUtf8(server.readAllStandardError()).trimmed();
+        QVERIFY2(error.startsWith(QStringLiteral("discodesk-server: %1 is damaged").arg(path())), qPrintable(error));
+        QVERIFY2(error.endsWith(QStringLiteral("restore it or choose another file")), qPrintable(error));
+        QCOMPARE(fileHash(path()), before);
+    }
+
+    void aDamagedDatabaseIsRefusedBeforeItsUpgrade()
+    {
+        // An upgrade writes through the whole file, so an old file is read first.
+        QStringList rows;
+        for (int i = 0; i < 200; ++i) {
+            rows += QStringLiteral("INSERT INTO discovery_ids VALUES ('id-%1', 'rqlite', 1000000, NULL, '%2', 2000000)")
+                        .arg(i).arg(QString(100, u'x'));
+        }
+        execOn(path(), version1Schema() + rows);
+        QVERIFY(TestDatabase::damageSqlitePages(path()));
         const QByteArray before = fileHash(path());
 
         QString error;

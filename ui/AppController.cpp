@@ -13,6 +13,7 @@ AppController::AppController(const AppSettings &settings, const ServerConfig &ru
     : QObject(parent), m_settings(settings), m_runConfig(runConfig), m_server(this), m_client(m_server, this)
 {
     connect(&m_server, &ServerThread::started, this, &AppController::onStarted);
+    connect(&m_server, &ServerThread::failed, this, &AppController::onStarted); // stopped, and why
 }
 
 void AppController::startServer()

@@ -59,17 +59,13 @@ QString SqliteStore::openFile(const QString &path, Mode mode)
             return QStringLiteral("cannot read %1: %2").arg(path, error);
         if (version < 0 || version > Schema::latestVersion())
             return prepareSchema(false);
-    }
-    {
-        // Damaged pages would fail requests later and take writes now: refuse the
-        // file before writing anything to it.
-        QSqlQuery check(m_db);
-        if (!check.exec(QStringLiteral("PRAGMA quick_check(1)")) || !check.next())
-            return QStringLiteral("%1 is damaged (%2); restore it or choose another file")
-                .arg(path, describe(check.lastError()));
-        if (const QString result = check.value(0).toString(); result != u"ok")
-            return QStringLiteral("%1 is damaged (SQLite: %2); restore it or choose another file")
-                .arg(path, result.left(200));
+        // An upgrade writes through the whole file: refuse damaged pages before it.
+        // A current file is read for damage after the server listens (DamageCheck),
+        // since reading a big one takes seconds.
+        if (version < Schema::latestVersion()) {
+            if (const QString damage = findDamage(); !damage.isEmpty())
+                return damage;
+        }
     }
     // WAL mode before the first write, so that even the schema is written through it.
     if (const QString error = configureConnection(); !error.isEmpty())
@@ -85,6 +81,18 @@ QString SqliteStore::openFile(const QString &path, Mode mode)
         }
     }
     return prepareSchema(false);
+}
+
+QString SqliteStore::findDamage()
+{
+    QSqlQuery check(m_db);
+    if (!check.exec(QStringLiteral("PRAGMA quick_check(1)")) || !check.next())
+        return QStringLiteral("%1 is damaged (%2); restore it or choose another file")
+            .arg(m_name, describe(check.lastError()));
+    if (const QString result = check.value(0).toString(); result != u"ok")
+        return QStringLiteral("%1 is damaged (SQLite: %2); restore it or choose another file")
+            .arg(m_name, result.left(200));
+    return {};
 }
 
 QString SqliteStore::configureConnection()

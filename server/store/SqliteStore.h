@@ -18,6 +18,7 @@ public:
 
     bool othersMayWrite() const override { return false; }
     QString logFile() const override { return m_logFile; }
+    QString findDamage() override;
 
 protected:
     QString beginOwn(Access access) override;

@@ -55,6 +55,12 @@ public:
     // for the disk themselves: SQLite's WAL. Empty where there is none (PostgreSQL).
     virtual QString logFile() const { return {}; }
 
+    // Reads every page of the database and says what is damaged; empty when nothing
+    // is. Slow on a big file (SQLite reads about 0.3 GiB a second here), so it runs on
+    // a connection of its own, off the server's thread (DamageCheck). PostgreSQL
+    // guards its own pages: nothing to do.
+    virtual QString findDamage() { return {}; }
+
     // Whether the database answers a query: the health check.
     StoreResult<bool> ping();
 

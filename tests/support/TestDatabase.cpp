@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 
 namespace {
 
@@ -57,6 +58,14 @@ QString create(const QString &folder, QString *error)
     if (url.isEmpty())
         *error = server->lastError();
     return url;
+}
+
+bool damageSqlitePages(const QString &path)
+{
+    QFile file(path);
+    if (file.size() <= 6 * 4096 || !file.open(QIODevice::ReadWrite) || !file.seek(3 * 4096))
+        return false;
+    return file.write(QByteArray(2 * 4096, '\x5a')) == 2 * 4096;
 }
 
 } // namespace TestDatabase

@@ -22,6 +22,10 @@ QString create(const QString &folder, QString *error);
 // The server of this executable, started on first use; nullptr after an error.
 TestPostgres *postgres(QString *error);
 
+// Overwrites two pages of a closed SQLite file past its first three, inside the
+// tables, as a failing disk might; false if the file is too small to have them.
+bool damageSqlitePages(const QString &path);
+
 } // namespace TestDatabase
 
 // Opens location as `name`, a std::unique_ptr<Store>, or fails the test with the reason.
