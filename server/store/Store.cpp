@@ -754,8 +754,10 @@ StoreResult<bool> Store::removePrunable(const PruneRules &rules, PruneResult &fo
                                       ids.values);
         if (!nodes.ok())
             return failure<bool>(nodes.error());
-        const auto removed = removeRows(QStringLiteral("DELETE FROM discovery_ids WHERE id IN"
-                                                       " (SELECT d.id FROM discovery_ids d WHERE %1)").arg(ids.where),
+        // By the rule itself, not by the list of IDs: SQLite then walks the rows in
+        // the rule's index order instead of looking each ID up (half a million IDs:
+        // 10 s instead of 21).
+        const auto removed = removeRows(QStringLiteral("DELETE FROM discovery_ids AS d WHERE %1").arg(ids.where),
                                         ids.values);
         if (!removed.ok())
             return failure<bool>(removed.error());
