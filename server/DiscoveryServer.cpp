@@ -132,10 +132,13 @@ QString DiscoveryServer::start(const ServerConfig &config)
         // Damaged pages would fail requests and take writes: a file found damaged is
         // refused as at start, only later. Queued: stop() deletes the check.
         running.damageCheck = std::make_unique<DamageCheck>(path);
-        connect(running.damageCheck.get(), &DamageCheck::damaged, this, [this](const QString &reason) {
-            stop();
-            emit failed(reason);
-        }, Qt::QueuedConnection);
+        connect(running.damageCheck.get(), &DamageCheck::finished, this,
+                [this](const QString &damage, qint64 milliseconds) {
+                    if (damage.isEmpty())
+                        return emit checkedForDamage(milliseconds);
+                    stop();
+                    emit failed(damage);
+                }, Qt::QueuedConnection);
     }
     return {};
 }

@@ -80,6 +80,8 @@ public:
 signals:
     // The server stopped after it had started, and why: its SQLite file is damaged.
     void failed(const QString &reason);
+    // The SQLite file was read through after start, in that many ms: nothing is damaged.
+    void checkedForDamage(qint64 milliseconds);
     void requestFinished(const RequestLogEntry &entry);
     void storeChanged(const StoreChanges &changes);
 

@@ -49,7 +49,8 @@ private:
     QTemporaryDir m_dir;
     QString dbPath() const { return m_dir.filePath(QStringLiteral("server.sqlite")); }
 
-    // Starts discodesk-server and waits for its "listening" line.
+    // Starts discodesk-server and waits for its "listening" line, then for the line
+    // that says its file was read through for damage: what it logs next is requests.
     bool startServer(QProcess &process, quint16 port, const QStringList &extra = {})
     {
         process.setProcessChannelMode(QProcess::SeparateChannels);
@@ -57,18 +58,27 @@ private:
                                               QStringLiteral("--db"), dbPath()} + extra);
         if (!process.waitForStarted(5000))
             return false;
+        const QByteArray listening = readLine(process);
+        if (!listening.contains("listening on http://127.0.0.1:" + QByteArray::number(port)))
+            return false;
+        static const QRegularExpression checked(QStringLiteral(R"(^Read (.+) through in \d+ ms: nothing is damaged\n$)"));
+        const QRegularExpressionMatch match = checked.match(QString::fromUtf8(readLine(process)));
+        return match.hasMatch() && match.captured(1) == dbPath();
+    }
+
+    // The next line the process writes to standard output; empty if none comes in 10 s.
+    static QByteArray readLine(QProcess &process)
+    {
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < 10000) {
-            if (process.canReadLine()) {
-                const QByteArray line = process.readLine();
-                return line.contains("listening on http://127.0.0.1:" + QByteArray::number(port));
-            }
+            if (process.canReadLine())
+                return process.readLine();
             process.waitForReadyRead(200);
-            if (process.state() != QProcess::Running)
-                return false;
+            if (process.state() != QProcess::Running && !process.canReadLine())
+                return {};
         }
-        return false;
+        return {};
     }
 
     void stopServer(QProcess &process)

@@ -2,19 +2,23 @@
 
 #include "store/Store.h"
 
+#include <QElapsedTimer>
+
 DamageCheck::DamageCheck(const QString &location, QObject *parent) : QObject(parent)
 {
     m_thread.reset(QThread::create([this, location] {
+        QElapsedTimer clock;
+        clock.start();
         QString error;
         // A file that cannot be opened a second time is no sign of damage: the
         // server's own requests say what is wrong then.
         const std::unique_ptr<Store> store = Store::open(location, &error, Store::Mode::ReadOnly);
-        const QString reason = store ? store->findDamage() : QString();
-        if (!reason.isEmpty()) {
-            // Alive: the destructor waits for this thread. A call posted to an object
-            // deleted before it runs is dropped.
-            QMetaObject::invokeMethod(this, [this, reason] { emit damaged(reason); }, Qt::QueuedConnection);
-        }
+        const QString damage = store ? store->findDamage() : QString();
+        const qint64 milliseconds = clock.elapsed();
+        // Alive: the destructor waits for this thread. A call posted to an object
+        // deleted before it runs is dropped.
+        QMetaObject::invokeMethod(this, [this, damage, milliseconds] { emit finished(damage, milliseconds); },
+                                  Qt::QueuedConnection);
     }));
     m_thread->setObjectName(QStringLiteral("DamageCheck"));
     m_thread->start(QThread::LowPriority);

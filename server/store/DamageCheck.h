@@ -20,8 +20,9 @@ public:
     ~DamageCheck() override;
 
 signals:
-    // Queued to this object's thread; not emitted when nothing is damaged.
-    void damaged(const QString &reason);
+    // Queued to this object's thread: what is damaged (empty: nothing), and how long
+    // the check took.
+    void finished(const QString &damage, qint64 milliseconds);
 
 private:
     std::unique_ptr<QThread> m_thread;
