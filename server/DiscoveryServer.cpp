@@ -99,27 +99,21 @@ QString DiscoveryServer::start(const ServerConfig &config)
     connect(opened, &Store::changed, this, [this](const StoreChanges &changes) {
         m_running->rqliteApi.cache().forget(changes);
     });
-    // Group commit and cached replies need this server to make every change. Servers
-    // sharing a PostgreSQL database commit each request on its own and always read.
-    QString durabilityError;
-    if (!opened->othersMayWrite()) {
-        durabilityError = running.commits.setStore(opened, config.durability);
-        m_http.setGroupCommit(&running.commits);
-        // It may hold records built from the lost writes.
-        connect(&running.commits, &GroupCommit::commitFailed, this, [this] { m_running->rqliteApi.cache().clear(); });
-        // What waits for changes or shows them hears of them once they are saved.
-        connect(&running.commits, &GroupCommit::saved, &running.etcdApi, &EtcdApi::onStoreChanged);
-        connect(&running.commits, &GroupCommit::saved, this, &DiscoveryServer::storeChanged);
-    } else {
-        durabilityError = opened->setDurability(config.durability);
-        connect(opened, &Store::changed, &running.etcdApi, &EtcdApi::onStoreChanged);
-        connect(opened, &Store::changed, this, &DiscoveryServer::storeChanged);
-    }
+    // Each pass's writes are one transaction, answered once it is saved; on PostgreSQL
+    // too, where the other servers' changes arrive through the store as they commit.
+    const QString durabilityError = running.commits.setStore(opened, config.durability);
+    m_http.setGroupCommit(&running.commits);
+    // It may hold records built from the lost writes.
+    connect(&running.commits, &GroupCommit::commitFailed, this, [this] { m_running->rqliteApi.cache().clear(); });
+    // What waits for changes or shows them hears of them once they are saved.
+    connect(&running.commits, &GroupCommit::saved, &running.etcdApi, &EtcdApi::onStoreChanged);
+    connect(&running.commits, &GroupCommit::saved, this, &DiscoveryServer::storeChanged);
     if (!durabilityError.isEmpty()) {
         const QString name = opened->name();
         stop();
         return QStringLiteral("cannot set how %1 keeps writes: %2").arg(name, durabilityError);
     }
+    // Cached replies need this server to make every change.
     running.rqliteApi.cache().setEnabled(!opened->othersMayWrite());
 
     m_http.setTls(tls);

@@ -1,8 +1,9 @@
 // Two DiscoDesk servers on one real PostgreSQL database, as behind a load balancer:
-// what one stores the other serves at once, concurrent writes through both stay
-// right, a real etcd cluster bootstraps through a load balancer over both, and a
+// what one stores the other serves at once, a pass's writes are saved together,
+// concurrent writes through both stay right, a real etcd cluster bootstraps through a load balancer over both, and a
 // third server (a window's) hears of every change within a second.
 
+#include "store/DatabaseLocation.h"
 #include "store/PostgresStore.h"
 #include "support/EtcdMembers.h"
 #include "support/LoadBalancer.h"
@@ -12,6 +13,8 @@
 
 #include <QJsonArray>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTest>
 #include <QThread>
 #include <QUrl>
@@ -191,6 +194,61 @@ private slots:
             const bool shared = object.value(QStringLiteral("addr")).toString().startsWith(u"shared-");
             QCOMPARE(object.value(QStringLiteral("registrations")).toInt(), shared ? 2 : 1);
         }
+    }
+
+    void theWritesOfOnePassAreSavedTogether()
+    {
+        // Group commit on PostgreSQL: what a server writes in one pass of its event
+        // loop is one transaction, which the others see whole once it commits.
+        startBoth();
+        const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        const QString location = m_config.databasePath;
+        const qint64 seenMeanwhile = TestServer::onServerThread(*m_a, [&](DiscoveryServer &server) -> qint64 {
+            for (int n = 1; n <= 3; ++n)
+                server.service().registerNode(QString::fromUtf8(id), QStringLiteral("localhost:400%1").arg(n), {});
+            // What another server would read now, through a connection of its own.
+            QString error;
+            const std::unique_ptr<Store> other = Store::open(location, &error, Store::Mode::ReadOnly);
+            const auto counts = other ? DiscoveryService(*other).countIdsAndNodes() : StoreResult<StoreCounts>::failure(error);
+            return counts.ok() ? counts->nodes : -1;
+        });
+        QCOMPARE(seenMeanwhile, 0);
+        QTRY_COMPARE(addressesOf(b().get("/" + id)).size(), 3);
+    }
+
+    void aBatchHoldsTheServersWriteLock()
+    {
+        // While one server's batch is open, no other server's write begins: batches
+        // take turns, so none can wait for another's rows in a cycle (a deadlock).
+        startBoth();
+        const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        QString error;
+        const std::optional<DatabaseLocation> location = DatabaseLocation::parse(m_config.databasePath, &error);
+        QVERIFY2(location, qPrintable(error));
+        auto otherCanTakeTheLock = [&]() -> int { // 1 yes, 0 no, -1 failed
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("other"));
+            db.setHostName(location->host);
+            db.setPort(location->port);
+            db.setUserName(location->user);
+            db.setDatabaseName(location->database);
+            int taken = -1;
+            if (db.open()) {
+                QSqlQuery query(db);
+                if (query.exec(QStringLiteral("SELECT pg_try_advisory_xact_lock(%1)").arg(PostgresStore::WriteLockKey))
+                    && query.next())
+                    taken = query.value(0).toBool() ? 1 : 0;
+            }
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(QStringLiteral("other"));
+            return taken;
+        };
+        const int whileOpen = TestServer::onServerThread(*m_a, [&](DiscoveryServer &server) {
+            server.service().registerNode(QString::fromUtf8(id), QStringLiteral("localhost:4001"), {});
+            return otherCanTakeTheLock();
+        });
+        QCOMPARE(whileOpen, 0);
+        QTRY_COMPARE(addressesOf(b().get("/" + id)).size(), 1); // committed: the lock is free again
+        QCOMPARE(otherCanTakeTheLock(), 1);
     }
 
     void theNodeLimitHoldsAcrossServers()

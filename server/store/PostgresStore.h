@@ -24,6 +24,12 @@ public:
     // by looking once per PollInterval and reporting ChangedElsewhere when anything
     // differs.
     static constexpr std::chrono::milliseconds PollInterval{1000};
+    // The advisory lock every write transaction takes first, held until it ends: the
+    // servers' writes take turns. A batch (group commit) changes many IDs; with one
+    // lock taken first, no two batches can each hold a row the other waits for (a
+    // deadlock, which PostgreSQL ends by failing one whole batch), and what a batch
+    // reads at READ COMMITTED is one moment's, as nobody else commits meanwhile.
+    static constexpr qint64 WriteLockKey = 0x4469736b; // "Disk"
     void setPollForChanges(bool poll);
     bool pollsForChanges() const { return m_pollTimer.isActive(); }
 
@@ -36,6 +42,7 @@ protected:
     // A forward-only result is lost when the connection runs another statement
     // before it is read to the end.
     bool forwardOnlyIsSafe(Rows rows) const override { return rows == Rows::Streamed; }
+    QString runControl(const QString &sql) override;
     QString applyDurability() override;
 
 private:

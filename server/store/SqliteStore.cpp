@@ -128,28 +128,21 @@ QString SqliteStore::applyDurability()
     return {};
 }
 
-QString SqliteStore::exec(const QString &sql)
-{
-    // Prepared once like every statement: BEGIN and COMMIT run on every request.
-    const Statement statement = run(sql);
-    return statement ? QString() : statement.error();
-}
-
 QString SqliteStore::beginOwn(Access access)
 {
     // IMMEDIATE takes the write lock at once, so that a write never fails half-way
     // because another connection wrote first.
-    return exec(access == Access::Read ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
+    return runControl(access == Access::Read ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
 }
 
 QString SqliteStore::commitOwn(const StoreChanges &)
 {
-    return exec(QStringLiteral("COMMIT"));
+    return runControl(QStringLiteral("COMMIT"));
 }
 
 void SqliteStore::rollbackOwn()
 {
-    exec(QStringLiteral("ROLLBACK"));
+    runControl(QStringLiteral("ROLLBACK"));
 }
 
 void SqliteStore::reconnect()

@@ -33,7 +33,6 @@ private:
     explicit SqliteStore(QObject *parent) : Store(parent) {}
     QString openFile(const QString &path, Mode mode);
     QString configureConnection();
-    QString exec(const QString &sql);
 
     DatabaseFileLock m_lock; // one DiscoDesk per database file, whatever name it is given
     QString m_logFile;       // the WAL, where SQLite keeps it

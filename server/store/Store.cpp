@@ -212,6 +212,12 @@ Store::Statement Store::run(const QString &sql, const QVariantList &values, Rows
     return Statement(query);
 }
 
+QString Store::runControl(const QString &sql)
+{
+    const Statement statement = run(sql);
+    return statement ? QString() : statement.error();
+}
+
 void Store::forgetStatements()
 {
     qDeleteAll(m_statements);
@@ -281,11 +287,10 @@ Store::Transaction::Transaction(Store &store, Access access, const QString &lock
             return;
         }
         m_changesBefore = store.m_pending.size();
-        Statement savepoint = store.run(QStringLiteral("SAVEPOINT request"));
-        if (savepoint)
+        if (const QString error = store.runControl(QStringLiteral("SAVEPOINT request")); error.isEmpty())
             m_mode = Mode::Savepoint;
         else
-            store.breakBatch(m_error = savepoint.error());
+            store.breakBatch(m_error = error);
         return;
     }
     if (m_error = store.beginOwn(access); !m_error.isEmpty())
@@ -307,12 +312,13 @@ Store::Transaction::~Transaction()
         m_store.m_batch = Batch::None; // nothing else was in it
         m_store.m_batchUses = 0;
     } else if (m_mode == Mode::Savepoint) {
-        Statement undo = m_store.run(QStringLiteral("ROLLBACK TO request"));
-        Statement release = undo ? m_store.run(QStringLiteral("RELEASE request")) : Statement::failed(undo.error());
-        if (release)
+        QString error = m_store.runControl(QStringLiteral("ROLLBACK TO request"));
+        if (error.isEmpty())
+            error = m_store.runControl(QStringLiteral("RELEASE request"));
+        if (error.isEmpty())
             m_store.m_pending.resize(m_changesBefore);
         else
-            m_store.breakBatch(release.error()); // SQLite rolled the whole batch back on its own
+            m_store.breakBatch(error); // SQLite rolled the whole batch back on its own
     }
 }
 
@@ -329,8 +335,8 @@ StoreResult<bool> Store::Transaction::commit()
     case Mode::Joined:
         return true;
     case Mode::Savepoint:
-        if (Statement release = m_store.run(QStringLiteral("RELEASE request")); !release)
-            return failure<bool>(release.error());
+        if (const QString error = m_store.runControl(QStringLiteral("RELEASE request")); !error.isEmpty())
+            return failure<bool>(error);
         m_mode = Mode::Done; // its changes are emitted when the batch commits
         return true;
     case Mode::FirstInBatch:
@@ -353,7 +359,6 @@ StoreResult<bool> Store::Transaction::commit()
 
 void Store::setGroupCommit(bool enabled)
 {
-    Q_ASSERT(!enabled || !othersMayWrite());
     m_groupCommit = enabled;
 }
 

@@ -135,11 +135,12 @@ public:
     static constexpr qsizetype MaxPruneNotices = 1000;
     StoreResult<bool> removePrunable(const PruneRules &rules, PruneResult &found, Timestamp at);
 
-    // --- group commit (a store no one else writes to) ---
+    // --- group commit ---
     // With it on, write transactions do not commit one by one but join one open
     // transaction, the batch, which commitBatch() commits; a write that fails rolls
     // back only its own changes. changed() is emitted when the batch commits. Reads
-    // join an open batch, so they see its writes. GroupCommit drives this.
+    // join an open batch, so they see its writes. GroupCommit drives this. On
+    // PostgreSQL a batch holds the servers' write lock until it commits.
     void setGroupCommit(bool enabled);
     bool isBatchOpen() const { return m_batch != Batch::None; }
     // How many transactions have joined the open batch: a caller that notes it before
@@ -179,6 +180,10 @@ protected:
     // nothing else may run on the connection until they are read (PostgreSQL).
     enum class Rows { Buffered, Streamed };
     Statement run(const QString &sql, const QVariantList &values = {}, Rows rows = Rows::Buffered);
+    // A statement that begins or ends a transaction or savepoint; empty on success.
+    // Prepared once, as it runs on every request, where the engine allows it
+    // (PostgreSQL does not).
+    virtual QString runControl(const QString &sql);
     // A statement failed: the connection may be broken (reconnectIfFailed()).
     Statement failed(const QString &error);
     static QString describe(const class QSqlError &error);
