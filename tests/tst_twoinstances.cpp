@@ -203,6 +203,13 @@ private slots:
         startBoth();
         const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
         const QString location = m_config.databasePath;
+        QStringList heard; // the nodes B hears of, in order
+        connect(m_b.get(), &ServerThread::storeChanged, this, [&heard](const StoreChanges &changes) {
+            for (const StoreChange &change : changes) {
+                if (change.type == StoreChange::Type::NodeAdded)
+                    heard << change.node.address;
+            }
+        });
         const qint64 seenMeanwhile = TestServer::onServerThread(*m_a, [&](DiscoveryServer &server) -> qint64 {
             for (int n = 1; n <= 3; ++n)
                 server.service().registerNode(QString::fromUtf8(id), QStringLiteral("localhost:400%1").arg(n), {});
@@ -214,6 +221,9 @@ private slots:
         });
         QCOMPARE(seenMeanwhile, 0);
         QTRY_COMPARE(addressesOf(b().get("/" + id)).size(), 3);
+        // The batch's notices, sent in one statement, each arrive, in order.
+        QTRY_COMPARE(heard, (QStringList{QStringLiteral("localhost:4001"), QStringLiteral("localhost:4002"),
+                                         QStringLiteral("localhost:4003")}));
     }
 
     void aBatchHoldsTheServersWriteLock()

@@ -127,11 +127,17 @@ QString PostgresStore::runControl(const QString &sql)
 QString PostgresStore::commitOwn(const StoreChanges &changes)
 {
     // The other servers hear of each change once it is committed: NOTIFY is
-    // delivered at COMMIT, and dropped with a rollback.
-    for (const StoreChange &change : changes) {
-        const Statement notified = run(QStringLiteral("SELECT pg_notify(?, ?)"),
-                                       {QString::fromLatin1(ChangeMessage::Channel),
-                                        QString::fromUtf8(ChangeMessage::encode(change))});
+    // delivered at COMMIT, and dropped with a rollback. A batch's notices go in one
+    // statement: joined by a character that compact JSON never holds unescaped,
+    // split again by PostgreSQL, and sent in that order.
+    if (!changes.isEmpty()) {
+        QStringList payloads;
+        payloads.reserve(changes.size());
+        for (const StoreChange &change : changes)
+            payloads << QString::fromUtf8(ChangeMessage::encode(change));
+        const Statement notified = run(QStringLiteral("SELECT pg_notify(?, payload)"
+                                                      " FROM unnest(string_to_array(?, chr(30))) AS payload"),
+                                       {QString::fromLatin1(ChangeMessage::Channel), payloads.join(QChar(0x1e))});
         if (!notified)
             return notified.error();
     }
