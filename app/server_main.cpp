@@ -45,9 +45,8 @@ int main(int argc, char *argv[])
         err.writeLineNow(QStringLiteral("discodesk-server: %1").arg(reason));
         QCoreApplication::exit(1);
     });
-    QObject::connect(&server, &DiscoveryServer::checkedForDamage, &app, [&out, &server](qint64 milliseconds) {
-        out.writeLineNow(QStringLiteral("Read %1 through in %2 ms: nothing is damaged")
-                             .arg(server.databasePath()).arg(milliseconds));
+    QObject::connect(&server, &DiscoveryServer::checkedForDamage, &app, [&out](const QString &outcome) {
+        out.writeLineNow(outcome);
     });
     out.writeLineNow(QStringLiteral("DiscoDesk %1 listening on %2 (database %3)")
                          .arg(QStringLiteral(DISCODESK_VERSION), server.url().toString(), server.databasePath()));

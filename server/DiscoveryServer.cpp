@@ -127,11 +127,14 @@ QString DiscoveryServer::start(const ServerConfig &config)
         // refused as at start, only later. Queued: stop() deletes the check.
         running.damageCheck = std::make_unique<DamageCheck>(path);
         connect(running.damageCheck.get(), &DamageCheck::finished, this,
-                [this](const QString &damage, qint64 milliseconds) {
-                    if (damage.isEmpty())
-                        return emit checkedForDamage(milliseconds);
-                    stop();
-                    emit failed(damage);
+                [this, path](const QString &damage, const QString &unreadable, qint64 milliseconds) {
+                    if (!damage.isEmpty()) {
+                        stop();
+                        return emit failed(damage);
+                    }
+                    emit checkedForDamage(unreadable.isEmpty()
+                        ? QStringLiteral("Read %1 through in %2 ms: nothing is damaged").arg(path).arg(milliseconds)
+                        : QStringLiteral("Could not read %1 through for damage: %2").arg(path, unreadable));
                 }, Qt::QueuedConnection);
     }
     return {};

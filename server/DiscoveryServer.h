@@ -80,8 +80,9 @@ public:
 signals:
     // The server stopped after it had started, and why: its SQLite file is damaged.
     void failed(const QString &reason);
-    // The SQLite file was read through after start, in that many ms: nothing is damaged.
-    void checkedForDamage(qint64 milliseconds);
+    // The SQLite file was read through after start and nothing is damaged, or it could
+    // not be read: a line for the log that says which.
+    void checkedForDamage(const QString &outcome);
     void requestFinished(const RequestLogEntry &entry);
     void storeChanged(const StoreChanges &changes);
 

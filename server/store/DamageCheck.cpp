@@ -9,16 +9,17 @@ DamageCheck::DamageCheck(const QString &location, QObject *parent) : QObject(par
     m_thread.reset(QThread::create([this, location] {
         QElapsedTimer clock;
         clock.start();
-        QString error;
         // A file that cannot be opened a second time is no sign of damage: the
         // server's own requests say what is wrong then.
-        const std::unique_ptr<Store> store = Store::open(location, &error, Store::Mode::ReadOnly);
+        QString unreadable;
+        const std::unique_ptr<Store> store = Store::open(location, &unreadable, Store::Mode::ReadOnly);
         const QString damage = store ? store->findDamage() : QString();
         const qint64 milliseconds = clock.elapsed();
         // Alive: the destructor waits for this thread. A call posted to an object
         // deleted before it runs is dropped.
-        QMetaObject::invokeMethod(this, [this, damage, milliseconds] { emit finished(damage, milliseconds); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, damage, unreadable, milliseconds] {
+            emit finished(damage, unreadable, milliseconds);
+        }, Qt::QueuedConnection);
     }));
     m_thread->setObjectName(QStringLiteral("DamageCheck"));
     m_thread->start(QThread::LowPriority);

@@ -20,9 +20,9 @@ public:
     ~DamageCheck() override;
 
 signals:
-    // Queued to this object's thread: what is damaged (empty: nothing), and how long
-    // the check took.
-    void finished(const QString &damage, qint64 milliseconds);
+    // Queued to this object's thread: what is damaged (empty: nothing), why the file
+    // could not be read for it (empty: it was read), and how long the check took.
+    void finished(const QString &damage, const QString &unreadable, qint64 milliseconds);
 
 private:
     std::unique_ptr<QThread> m_thread;
