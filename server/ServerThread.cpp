@@ -23,11 +23,7 @@ void ServerThread::start(const ServerConfig &config)
             // while that start is still under way, and is old news.
             if (m_starting || !m_running)
                 return;
-            m_running = false;
-            m_url.clear();
-            m_databasePath.clear();
-            m_adminToken.clear();
-            m_adminTokenPath.clear();
+            forgetRun();
             emit failed(reason);
         });
     }
@@ -71,8 +67,13 @@ void ServerThread::stop()
     m_thread.quit();
     m_thread.wait();
     ++m_startsAsked;
-    m_running = false;
     m_starting = false;
+    forgetRun();
+}
+
+void ServerThread::forgetRun()
+{
+    m_running = false;
     m_url.clear();
     m_databasePath.clear();
     m_adminToken.clear();

@@ -46,6 +46,9 @@ signals:
     void storeChanged(const StoreChanges &changes);
 
 private:
+    // Not running: what the last started() told is gone.
+    void forgetRun();
+
     QThread m_thread;
     DiscoveryServer *m_server = nullptr; // lives on m_thread
     int m_startsAsked = 0; // a start overtaken by a newer one reports nothing

@@ -176,6 +176,8 @@ private:
     MainWindow *openWindow();
     // A window on settings, its server started; false (and why, logged) if it did not.
     bool openWindowWith(const AppSettings &settings);
+    // The same, without waiting for the server.
+    void showWindowWith(const AppSettings &settings);
     // Waits until the server has started (or failed) and the window shows its IDs.
     bool waitForServer();
     ServerThread &server() { return m_app->server(); }
@@ -229,12 +231,17 @@ MainWindow *TestMainWindow::openWindow()
 
 bool TestMainWindow::openWindowWith(const AppSettings &settings)
 {
+    showWindowWith(settings);
+    return waitForServer();
+}
+
+void TestMainWindow::showWindowWith(const AppSettings &settings)
+{
     m_window.reset();
     m_app = std::make_unique<AppController>(settings, settings.serverConfig());
     m_window = std::make_unique<MainWindow>(*m_app, m_prompts);
     m_window->show();
     m_app->startServer();
-    return waitForServer();
 }
 
 bool TestMainWindow::waitForServer()
@@ -991,11 +998,7 @@ void TestMainWindow::aDamagedDatabaseIsShownOnceFound()
     QVERIFY(TestDatabase::damageSqlitePages(settings.databasePath));
     // The server listens before its file has been read through; then it stops and
     // the window says why, as for a file refused at start.
-    m_window.reset();
-    m_app = std::make_unique<AppController>(settings, settings.serverConfig());
-    m_window = std::make_unique<MainWindow>(*m_app, m_prompts);
-    m_window->show();
-    m_app->startServer();
+    showWindowWith(settings);
     QTRY_VERIFY_WITH_TIMEOUT(m_app->serverError().contains(QStringLiteral("is damaged")), 30000);
     QVERIFY(!server().isRunning());
     auto *banner = m_window->findChild<QWidget *>(QStringLiteral("serverErrorBanner"));

@@ -3,7 +3,6 @@
 // concurrent writes through both stay right, a real etcd cluster bootstraps through a load balancer over both, and a
 // third server (a window's) hears of every change within a second.
 
-#include "store/DatabaseLocation.h"
 #include "store/PostgresStore.h"
 #include "support/EtcdMembers.h"
 #include "support/LoadBalancer.h"
@@ -13,7 +12,6 @@
 
 #include <QJsonArray>
 #include <QSignalSpy>
-#include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTest>
 #include <QThread>
@@ -232,25 +230,14 @@ private slots:
         // take turns, so none can wait for another's rows in a cycle (a deadlock).
         startBoth();
         const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
-        QString error;
-        const std::optional<DatabaseLocation> location = DatabaseLocation::parse(m_config.databasePath, &error);
-        QVERIFY2(location, qPrintable(error));
-        auto otherCanTakeTheLock = [&]() -> int { // 1 yes, 0 no, -1 failed
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("other"));
-            db.setHostName(location->host);
-            db.setPort(location->port);
-            db.setUserName(location->user);
-            db.setDatabaseName(location->database);
-            int taken = -1;
-            if (db.open()) {
-                QSqlQuery query(db);
-                if (query.exec(QStringLiteral("SELECT pg_try_advisory_xact_lock(%1)").arg(PostgresStore::WriteLockKey))
-                    && query.next())
-                    taken = query.value(0).toBool() ? 1 : 0;
-            }
-            db = QSqlDatabase();
-            QSqlDatabase::removeDatabase(QStringLiteral("other"));
-            return taken;
+        const QString location = m_config.databasePath;
+        auto otherCanTakeTheLock = [location]() -> int { // 1 yes, 0 no, -1 failed
+            PostgresConnection other(location);
+            QSqlQuery query(other.db());
+            if (!query.exec(QStringLiteral("SELECT pg_try_advisory_xact_lock(%1)").arg(PostgresStore::WriteLockKey))
+                || !query.next())
+                return -1;
+            return query.value(0).toBool() ? 1 : 0;
         };
         const int whileOpen = TestServer::onServerThread(*m_a, [&](DiscoveryServer &server) {
             server.service().registerNode(QString::fromUtf8(id), QStringLiteral("localhost:4001"), {});

@@ -19,10 +19,10 @@ using Access = Store::Access;
 // commit fails, nothing of it is saved. Work that refuses (an unknown ID) has
 // written nothing, so committing it changes nothing.
 template <typename Work>
-auto inTransaction(Store &store, Access access, const QString &lockedId, Work work) -> decltype(work())
+auto inTransaction(Store &store, Access access, Work work) -> decltype(work())
 {
     using Result = decltype(work());
-    Transaction transaction(store, access, lockedId);
+    Transaction transaction(store, access);
     if (!transaction.error().isEmpty())
         return Result::failure(transaction.error());
     Result result = work();
@@ -125,7 +125,7 @@ StoreResult<DiscoveryId> DiscoveryService::createId(DiscoveryKind kind, const QS
     record.lastActivity = record.createdAt;
     record.etcdIndex = kind == DiscoveryKind::Etcd ? 1 : 0; // the token and its size key
 
-    return inTransaction(m_store, Access::Write, {}, [&]() -> StoreResult<DiscoveryId> {
+    return inTransaction(m_store, Access::Write, [&]() -> StoreResult<DiscoveryId> {
         if (const auto inserted = m_store.insertId(record); !inserted.ok())
             return failure<DiscoveryId>(inserted.error());
         return record;
@@ -135,7 +135,7 @@ StoreResult<DiscoveryId> DiscoveryService::createId(DiscoveryKind kind, const QS
 StoreResult<std::optional<DiscoveryId>> DiscoveryService::setLabel(const QString &id, const QString &label)
 {
     using Result = StoreResult<std::optional<DiscoveryId>>;
-    return inTransaction(m_store, Access::Write, id, [&]() -> Result {
+    return inTransaction(m_store, Access::Write, [&]() -> Result {
         const auto found = m_store.findId(id);
         if (!found.ok() || !found.value())
             return found;
@@ -149,7 +149,7 @@ StoreResult<std::optional<DiscoveryId>> DiscoveryService::setLabel(const QString
 
 StoreResult<bool> DiscoveryService::deleteId(const QString &id)
 {
-    return inTransaction(m_store, Access::Write, id, [&] { return m_store.deleteId(id, m_clock()); });
+    return inTransaction(m_store, Access::Write, [&] { return m_store.deleteId(id, m_clock()); });
 }
 
 StoreResult<DiscoveryService::NodeWrite> DiscoveryService::registerNode(const QString &id, const QString &address,
@@ -158,7 +158,7 @@ StoreResult<DiscoveryService::NodeWrite> DiscoveryService::registerNode(const QS
     using Result = StoreResult<NodeWrite>;
     const Timestamp at = m_clock();
     // Counted inside the write transaction, so concurrent writers cannot overshoot.
-    return inTransaction(m_store, Access::Write, id, [&]() -> Result {
+    return inTransaction(m_store, Access::Write, [&]() -> Result {
         const auto found = m_store.findId(id);
         if (!found.ok())
             return Result::failure(found.error());
@@ -189,7 +189,7 @@ StoreResult<DiscoveryService::NodeWrite> DiscoveryService::removeNode(const QStr
 {
     using Result = StoreResult<NodeWrite>;
     const Timestamp at = m_clock();
-    return inTransaction(m_store, Access::Write, id, [&]() -> Result {
+    return inTransaction(m_store, Access::Write, [&]() -> Result {
         const auto found = m_store.findId(id);
         if (!found.ok())
             return Result::failure(found.error());
@@ -221,7 +221,7 @@ StoreResult<DiscoveryService::EtcdMemberCreation> DiscoveryService::createEtcdMe
     using Result = StoreResult<EtcdMemberCreation>;
     using Outcome = EtcdMemberCreation::Outcome;
     const Timestamp at = m_clock();
-    return inTransaction(m_store, Access::Write, token, [&]() -> Result {
+    return inTransaction(m_store, Access::Write, [&]() -> Result {
         const auto found = m_store.findId(token);
         if (!found.ok())
             return Result::failure(found.error());
@@ -249,7 +249,7 @@ StoreResult<PruneResult> DiscoveryService::prune(const PruneRules &rules)
 {
     if (rules.isEmpty())
         return PruneResult{};
-    return inTransaction(m_store, Access::Exclusive, {}, [&] {
+    return inTransaction(m_store, Access::Exclusive, [&] {
         // Listed first; the removal counts what it removes, so no query counts it before.
         auto found = m_store.findPrunable(rules, Store::Counting::ListedOnly);
         if (!found.ok())

@@ -89,31 +89,17 @@ QString PostgresStore::beginOwn(Access access)
     // read before another server's commit and its nodes read after would disagree
     // (an etcd token's index older than a member it lists, and etcd then learns that
     // member twice). A read sees one moment, as on SQLite. A write first waits for
-    // the servers' write lock (WriteLockKey). SET and LOCK cannot be prepared
-    // statements.
-    QStringList setUp;
-    if (access == Access::Read)
-        setUp << QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    else
-        setUp << QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(PostgresStore::WriteLockKey);
-    if (access == Access::Exclusive)
-        setUp << QStringLiteral("LOCK TABLE discovery_ids, nodes IN EXCLUSIVE MODE");
-    QSqlQuery first(m_db);
-    for (const QString &statement : std::as_const(setUp)) {
-        if (!first.exec(statement)) {
-            const QString error = failed(describe(first.lastError())).error();
-            m_db.rollback();
-            return error;
-        }
+    // the servers' write lock (WriteLockKey), as SQLite's BEGIN IMMEDIATE lets one
+    // writer in. SET cannot be a prepared statement.
+    const QString setUp = access == Access::Read
+        ? QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        : QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(WriteLockKey);
+    if (QSqlQuery first(m_db); !first.exec(setUp)) {
+        const QString error = failed(describe(first.lastError())).error();
+        m_db.rollback();
+        return error;
     }
     return {};
-}
-
-QString PostgresStore::lockId(const QString &id)
-{
-    // Servers changing the same ID take turns: counts and etcd indexes stay right.
-    const Statement locked = run(QStringLiteral("SELECT 1 FROM discovery_ids WHERE id = ? FOR UPDATE"), {id});
-    return locked ? QString() : locked.error();
 }
 
 QString PostgresStore::runControl(const QString &sql)

@@ -35,7 +35,6 @@ public:
 
 protected:
     QString beginOwn(Access access) override;
-    QString lockId(const QString &id) override;
     QString commitOwn(const StoreChanges &changes) override;
     void rollbackOwn() override;
     void reconnect() override;

@@ -22,7 +22,6 @@ public:
 
 protected:
     QString beginOwn(Access access) override;
-    QString lockId(const QString &) override { return {}; } // BEGIN IMMEDIATE lets one writer in
     QString commitOwn(const StoreChanges &changes) override;
     void rollbackOwn() override;
     void reconnect() override;

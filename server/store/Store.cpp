@@ -253,13 +253,13 @@ StoreResult<bool> Store::ping()
 // batch (opening the batch first if there is none): committing it releases the
 // savepoint, failing rolls back just its own changes, and commitBatch() commits them
 // all at once.
-Store::Transaction::Transaction(Store &store, Access access, const QString &lockedId) : m_store(store)
+Store::Transaction::Transaction(Store &store, Access access) : m_store(store)
 {
     const bool write = access != Access::Read;
     if (write || store.othersMayWrite())
         store.reconnectIfFailed();
     if (store.m_transactionDepth++ > 0) {
-        m_mode = Mode::Joined; // a PostgreSQL write that joins locked its own ID already
+        m_mode = Mode::Joined; // the outer transaction keeps other writers out already
         return;
     }
     if (store.m_batch == Batch::Broken) {
@@ -296,10 +296,6 @@ Store::Transaction::Transaction(Store &store, Access access, const QString &lock
     if (m_error = store.beginOwn(access); !m_error.isEmpty())
         return;
     m_mode = Mode::Own;
-    if (access == Access::Write && !lockedId.isEmpty()) {
-        if (m_error = store.lockId(lockedId); !m_error.isEmpty())
-            rollback();
-    }
 }
 
 Store::Transaction::~Transaction()

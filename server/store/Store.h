@@ -69,13 +69,13 @@ public:
     // rolls back. A transaction started while another is open joins it.
     enum class Access {
         Read,      // a consistent view
-        Write,     // changes to one ID; lockedId's row is locked where others may write
-        Exclusive, // changes to many IDs, with every other writer kept out (prune, import)
+        Write,     // changes to one ID
+        Exclusive, // changes to many IDs (prune, import)
     };
     class Transaction
     {
     public:
-        Transaction(Store &store, Access access, const QString &lockedId = {});
+        Transaction(Store &store, Access access);
         Transaction(const Transaction &) = delete;
         Transaction &operator=(const Transaction &) = delete;
         ~Transaction();
@@ -198,10 +198,9 @@ protected:
     bool isInTransaction() const { return m_transactionDepth > 0 || m_batch != Batch::None; }
 
     // What the engines do their own way. Each returns an empty string on success.
-    // Starts a transaction of its own (no batch is open).
+    // Starts a transaction of its own (no batch is open). A write keeps every other
+    // writer out until it ends.
     virtual QString beginOwn(Access access) = 0;
-    // Locks the ID's row until the transaction ends, where others may write.
-    virtual QString lockId(const QString &id) = 0;
     // Commits a transaction of its own, whose changes are given.
     virtual QString commitOwn(const StoreChanges &changes) = 0;
     virtual void rollbackOwn() = 0;
