@@ -283,7 +283,10 @@ private slots:
         // The server listens at once and reads the file for damage meanwhile; then it
         // stops with the reason, as a refusal at start would.
         QProcess server;
-        QVERIFY2(startServer(server, path()) != 0, server.readAllStandardError().constData());
+        // Not QVERIFY2: Qt 6.4 reads its message even when the check passes, which
+        // would take the very error this test waits for.
+        if (startServer(server, path()) == 0)
+            QFAIL(server.readAllStandardError().constData());
         QVERIFY(server.waitForFinished(30000));
         QCOMPARE(server.exitStatus(), QProcess::NormalExit);
         QCOMPARE(server.exitCode(), 1);
@@ -424,7 +427,8 @@ private slots:
         if (!makeLink(Link::Hard, path(), link))
             QSKIP("this platform makes no hard links here");
         QProcess server;
-        QVERIFY2(startServer(server, link) != 0, server.readAllStandardError().constData());
+        if (startServer(server, link) == 0)
+            QFAIL(server.readAllStandardError().constData());
         QString error;
         QVERIFY2(!Store::open(path(), &error), "the server holds the file under another name");
         QVERIFY2(error.contains(QStringLiteral("in use by another DiscoDesk")), qPrintable(error));
@@ -440,7 +444,8 @@ private slots:
         const QString link = path(QStringLiteral("link.sqlite"));
         QProcess first;
         const quint16 port = startServer(first, path());
-        QVERIFY2(port != 0, first.readAllStandardError().constData());
+        if (port == 0)
+            QFAIL(first.readAllStandardError().constData());
         if (!makeLink(Link::Hard, path(), link))
             QSKIP("this platform makes no hard links here");
 
