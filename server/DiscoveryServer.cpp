@@ -2,9 +2,11 @@
 
 #include "core/AdminToken.h"
 #include "http/AdminApi.h"
+#include "http/ConsulKvApi.h"
 #include "http/EtcdApi.h"
 #include "http/RqliteApi.h"
 #include "service/GroupCommit.h"
+#include "service/KvService.h"
 #include "store/DamageCheck.h"
 #include "store/DatabaseLocation.h"
 #include "store/PostgresStore.h"
@@ -24,16 +26,18 @@ QString ServerConfig::defaultDatabasePath()
 struct DiscoveryServer::Running
 {
     Running(std::unique_ptr<Store> opened, int maxNodesPerId)
-        : store(std::move(opened)), service(*store), adminApi(service), etcdApi(service),
-          rqliteApi(service)
+        : store(std::move(opened)), service(*store), kv(*store), adminApi(service), etcdApi(service),
+          kvApi(kv), rqliteApi(service)
     {
         service.setMaxNodesPerId(maxNodesPerId);
     }
 
     std::unique_ptr<Store> store;
     DiscoveryService service;
+    KvService kv;
     AdminApi adminApi;
     EtcdApi etcdApi;
+    ConsulKvApi kvApi;
     RqliteApi rqliteApi;
     GroupCommit commits;
     std::unique_ptr<DamageCheck> damageCheck; // first to go: it may still be reading
@@ -89,11 +93,12 @@ QString DiscoveryServer::start(const ServerConfig &config)
     m_running = std::make_unique<Running>(std::move(store), config.maxNodesPerId);
     Running &running = *m_running;
     running.adminApi.requireToken(loopback ? QString() : m_adminToken);
+    running.kvApi.requireToken(loopback ? QString() : m_adminToken);
     running.adminApi.setDatabaseLocation(path);
     running.etcdApi.setWaitTimeout(config.etcdWaitTimeout);
-    // Order matters: /healthz, /api/v1, /new and /etcd/ first; rqlite's /{id} takes
-    // what is left.
-    m_http.setHandlers({&running.adminApi, &running.etcdApi, &running.rqliteApi});
+    // Order matters: /healthz, /api/v1, /new, /etcd/ and /v1/kv/ first; rqlite's /{id}
+    // takes what is left.
+    m_http.setHandlers({&running.adminApi, &running.etcdApi, &running.kvApi, &running.rqliteApi});
     Store *opened = running.store.get();
     // Direct: the cache forgets a changed ID before the next request is read.
     connect(opened, &Store::changed, this, [this](const StoreChanges &changes) {
@@ -107,6 +112,7 @@ QString DiscoveryServer::start(const ServerConfig &config)
     connect(&running.commits, &GroupCommit::commitFailed, this, [this] { m_running->rqliteApi.cache().clear(); });
     // What waits for changes or shows them hears of them once they are saved.
     connect(&running.commits, &GroupCommit::saved, &running.etcdApi, &EtcdApi::onStoreChanged);
+    connect(&running.commits, &GroupCommit::saved, &running.kvApi, &ConsulKvApi::onStoreChanged);
     connect(&running.commits, &GroupCommit::saved, this, &DiscoveryServer::storeChanged);
     if (!durabilityError.isEmpty()) {
         const QString name = opened->name();
@@ -165,6 +171,17 @@ int DiscoveryServer::openEtcdWaits() const
     return m_running ? m_running->etcdApi.openWaitCount() : 0;
 }
 
+int DiscoveryServer::openKvWaits() const
+{
+    return m_running ? m_running->kvApi.openWaitCount() : 0;
+}
+
+KvService &DiscoveryServer::kv()
+{
+    Q_ASSERT(m_running);
+    return m_running->kv;
+}
+
 QString DiscoveryServer::databasePath() const
 {
     return m_running ? m_running->store->name() : QString();
@@ -172,8 +189,10 @@ QString DiscoveryServer::databasePath() const
 
 void DiscoveryServer::stop()
 {
-    if (m_running)
+    if (m_running) {
+        m_running->kvApi.flushAskers();
         m_running->commits.finish(); // what waits for the commit is saved and answered now
+    }
     m_http.close();
     m_http.setHandlers({});
     m_http.setGroupCommit(nullptr);

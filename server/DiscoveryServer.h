@@ -12,6 +12,7 @@
 #include <memory>
 
 class GroupCommit;
+class KvService;
 
 struct ServerConfig
 {
@@ -69,9 +70,11 @@ public:
     // While running: the door to the data (ServiceClient runs the window's calls
     // through it), and the order in which answers may go out.
     DiscoveryService &service();
+    KvService &kv(); // Consul KV's keys
     GroupCommit &groupCommit();
-    // Held etcd waits: for tests and the request log.
+    // Held etcd waits and blocking KV reads: for tests and the request log.
     int openEtcdWaits() const;
+    int openKvWaits() const;
 
     // Reads a PEM certificate (chain) and its unencrypted private key.
     static std::optional<QSslConfiguration> loadTls(const QString &certificatePath, const QString &keyPath,

@@ -87,6 +87,39 @@ private slots:
         QCOMPARE(client.get("/healthz").status, 200);
     }
 
+    // Consul KV beyond loopback: the admin token, as Consul clients send one, or
+    // Consul's 403 shapes; python-consul's ?token= works too.
+    void beyondLoopbackConsulKvNeedsTheToken()
+    {
+        m_server->config().bindAddress = QHostAddress(QHostAddress::AnyIPv4);
+        QVERIFY(m_server->start());
+        const QByteArray token = m_server->thread().adminToken().toLatin1();
+        HttpClient client = m_server->client();
+        const QByteArray host = "Host: 127.0.0.1:" + QByteArray::number(m_server->port()) + "\r\n";
+
+        const HttpResponse anonymous = client.send("PUT", "/v1/kv/rqlite/leader?cas=0", "v", "application/octet-stream");
+        QCOMPARE(anonymous.status, 403);
+        QCOMPARE(anonymous.body, QByteArray("Permission denied: token with AccessorID "
+                                            "'00000000-0000-0000-0000-000000000002' lacks permission 'key:write' "
+                                            "on \"rqlite/leader\""));
+        QCOMPARE(client.raw("GET /v1/kv/k HTTP/1.1\r\n" + host + "X-Consul-Token: wrong\r\n\r\n").body,
+                 QByteArray("ACL not found"));
+        QCOMPARE(client.get("/v1/kv/k?token=wrong").status, 403);
+
+        const HttpResponse stored = client.raw("PUT /v1/kv/k HTTP/1.1\r\n" + host + "X-Consul-Token: " + token
+                                               + "\r\nContent-Length: 1\r\n\r\nv");
+        QCOMPARE(stored.body, QByteArray("true"));
+        QCOMPARE(client.get("/v1/kv/k?raw&token=" + token).body, QByteArray("v"));
+        QCOMPARE(withToken(client, "GET", "/v1/kv/k?raw", token, m_server->port()).body, QByteArray("v"));
+
+        QProcess python;
+        python.setProcessChannelMode(QProcess::MergedChannels);
+        python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(DISCODESK_CONSUL_CLIENT_PATH),
+                                                          QString::number(m_server->port()), QString::fromLatin1(token)});
+        QVERIFY2(python.waitForFinished(60'000), "python-consul did not finish");
+        QVERIFY2(python.exitCode() == 0, python.readAll().constData());
+    }
+
     // Who may write the token may choose it: group or other permission of any kind
     // but execute is refused, 0620 as much as 0644.
     void aTokenFileOthersMayReadOrWriteIsRefused_data()

@@ -1,11 +1,13 @@
 // Two DiscoDesk servers on one real PostgreSQL database, as behind a load balancer:
 // what one stores the other serves at once, a pass's writes are saved together,
-// concurrent writes through both stay right, a real etcd cluster bootstraps through a load balancer over both, and a
+// concurrent writes through both stay right, Consul KV's CAS has one winner across both,
+// a real etcd cluster bootstraps through a load balancer over both, and a
 // third server (a window's) hears of every change within a second.
 
 #include "store/PostgresStore.h"
 #include "support/EtcdMembers.h"
 #include "support/LoadBalancer.h"
+#include "support/OpenRequest.h"
 #include "support/TestDatabase.h"
 #include "support/TestPostgres.h"
 #include "support/TestServer.h"
@@ -338,6 +340,53 @@ private slots:
         QCOMPARE(putMember(b(), token, QStringLiteral("m1"), 2380), 201);
         QVERIFY(wait.ends()); // within a poll or two, not at the held wait's 30 s timeout
         QCOMPARE(wait.member().value(QStringLiteral("value")).toString(), QStringLiteral("m1=http://127.0.0.1:2380"));
+    }
+
+    // rqlite 7-10's voters race "PUT ?cas=0" through whichever server they reach.
+    void consulCasHasExactlyOneWinnerAcrossServers()
+    {
+        startBoth();
+        QList<QByteArray> answers(3);
+        QList<std::function<void()>> voters;
+        for (int n = 0; n < 3; ++n) {
+            const quint16 port = quint16((n == 1 ? m_b : m_a)->url().port());
+            voters.append([&answers, n, port] {
+                answers[n] = HttpClient(port)
+                                 .send("PUT", "/v1/kv/rqlite/leader?cas=0", "{\"id\":\"node" + QByteArray::number(n) + "\"}",
+                                       "application/octet-stream")
+                                 .body;
+            });
+        }
+        runTogether(voters);
+        QCOMPARE(answers.count("true"), 1);
+        QCOMPARE(answers.count("false"), 2);
+        const QByteArray winner = "{\"id\":\"node" + QByteArray::number(answers.indexOf("true")) + "\"}";
+        QCOMPARE(a().get("/v1/kv/rqlite/leader?raw").body, winner);
+        QCOMPARE(b().get("/v1/kv/rqlite/leader?raw").body, winner);
+    }
+
+    void aBlockingKvReadOnOneServerWakesForAWriteThroughTheOther_data()
+    {
+        QTest::addColumn<bool>("polls");
+        QTest::newRow("notified") << false;
+        QTest::newRow("only polls") << true;
+    }
+    void aBlockingKvReadOnOneServerWakesForAWriteThroughTheOther()
+    {
+        QFETCH(bool, polls);
+        startBoth();
+        if (polls)
+            pollOnly(*m_a, m_config);
+        const QByteArray index = a().get("/v1/kv/rqlite/leader").headers.value("x-consul-index");
+        OpenRequest blocked(quint16(m_a->url().port()), "/v1/kv/rqlite/leader?index=" + index + "&wait=5m");
+        QVERIFY(QTest::qWaitFor([this] {
+            return TestServer::onServerThread(*m_a, [](DiscoveryServer &s) { return s.openKvWaits(); }) == 1;
+        }, HearingTimeoutMs));
+        QCOMPARE(b().send("PUT", "/v1/kv/rqlite/leader", "leader", "application/octet-stream").body, QByteArray("true"));
+        const HttpResponse woken = blocked.read();
+        QCOMPARE(woken.status, 200);
+        QVERIFY(woken.headers.value("x-consul-index").toLongLong() > index.toLongLong());
+        QVERIFY(woken.body.contains("\"Value\":\"" + QByteArray("leader").toBase64() + "\""));
     }
 
     void aRealEtcdClusterBootstrapsThroughALoadBalancerOverBoth()

@@ -290,6 +290,11 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
             }
             case StoreChange::Type::ChangedElsewhere: // the window reads the rows again
                 break;
+            case StoreChange::Type::KvWritten: // Consul KV: not an ID's
+            case StoreChange::Type::KvReported:
+            case StoreChange::Type::KvDeleted:
+            case StoreChange::Type::KvAsked:
+                break;
             }
         }
     }

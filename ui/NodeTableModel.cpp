@@ -106,6 +106,10 @@ void NodeTableModel::apply(const StoreChange &change)
         break;
     case StoreChange::Type::IdCreated:
     case StoreChange::Type::ChangedElsewhere: // the window reads the nodes again
+    case StoreChange::Type::KvWritten:        // Consul KV: not an ID's
+    case StoreChange::Type::KvReported:
+    case StoreChange::Type::KvDeleted:
+    case StoreChange::Type::KvAsked:
         break;
     }
 }

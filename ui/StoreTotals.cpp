@@ -87,6 +87,11 @@ void StoreTotals::applyChanges(const QList<StoreChanges> &transactions, const Id
             case StoreChange::Type::IdUpdated:
             case StoreChange::Type::NodeUpdated:
                 break;
+            case StoreChange::Type::KvWritten: // Consul KV: not an ID's
+            case StoreChange::Type::KvReported:
+            case StoreChange::Type::KvDeleted:
+            case StoreChange::Type::KvAsked:
+                break;
             }
         }
     }

@@ -137,6 +137,14 @@ void JsonWriter::value(qint64 number)
     m_out.append(digits, result.ptr - digits);
 }
 
+void JsonWriter::value(quint64 number)
+{
+    beforeValue();
+    char digits[24];
+    const auto result = std::to_chars(digits, digits + sizeof digits, number);
+    m_out.append(digits, result.ptr - digits);
+}
+
 void JsonWriter::value(bool truth)
 {
     beforeValue();

@@ -39,6 +39,7 @@ public:
     void value(QLatin1StringView text);
     void value(qint64 number);
     void value(int number) { value(qint64(number)); }
+    void value(quint64 number);
     void value(bool truth);
     void null();
 

@@ -1,5 +1,8 @@
 #include "Records.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 QString kindName(DiscoveryKind kind)
 {
     switch (kind) {
@@ -33,4 +36,11 @@ EtcdMemberValue EtcdMemberValue::parse(const QString &value)
         member.peerUrls.append(pair.mid(equals + 1));
     }
     return member;
+}
+
+RqliteLeaderValue RqliteLeaderValue::parse(const QByteArray &value)
+{
+    const QJsonObject object = QJsonDocument::fromJson(value).object();
+    return {object.value(QStringLiteral("id")).toString(), object.value(QStringLiteral("api_addr")).toString(),
+            object.value(QStringLiteral("addr")).toString()};
 }

@@ -154,5 +154,42 @@ struct ImportSummary
     int nodesMerged = 0; // already present: times and counts merged
 };
 
+// One key of Consul's KV API (rqlite 7 and later keep "<disco-key>/leader" there).
+struct KvEntry
+{
+    QString key;
+    std::optional<QByteArray> value; // as sent, byte for byte; nullopt: null (an empty PUT)
+    quint64 flags = 0;
+    qint64 createIndex = 0;
+    qint64 modifyIndex = 0; // the index of the last write that changed it
+    Timestamp createdAt;
+    Timestamp modifiedAt; // the last write that changed it
+    Timestamp reportedAt; // the last write, unchanged ones too: rqlite's leader reports every 10 s
+};
+
+// A client that read a key or lost a CAS for it: for rqlite, a voter waiting to join.
+struct KvAsker
+{
+    QString address; // the client's remote address and port
+    Timestamp firstAsked;
+    Timestamp lastAsked;
+    qint64 asks = 1;
+    QByteArray offered; // what its last failed CAS would have stored (rqlite: its own node); may be empty
+};
+
+// What rqlite's leader writes under "<disco-key>/leader": Go's json.Marshal of its
+// node ID, HTTP API address and Raft address. Empty fields when the value is not that.
+struct RqliteLeaderValue
+{
+    QString nodeId;
+    QString apiAddress;
+    QString raftAddress;
+
+    bool isValid() const { return !nodeId.isEmpty() || !raftAddress.isEmpty(); }
+    static RqliteLeaderValue parse(const QByteArray &value);
+};
+
 Q_DECLARE_METATYPE(DiscoveryId)
 Q_DECLARE_METATYPE(Node)
+Q_DECLARE_METATYPE(KvEntry)
+Q_DECLARE_METATYPE(KvAsker)

@@ -23,6 +23,11 @@ struct StoreChange
         // changed something and this store could not hear what (no LISTEN), or one
         // transaction changed too much to tell change by change (a big prune).
         ChangedElsewhere,
+        // Consul KV: kv is the key as it is now.
+        KvWritten,  // a write changed it (a new ModifyIndex): blocked readers wake
+        KvReported, // a write that changed nothing but reportedAt: nobody wakes
+        KvDeleted,  // only kv.key; its askers are gone with it
+        KvAsked,    // kv.key was read, or lost a CAS, by asker
     };
 
     Type type = Type::IdCreated;
@@ -30,6 +35,8 @@ struct StoreChange
     Timestamp at; // when it happened: an ID's last activity moves to it
     DiscoveryId discovery;
     Node node;
+    KvEntry kv{};
+    KvAsker asker{};
 };
 
 using StoreChanges = QList<StoreChange>;

@@ -82,7 +82,7 @@ bool isWellFormedId(QStringView text)
 
 bool isReservedId(QStringView text)
 {
-    return text == u"api" || text == u"healthz" || text == u"new" || text == u"etcd";
+    return text == u"api" || text == u"healthz" || text == u"new" || text == u"etcd" || text == u"v1";
 }
 
 bool isWellFormedEtcdMemberId(QStringView text)

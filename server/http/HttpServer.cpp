@@ -20,7 +20,8 @@ namespace {
 QHttpHeaders headersOf(const HttpReply &reply, bool closing)
 {
     QHttpHeaders headers;
-    headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
+    if (!reply.contentType.isEmpty()) // Consul's 404 has none
+        headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
     for (const auto &[name, value] : reply.headers)
         headers.append(name, value);
     if (closing)
@@ -48,7 +49,9 @@ void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, 
 #else
     // Always name the type: without one, QHttpServer sniffs every body with QMimeDatabase.
     responder.writeStatusLine(status);
-    responder.writeHeader(QByteArrayLiteral("Content-Type"), reply.contentType);
+    // An empty body and no type (Consul's 404) has nothing to sniff.
+    if (!reply.contentType.isEmpty())
+        responder.writeHeader(QByteArrayLiteral("Content-Type"), reply.contentType);
     responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(reply.body.size()));
     for (const auto &[name, value] : reply.headers)
         responder.writeHeader(name, value);
@@ -204,6 +207,8 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
     entry.remoteAddress = parsed.remoteAddress;
 
     HttpConnection *connection = connectionOf(request, responder);
+    if (connection)
+        parsed.remotePort = connection->peerPort();
     PendingReply *pending = nullptr;
     parsed.defer = [&] {
         Q_ASSERT(!pending);

@@ -1,5 +1,6 @@
 #include "DiscoveryService.h"
 
+#include "service/InTransaction.h"
 #include "store/Store.h"
 
 #include <QUuid>
@@ -14,24 +15,6 @@ StoreResult<T> failure(const QString &error)
 
 using Transaction = Store::Transaction;
 using Access = Store::Access;
-
-// Runs work in one write transaction and commits what it wrote; when work or the
-// commit fails, nothing of it is saved. Work that refuses (an unknown ID) has
-// written nothing, so committing it changes nothing.
-template <typename Work>
-auto inTransaction(Store &store, Access access, Work work) -> decltype(work())
-{
-    using Result = decltype(work());
-    Transaction transaction(store, access);
-    if (!transaction.error().isEmpty())
-        return Result::failure(transaction.error());
-    Result result = work();
-    if (!result.ok())
-        return result;
-    if (const auto committed = transaction.commit(); !committed.ok())
-        return Result::failure(committed.error());
-    return result;
-}
 
 } // namespace
 

@@ -63,6 +63,12 @@ QByteArray encode(const StoreChange &change)
     case StoreChange::Type::IdDeleted:
     case StoreChange::Type::ChangedElsewhere: // a big prune: the others read everything again
         break;
+    case StoreChange::Type::KvWritten: // the key only: the others read it again
+    case StoreChange::Type::KvReported:
+    case StoreChange::Type::KvDeleted:
+    case StoreChange::Type::KvAsked:
+        object.insert(QStringLiteral("key"), change.kv.key);
+        break;
     }
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
@@ -71,7 +77,7 @@ std::optional<StoreChange> decode(const QByteArray &payload)
 {
     const QJsonObject object = QJsonDocument::fromJson(payload).object();
     const int type = object.value(QStringLiteral("type")).toInt(-1);
-    if (type < int(StoreChange::Type::IdCreated) || type > int(StoreChange::Type::ChangedElsewhere)
+    if (type < int(StoreChange::Type::IdCreated) || type > int(StoreChange::Type::KvAsked)
         || !object.value(QStringLiteral("id")).isString())
         return std::nullopt;
     StoreChange change;
@@ -98,6 +104,7 @@ std::optional<StoreChange> decode(const QByteArray &payload)
         change.node.etcdValue = node.value(QStringLiteral("value")).toString();
         change.node.etcdIndex = number(node, QStringLiteral("index"));
     }
+    change.kv.key = object.value(QStringLiteral("key")).toString();
     return change;
 }
 

@@ -206,12 +206,15 @@ void PostgresStore::pollForChanges()
         Transaction transaction(*this, Access::Read);
         if (!transaction.error().isEmpty())
             return; // the next poll tries again, through a new connection if need be
+        // Every KV change takes an index but a report or a question, which move times.
         Statement q = run(QStringLiteral("SELECT (SELECT COUNT(*) FROM discovery_ids),"
                                          " (SELECT MAX(last_activity) FROM discovery_ids),"
-                                         " (SELECT COUNT(*) FROM nodes), (SELECT MAX(last_seen) FROM nodes)"));
+                                         " (SELECT COUNT(*) FROM nodes), (SELECT MAX(last_seen) FROM nodes),"
+                                         " (SELECT last_index FROM kv_index), (SELECT MAX(reported_at) FROM kv_entries),"
+                                         " (SELECT MAX(last_asked) FROM kv_askers)"));
         if (!q || !q->next())
             return;
-        for (int i = 0; i < 4; ++i)
+        for (int i = 0; i < 7; ++i)
             fingerprint << q->value(i).toLongLong();
     }
     const bool first = m_lastFingerprint.isEmpty();

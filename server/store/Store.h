@@ -135,6 +135,30 @@ public:
     static constexpr qsizetype MaxPruneNotices = 1000;
     StoreResult<bool> removePrunable(const PruneRules &rules, PruneResult &found, Timestamp at);
 
+    // --- Consul KV (StoreKv.cpp): reads ---
+    StoreResult<std::optional<KvEntry>> findKv(const QString &key);
+    // The keys that start with prefix (every key for an empty one), in Consul's
+    // order (byte by byte), at most limit of them. Without values: their value
+    // stays unset, for a listing of keys.
+    enum class KvValues { Read, Skipped };
+    StoreResult<QList<KvEntry>> listKv(const QString &prefix, qsizetype limit, KvValues values = KvValues::Read);
+    StoreResult<qint64> countKv();
+    // The last KV index handed out; 1 before the first write.
+    StoreResult<qint64> lastKvIndex();
+    // Who asked for the key, the latest first.
+    StoreResult<QList<KvAsker>> kvAskers(const QString &key);
+
+    // --- Consul KV: writes, inside a write transaction ---
+    // The next KV index, saved as handed out.
+    StoreResult<qint64> nextKvIndex();
+    // Creates the key or replaces what it holds; its creation index and time stay.
+    // changed: a new ModifyIndex (KvWritten); else only reportedAt moved (KvReported).
+    StoreResult<bool> writeKv(const KvEntry &entry, bool changed);
+    StoreResult<bool> deleteKv(const QString &key, Timestamp at); // KvDeleted; false: there was none
+    // Counts a read or failed CAS by asker.address (KvAsked), keeping the key's
+    // keepLatest latest askers. offered empty: what it offered before stays.
+    StoreResult<KvAsker> recordKvAsker(const QString &key, const KvAsker &asker, qsizetype keepLatest);
+
     // --- group commit ---
     // With it on, write transactions do not commit one by one but join one open
     // transaction, the batch, which commitBatch() commits; a write that fails rolls

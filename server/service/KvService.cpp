@@ -1,0 +1,151 @@
+#include "KvService.h"
+
+#include "service/InTransaction.h"
+#include "store/Store.h"
+
+#include <QtGlobal>
+
+namespace {
+
+using Access = Store::Access;
+
+} // namespace
+
+StoreResult<KvService::Read> KvService::get(const QString &key)
+{
+    using Result = StoreResult<Read>;
+    Store::Transaction read(m_store, Access::Read); // the key and the index of one moment
+    if (!read.error().isEmpty())
+        return Result::failure(read.error());
+    const auto found = m_store.findKv(key);
+    if (!found.ok())
+        return Result::failure(found.error());
+    if (found.value())
+        return Read{found.value(), qMax<qint64>(1, found.value()->modifyIndex)};
+    const auto last = m_store.lastKvIndex();
+    if (!last.ok())
+        return Result::failure(last.error());
+    return Read{std::nullopt, qMax<qint64>(1, last.value())};
+}
+
+StoreResult<KvService::Listing> KvService::list(const QString &prefix, Values values)
+{
+    using Result = StoreResult<Listing>;
+    Store::Transaction read(m_store, Access::Read);
+    if (!read.error().isEmpty())
+        return Result::failure(read.error());
+    const auto entries = m_store.listKv(prefix, MaxKeys,
+                                        values == Values::Read ? Store::KvValues::Read : Store::KvValues::Skipped);
+    if (!entries.ok())
+        return Result::failure(entries.error());
+    // The last index of all, not of these keys: it only grows, deletes under the
+    // prefix included, which is what a blocking reader needs of it.
+    const auto last = m_store.lastKvIndex();
+    if (!last.ok())
+        return Result::failure(last.error());
+    return Listing{entries.value(), qMax<qint64>(1, last.value())};
+}
+
+StoreResult<KvService::WriteOutcome> KvService::put(const QString &key, const std::optional<QByteArray> &value,
+                                                    quint64 flags, std::optional<quint64> cas)
+{
+    using Result = StoreResult<WriteOutcome>;
+    const Timestamp at = m_clock();
+    return inTransaction(m_store, Access::Write, [&]() -> Result {
+        const auto found = m_store.findKv(key);
+        if (!found.ok())
+            return Result::failure(found.error());
+        const std::optional<KvEntry> &existing = found.value();
+        if (cas && (existing ? quint64(existing->modifyIndex) != *cas : *cas != 0))
+            return WriteOutcome::CasFailed;
+        if (existing && existing->value == value && existing->flags == flags) {
+            KvEntry reported = *existing;
+            reported.reportedAt = at;
+            if (const auto written = m_store.writeKv(reported, false); !written.ok())
+                return Result::failure(written.error());
+            return WriteOutcome::Unchanged;
+        }
+        if (!existing) {
+            const auto count = m_store.countKv();
+            if (!count.ok())
+                return Result::failure(count.error());
+            if (count.value() >= MaxKeys)
+                return WriteOutcome::Full;
+        }
+        const auto index = m_store.nextKvIndex();
+        if (!index.ok())
+            return Result::failure(index.error());
+        KvEntry entry = existing.value_or(KvEntry{key, {}, 0, index.value(), 0, at, at, at});
+        entry.value = value;
+        entry.flags = flags;
+        entry.modifyIndex = index.value();
+        entry.modifiedAt = at;
+        entry.reportedAt = at;
+        if (const auto written = m_store.writeKv(entry, true); !written.ok())
+            return Result::failure(written.error());
+        return WriteOutcome::Stored;
+    });
+}
+
+StoreResult<bool> KvService::remove(const QString &key, std::optional<quint64> cas)
+{
+    using Result = StoreResult<bool>;
+    const Timestamp at = m_clock();
+    return inTransaction(m_store, Access::Write, [&]() -> Result {
+        const auto found = m_store.findKv(key);
+        if (!found.ok())
+            return Result::failure(found.error());
+        if (!found.value())
+            return true; // Consul: deleting what is not there succeeds
+        if (cas && quint64(found.value()->modifyIndex) != *cas)
+            return false;
+        // The delete takes an index too, so readers of the key see it go.
+        if (const auto index = m_store.nextKvIndex(); !index.ok())
+            return Result::failure(index.error());
+        if (const auto deleted = m_store.deleteKv(key, at); !deleted.ok())
+            return Result::failure(deleted.error());
+        return true;
+    });
+}
+
+StoreResult<bool> KvService::removeUnder(const QString &prefix)
+{
+    using Result = StoreResult<bool>;
+    const Timestamp at = m_clock();
+    return inTransaction(m_store, Access::Write, [&]() -> Result {
+        const auto found = m_store.listKv(prefix, MaxKeys, Store::KvValues::Skipped);
+        if (!found.ok())
+            return Result::failure(found.error());
+        if (found.value().isEmpty())
+            return true;
+        if (const auto index = m_store.nextKvIndex(); !index.ok())
+            return Result::failure(index.error());
+        for (const KvEntry &entry : found.value()) {
+            if (const auto deleted = m_store.deleteKv(entry.key, at); !deleted.ok())
+                return Result::failure(deleted.error());
+        }
+        return true;
+    });
+}
+
+StoreResult<bool> KvService::noteAsker(const QString &key, const QString &address, const QByteArray &offered)
+{
+    using Result = StoreResult<bool>;
+    const Timestamp at = m_clock();
+    return inTransaction(m_store, Access::Write, [&]() -> Result {
+        const auto found = m_store.findKv(key);
+        if (!found.ok())
+            return Result::failure(found.error());
+        if (!found.value())
+            return false;
+        const auto recorded = m_store.recordKvAsker(key, KvAsker{address, at, at, 1, offered}, MaxAskersPerKey);
+        if (!recorded.ok())
+            return Result::failure(recorded.error());
+        return true;
+    });
+}
+
+StoreResult<QList<KvAsker>> KvService::askers(const QString &key)
+{
+    return m_store.kvAskers(key);
+}
