@@ -3,6 +3,7 @@
 #include "ServerThread.h"
 #include "core/StoreResult.h"
 #include "service/GroupCommit.h"
+#include "service/KvService.h"
 
 #include <QPointer>
 
@@ -25,11 +26,13 @@ public:
 
     // Runs work(service), which returns a StoreResult, on the server's thread; done(result)
     // runs later on this object's thread, or not at all if this object is gone by then.
+    // service is the DiscoveryService, or the KvService for work that takes one.
     // A server that is not running answers with a failure.
     template <typename Work, typename Done>
     void ask(Work work, Done done)
     {
-        using Result = std::invoke_result_t<Work, DiscoveryService &>;
+        constexpr bool kv = std::is_invocable_v<Work, KvService &>;
+        using Result = std::invoke_result_t<Work, std::conditional_t<kv, KvService, DiscoveryService> &>;
         DiscoveryServer *server = m_server.serverObject();
         if (!server) {
             QMetaObject::invokeMethod(this, [done] { done(Result::failure(notRunning())); }, Qt::QueuedConnection);
@@ -47,7 +50,12 @@ public:
                     return reply(Result::failure(notRunning()));
                 GroupCommit &commits = server->groupCommit();
                 const GroupCommit::Ticket ticket = commits.ticket();
-                Result result = work(server->service());
+                Result result = [&] {
+                    if constexpr (kv)
+                        return work(server->kv());
+                    else
+                        return work(server->service());
+                }();
                 if (!commits.mustWait(ticket))
                     return reply(result); // the changes it saw have been handed on already
                 // After the commit is saved, whose changes are handed on first.

@@ -7,6 +7,8 @@
 #include "EtcdCommands.h"
 #include "ExportDialog.h"
 #include "IdTableModel.h"
+#include "KvPane.h"
+#include "KvTableModel.h"
 #include "core/ExchangeFormat.h"
 #include "MainWindow.h"
 #include "NewEtcdTokenDialog.h"
@@ -152,6 +154,7 @@ private slots:
     void sortingByAColumnLoadsEveryId();
     void newIdIsSelectedAndItsCommandsCopied();
     void etcdTokenFormsLive();
+    void aConsulKvClusterShowsItsLeaderAndWaitingVoters();
     void newEtcdTokenDialogReadsTheForm();
     void editLabel();
     void deleteIdAsksFirst();
@@ -502,6 +505,70 @@ void TestMainWindow::newIdIsSelectedAndItsCommandsCopied()
     action("newIdAction")->trigger();
     QTest::qWait(2 * ChangeBatcher::IntervalMs);
     QCOMPARE(window->idModel()->rowCount(), 1);
+}
+
+void TestMainWindow::aConsulKvClusterShowsItsLeaderAndWaitingVoters()
+{
+    MainWindow *window = openWindow();
+    KvPane *kv = window->kvPane();
+    window->tabs()->setCurrentWidget(kv);
+    KvTableModel *keys = kv->keyModel();
+    QCOMPARE(keys->rowCount(), 0);
+    QVERIFY(kv->findChild<QLabel *>(QStringLiteral("kvHint"))->text().startsWith(QStringLiteral("No Consul KV keys yet.")));
+
+    // With nothing selected, the commands are for rqlite's default key, on this server.
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(server().url().port());
+    kv->findChild<QPushButton *>(QStringLiteral("kvCopyCommands"))->click();
+    QCOMPARE(QGuiApplication::clipboard()->text(), rqliteKvCommands(address, QStringLiteral("rqlite")));
+    QVERIFY(QGuiApplication::clipboard()->text().startsWith(
+        QStringLiteral("rqlited -node-id 1 -http-addr localhost:4001 -raft-addr localhost:4002 -disco-mode consul-kv "
+                       "-disco-key rqlite -disco-config '{\"address\":\"%1\"}' ~/node.1 &\n").arg(address)));
+
+    // Node 1 claims the key; node 2 loses the race and asks again, as rqlite does.
+    HttpClient http(quint16(server().url().port()));
+    const QByteArray leader = R"({"id":"1","api_addr":"http://localhost:4001","addr":"localhost:4002"})";
+    const QByteArray loser = R"({"id":"2","api_addr":"http://localhost:4003","addr":"localhost:4004"})";
+    QCOMPARE(http.send("PUT", "/v1/kv/team%20a/leader?cas=0", leader, "application/octet-stream").body, QByteArray("true"));
+    QTRY_COMPARE_WITH_TIMEOUT(keys->rowCount(), 1, 10000);
+    auto cell = [keys](int column) { return keys->data(keys->index(0, column)).toString(); };
+    QCOMPARE(cell(KvTableModel::ClusterColumn), QStringLiteral("team a"));
+    QCOMPARE(cell(KvTableModel::LeaderColumn), QStringLiteral("1"));
+    QCOMPARE(cell(KvTableModel::ApiColumn), QStringLiteral("http://localhost:4001"));
+    QCOMPARE(cell(KvTableModel::RaftColumn), QStringLiteral("localhost:4002"));
+    QCOMPARE(cell(KvTableModel::ReportedColumn), QStringLiteral("just now"));
+    // Stale once the leader has not reported for 30 s.
+    keys->setNow(Timestamp::fromMicroseconds(Timestamp::now().microseconds() + 40'000'000));
+    QVERIFY(cell(KvTableModel::ReportedColumn).endsWith(QStringLiteral("(stale)")));
+    keys->setNow(Timestamp::now());
+
+    kv->selectKey(QStringLiteral("team a/leader"));
+    QCOMPARE(http.send("PUT", "/v1/kv/team%20a/leader?cas=0", loser, "application/octet-stream").body, QByteArray("false"));
+    QCOMPARE(http.get("/v1/kv/team%20a/leader").status, 200);
+    KvAskerTableModel *askers = kv->askerModel();
+    // Each request came on a connection of its own: two askers.
+    QTRY_COMPARE_WITH_TIMEOUT(askers->rowCount(), 2, 10000);
+    QSet<QString> shown;
+    for (int row = 0; row < 2; ++row) {
+        shown.insert(askers->data(askers->index(row, KvAskerTableModel::NodeColumn)).toString());
+        QVERIFY(askers->data(askers->index(row, KvAskerTableModel::AddressColumn)).toString().startsWith(QStringLiteral("127.0.0.1:")));
+    }
+    QCOMPARE(shown, (QSet<QString>{QStringLiteral("(read the key)"), QStringLiteral("2 (Raft localhost:4004)")}));
+    QCOMPARE(kv->findChild<QLabel *>(QStringLiteral("kvAskersTitle"))->text(),
+             QStringLiteral("Nodes that asked for team a (voters waiting to join): 2"));
+
+    // The selected cluster's commands, its key quoted for the shell.
+    kv->findChild<QPushButton *>(QStringLiteral("kvCopyCommands"))->click();
+    QVERIFY(QGuiApplication::clipboard()->text().contains(QStringLiteral("-disco-key 'team a' ")));
+
+    // Deleting asks first, and the row goes once it is saved.
+    m_prompts.confirmAnswer = false;
+    kv->findChild<QPushButton *>(QStringLiteral("kvDelete"))->click();
+    QCOMPARE(m_prompts.questions.size(), 1);
+    QCOMPARE(http.get("/v1/kv/team%20a/leader").status, 200);
+    m_prompts.confirmAnswer = true;
+    kv->findChild<QPushButton *>(QStringLiteral("kvDelete"))->click();
+    QTRY_COMPARE_WITH_TIMEOUT(keys->rowCount(), 0, 10000);
+    QCOMPARE(http.get("/v1/kv/team%20a/leader").status, 404);
 }
 
 void TestMainWindow::etcdTokenFormsLive()

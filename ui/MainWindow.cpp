@@ -4,12 +4,14 @@
 #include "service/ExportFiles.h"
 #include "Icons.h"
 #include "IdTableModel.h"
+#include "KvPane.h"
 #include "NodeTableModel.h"
 #include "Plural.h"
 #include "RequestLogModel.h"
 #include "RqliteCommands.h"
 #include "ServerErrorBanner.h"
 #include "ServerTrayIcon.h"
+#include "TableViews.h"
 #include "UserPrompts.h"
 #include "Version.h"
 #include "core/ExchangeFormat.h"
@@ -33,28 +35,13 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QToolButton>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace {
 
 constexpr int MessageMs = 6000;
 
-QTableView *makeTable(QAbstractItemModel *model, const QString &name)
-{
-    auto *view = new QTableView;
-    view->setObjectName(name);
-    view->setModel(model);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setAlternatingRowColors(true);
-    view->setShowGrid(false);
-    view->setWordWrap(false);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 10);
-    view->horizontalHeader()->setHighlightSections(false);
-    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    view->setContextMenuPolicy(Qt::ActionsContextMenu);
-    return view;
-}
 
 } // namespace
 
@@ -82,6 +69,8 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
         m_ids->setTimeZone(settings.timeZone);
         m_nodes->setTimeZone(settings.timeZone);
         m_requests->setTimeZone(settings.timeZone);
+        if (m_kv)
+            m_kv->setTimeZone(settings.timeZone);
     };
     showTimesIn(m_app.settings());
     connect(&m_app, &AppController::settingsChanged, this, showTimesIn);
@@ -247,7 +236,6 @@ QWidget *MainWindow::createCentralWidget()
     connect(m_filter, &QLineEdit::textChanged, m_ids, &IdTableModel::setFilter);
     connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::updateEmptyHint);
     connect(m_ids, &IdTableModel::filterApplied, this, &MainWindow::updateEmptyHint);
-    layout->addWidget(m_filter);
 
     m_idView = makeTable(m_idProxy, QStringLiteral("idView"));
     m_idView->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -281,12 +269,7 @@ QWidget *MainWindow::createCentralWidget()
     auto *nodesPane = new QWidget;
     auto *nodesLayout = new QVBoxLayout(nodesPane);
     nodesLayout->setContentsMargins(0, 6, 0, 0);
-    m_nodesTitle = new QLabel;
-    m_nodesTitle->setObjectName(QStringLiteral("nodesTitle"));
-    m_nodesTitle->setTextFormat(Qt::PlainText);
-    QFont titleFont = m_nodesTitle->font();
-    titleFont.setBold(true);
-    m_nodesTitle->setFont(titleFont);
+    m_nodesTitle = makeTableTitle(QStringLiteral("nodesTitle"));
     nodesLayout->addWidget(m_nodesTitle);
     m_nodeView = makeTable(m_nodes, QStringLiteral("nodeView"));
     m_nodeView->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -307,7 +290,24 @@ QWidget *MainWindow::createCentralWidget()
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setChildrenCollapsible(false);
-    layout->addWidget(splitter, 1);
+
+    // rqlite 6 and etcd find each other through IDs; rqlite 7 and later through
+    // Consul KV keys, which have a tab of their own.
+    auto *idsPane = new QWidget;
+    auto *idsLayout = new QVBoxLayout(idsPane);
+    idsLayout->setContentsMargins(0, 6, 0, 0);
+    idsLayout->addWidget(m_filter);
+    idsLayout->addWidget(splitter, 1);
+    m_kv = new KvPane(m_app, m_prompts);
+    m_kv->setObjectName(QStringLiteral("kvPane"));
+    m_kv->setTimeZone(m_app.settings().timeZone);
+    connect(m_kv, &KvPane::message, this, [this](const QString &text) { statusBar()->showMessage(text, MessageMs); });
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(idsPane, tr("Discovery IDs (rqlite 6, etcd)"));
+    m_tabs->addTab(m_kv, tr("Consul KV (rqlite 7 and later)"));
+    layout->addWidget(m_tabs, 1);
 
     updateNodeColumns();
     updateNodesTitle();
@@ -502,6 +502,7 @@ void MainWindow::applyChanges(const QList<StoreChanges> &transactions)
     m_totals.applyChanges(transactions, *m_ids); // before the rows change: it reads them
     m_ids->applyChanges(transactions);
     m_nodes->applyChanges(transactions);
+    m_kv->applyChanges(transactions);
     // Another server on a shared database changed something this one could not
     // hear: read what is shown again.
     const bool elsewhere = std::any_of(transactions.cbegin(), transactions.cend(), [](const StoreChanges &changes) {
@@ -978,6 +979,7 @@ void MainWindow::tick()
     // loaded row would make the sorting proxy look at all of them each second.
     m_idView->viewport()->update();
     m_nodes->refreshTimes();
+    m_kv->tick();
     m_rateLabel->setText(tr("%1 req/s").arg(std::exchange(m_requestsThisSecond, 0)));
 }
 

@@ -8,10 +8,12 @@
 #include <QTimer>
 
 class IdTableModel;
+class KvPane;
 class NodeTableModel;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 class QToolButton;
 class RequestLogModel;
@@ -37,6 +39,8 @@ public:
     QSortFilterProxyModel *idProxy() const { return m_idProxy; }
     QTableView *idView() const { return m_idView; }
     QTableView *nodeView() const { return m_nodeView; }
+    KvPane *kvPane() const { return m_kv; }
+    QTabWidget *tabs() const { return m_tabs; }
     // How many IDs and nodes the store holds (the table loads its rows lazily).
     const StoreTotals &totals() const { return m_totals; }
 
@@ -134,6 +138,8 @@ private:
     QLabel *m_nodesTitle = nullptr;
     QTableView *m_nodeView = nullptr;
     QTableView *m_requestView = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    KvPane *m_kv = nullptr; // the Consul KV tab
 
     QLabel *m_stateLabel = nullptr;
     QToolButton *m_urlButton = nullptr;

@@ -6,3 +6,8 @@
 // The commands that start a local 3-node rqlite cluster against this discovery
 // service, one line per node, ready to paste into three terminals.
 QString rqliteCommands(const QUrl &discoveryUrl, const QString &discoveryId);
+
+// The commands that start a local 3-node cluster of rqlite 8 or later that discovers
+// through this server's Consul KV API under discoKey, each node in the background.
+// serverAddress: "127.0.0.1:4011".
+QString rqliteKvCommands(const QString &serverAddress, const QString &discoKey);

@@ -34,8 +34,10 @@ StoreResult<KvService::Listing> KvService::list(const QString &prefix, Values va
     Store::Transaction read(m_store, Access::Read);
     if (!read.error().isEmpty())
         return Result::failure(read.error());
-    const auto entries = m_store.listKv(prefix, MaxKeys,
-                                        values == Values::Read ? Store::KvValues::Read : Store::KvValues::Skipped);
+    const Store::KvValues asked = values == Values::Read    ? Store::KvValues::Read
+                                : values == Values::Leading ? Store::KvValues::Leading
+                                                            : Store::KvValues::Skipped;
+    const auto entries = m_store.listKv(prefix, MaxKeys, asked);
     if (!entries.ok())
         return Result::failure(entries.error());
     // The last index of all, not of these keys: it only grows, deletes under the

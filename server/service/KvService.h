@@ -36,7 +36,7 @@ public:
         QList<KvEntry> entries;
         qint64 index = 1;
     };
-    enum class Values { Read, Skipped };
+    enum class Values { Read, Leading, Skipped }; // see Store::KvValues
     StoreResult<Listing> list(const QString &prefix, Values values = Values::Read);
 
     enum class WriteOutcome {

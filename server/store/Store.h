@@ -138,9 +138,11 @@ public:
     // --- Consul KV (StoreKv.cpp): reads ---
     StoreResult<std::optional<KvEntry>> findKv(const QString &key);
     // The keys that start with prefix (every key for an empty one), in Consul's
-    // order (byte by byte), at most limit of them. Without values: their value
-    // stays unset, for a listing of keys.
-    enum class KvValues { Read, Skipped };
+    // order (byte by byte), at most limit of them. Skipped: their values stay unset,
+    // for a listing of keys. Leading: the first LeadingValueBytes of each, for the
+    // window, which reads rqlite's leader from them and must not hold every byte.
+    enum class KvValues { Read, Leading, Skipped };
+    static constexpr int LeadingValueBytes = 1024;
     StoreResult<QList<KvEntry>> listKv(const QString &prefix, qsizetype limit, KvValues values = KvValues::Read);
     StoreResult<qint64> countKv();
     // The last KV index handed out; 1 before the first write.

@@ -61,9 +61,11 @@ StoreResult<QList<KvEntry>> Store::listKv(const QString &prefix, qsizetype limit
     using Result = StoreResult<QList<KvEntry>>;
     // substr() counts characters on both engines, as QString::size() does not:
     // the prefix's length is bound as its character count.
-    const QString columns = values == KvValues::Read
-        ? KvColumns
-        : QStringLiteral("key, NULL, flags, create_index, modify_index, created_at, modified_at, reported_at");
+    const QString value = values == KvValues::Read    ? QStringLiteral("value")
+                        : values == KvValues::Leading ? QStringLiteral("substr(value, 1, %1)").arg(LeadingValueBytes)
+                                                      : QStringLiteral("NULL");
+    const QString columns = QStringLiteral("key, %1, flags, create_index, modify_index, created_at, modified_at,"
+                                           " reported_at").arg(value);
     const QString sql = QStringLiteral("SELECT %1 FROM kv_entries WHERE substr(key, 1, ?) = ? ORDER BY key LIMIT ?")
                             .arg(columns);
     // A null QString would bind as NULL, which no key equals.
