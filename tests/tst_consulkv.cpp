@@ -255,6 +255,8 @@ private slots:
         QTest::newRow("bad index") << QByteArray("GET") << QByteArray("/v1/kv/k?index=x") << 400 << QByteArray("Invalid index");
         QTest::newRow("stale and consistent") << QByteArray("GET") << QByteArray("/v1/kv/k?stale&consistent") << 400
                                               << QByteArray("Cannot specify ?stale with ?consistent, conflicting semantics.");
+        QTest::newRow("NUL in a key") << QByteArray("PUT") << QByteArray("/v1/kv/k%00") << 400
+                                      << QByteArray("key contains a NUL character");
         QTest::newRow("POST") << QByteArray("POST") << QByteArray("/v1/kv/k") << 405 << QByteArray("method POST not allowed");
     }
     void errorsHaveConsulsShapes()

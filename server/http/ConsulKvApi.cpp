@@ -270,6 +270,9 @@ std::optional<HttpReply> ConsulKvApi::handle(const HttpRequest &request)
         return consulError(500, problem);
     if (key->size() > MaxKeyLength)
         return consulError(400, QStringLiteral("key is longer than %1 characters").arg(MaxKeyLength));
+    // PostgreSQL's text cannot hold one: refused on both engines alike.
+    if (key->contains(QChar(u'\0')))
+        return consulError(400, QStringLiteral("key contains a NUL character"));
     if (method == "GET")
         return get(request, *key);
     if (method == "PUT")
