@@ -206,7 +206,7 @@ QString clientOf(const HttpRequest &request)
     return request.remotePort ? host + u':' + QString::number(request.remotePort) : host;
 }
 
-bool presentOrTrue(const QUrlQuery &query, const QString &name)
+bool isPresent(const QUrlQuery &query, const QString &name)
 {
     return query.hasQueryItem(name); // Go sends "?recurse=", python-consul "?recurse=1": presence is what counts
 }
@@ -289,12 +289,12 @@ HttpReply ConsulKvApi::get(const HttpRequest &request, const QString &key)
     read.key = key;
     read.raw = query.hasQueryItem(QStringLiteral("raw"));
     read.pretty = query.hasQueryItem(QStringLiteral("pretty"));
-    if (presentOrTrue(query, QStringLiteral("keys"))) {
+    if (isPresent(query, QStringLiteral("keys"))) {
         read.listing = Listing::Keys;
         read.separator = query.hasQueryItem(QStringLiteral("separator"))
             ? query.queryItemValue(QStringLiteral("separator"), QUrl::FullyDecoded)
             : query.queryItemValue(QStringLiteral("seperator"), QUrl::FullyDecoded); // Consul's old spelling
-    } else if (presentOrTrue(query, QStringLiteral("recurse"))) {
+    } else if (isPresent(query, QStringLiteral("recurse"))) {
         read.listing = Listing::Recurse;
     } else if (key.isEmpty()) {
         return consulError(400, QStringLiteral("Missing key name"));
@@ -332,6 +332,8 @@ HttpReply ConsulKvApi::get(const HttpRequest &request, const QString &key)
     // Consul adds up to a sixteenth at random, so that many readers do not all come
     // back at once.
     const auto jitter = std::chrono::milliseconds(QRandomGenerator::global()->bounded(qint64(wait.count() / 16) + 1));
+    // The reply is the timer's context: the server deletes held replies before it
+    // deletes this API, so the timer never outlives it.
     QTimer::singleShot(wait + jitter, pending, [this, pending, read] {
         HttpReply failed;
         const auto reply = answer(read, &failed);
@@ -457,7 +459,7 @@ HttpReply ConsulKvApi::put(const HttpRequest &request, const QString &key)
 HttpReply ConsulKvApi::remove(const HttpRequest &request, const QString &key)
 {
     const QUrlQuery &query = request.query;
-    const bool recurse = presentOrTrue(query, QStringLiteral("recurse"));
+    const bool recurse = isPresent(query, QStringLiteral("recurse"));
     if (recurse && query.hasQueryItem(QStringLiteral("cas")))
         return conflictingFlags(query);
     if (recurse) {
