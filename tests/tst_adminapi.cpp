@@ -275,6 +275,11 @@ private slots:
 
     void exportThenImportIntoEmptyServer()
     {
+        // Consul KV keys go along (format version 2): values byte for byte, and flags.
+        QCOMPARE(client().send("PUT", "/v1/kv/rqlite/leader?flags=7", R"({"id":"1","addr":"localhost:4002"})",
+                               "application/octet-stream").body, QByteArray("true"));
+        QCOMPARE(client().send("PUT", "/v1/kv/other/leader", QByteArray("\x00\xff", 2), "application/octet-stream").body,
+                 QByteArray("true"));
         for (int i = 0; i < 3; ++i) {
             const QByteArray id = createLabelled(QStringLiteral("cluster %1").arg(i));
             for (int n = 0; n <= i; ++n)
@@ -285,8 +290,9 @@ private slots:
         QVERIFY(exported.headers.value("content-disposition").contains("discodesk-export-"));
         const QJsonObject document = exported.json();
         QCOMPARE(document.value(QStringLiteral("format")).toString(), QStringLiteral("discodesk-export"));
-        QCOMPARE(document.value(QStringLiteral("format_version")).toInt(), 1);
+        QCOMPARE(document.value(QStringLiteral("format_version")).toInt(), 2);
         QCOMPARE(document.value(QStringLiteral("ids")).toArray().size(), 3);
+        QCOMPARE(document.value(QStringLiteral("kv")).toArray().size(), 2);
 
         TestServer other;
         QVERIFY(other.start());
@@ -294,6 +300,11 @@ private slots:
         QCOMPARE(imported.status, 200);
         QCOMPARE(imported.json().value(QStringLiteral("ids_added")).toInt(), 3);
         QCOMPARE(imported.json().value(QStringLiteral("nodes_added")).toInt(), 6);
+        QCOMPARE(imported.json().value(QStringLiteral("kv_added")).toInt(), 2);
+        QCOMPARE(other.client().get("/v1/kv/rqlite/leader?raw").body, QByteArray(R"({"id":"1","addr":"localhost:4002"})"));
+        QCOMPARE(other.client().get("/v1/kv/other/leader?raw").body, QByteArray("\x00\xff", 2));
+        QVERIFY(other.client().get("/v1/kv/rqlite/leader").body.contains("\"Flags\":7,"));
+        const QByteArray indexAfterImport = other.client().get("/v1/kv/rqlite/leader").headers.value("x-consul-index");
         QCOMPARE(other.client().get("/api/v1/export").json().value(QStringLiteral("ids")),
                  document.value(QStringLiteral("ids")));
 
@@ -301,6 +312,8 @@ private slots:
         const HttpResponse again = other.client().post("/api/v1/import", exported.body);
         QCOMPARE(again.json().value(QStringLiteral("ids_added")).toInt(), 0);
         QCOMPARE(again.json().value(QStringLiteral("ids_merged")).toInt(), 3);
+        QCOMPARE(again.json().value(QStringLiteral("kv_merged")).toInt(), 2);
+        QCOMPARE(other.client().get("/v1/kv/rqlite/leader").headers.value("x-consul-index"), indexAfterImport);
         QCOMPARE(other.client().get("/api/v1/export").json().value(QStringLiteral("ids")),
                  document.value(QStringLiteral("ids")));
     }

@@ -524,18 +524,50 @@ private slots:
         QJsonArray ids;
         for (const DiscoveryIdWithNodes &record : records)
             ids.append(ExchangeFormat::toJson(record));
+        // Consul KV keys: the value in base64 (or null), flags as a string (all 64 bits).
+        const QList<KvEntry> kv{
+            KvEntry{awkward + QStringLiteral("/leader"), QByteArray("\x00\xff{}", 4), 18446744073709551615ull, 2, 5,
+                    at(1), at(2), at(3)},
+            KvEntry{QStringLiteral("empty"), std::nullopt, 0, 7, 7, at(4), at(4), at(5)}};
+        QJsonArray keys;
+        for (const KvEntry &entry : kv) {
+            keys.append(QJsonObject{
+                {QStringLiteral("key"), entry.key},
+                {QStringLiteral("value"), entry.value ? QJsonValue(QString::fromLatin1(entry.value->toBase64())) : QJsonValue()},
+                {QStringLiteral("flags"), QString::number(entry.flags)},
+                {QStringLiteral("create_index"), entry.createIndex},
+                {QStringLiteral("modify_index"), entry.modifyIndex},
+                {QStringLiteral("created_at"), entry.createdAt.toIso8601()},
+                {QStringLiteral("modified_at"), entry.modifiedAt.toIso8601()},
+                {QStringLiteral("reported_at"), entry.reportedAt.toIso8601()}});
+        }
         const QByteArray expected = QJsonDocument(QJsonObject{
             {QStringLiteral("format"), QStringLiteral("discodesk-export")},
-            {QStringLiteral("format_version"), 1},
+            {QStringLiteral("format_version"), 2},
             {QStringLiteral("exported_at"), at(8).toIso8601()},
             {QStringLiteral("ids"), ids},
+            {QStringLiteral("kv"), keys},
         }).toJson(QJsonDocument::Indented);
-        QCOMPARE(ExchangeFormat::exportDocument(records, at(8)), expected);
+        QCOMPARE(ExchangeFormat::exportDocument(records, at(8), kv), expected);
+        // And read back: the keys as they were, but for the indexes (the importer's
+        // own). A key may hold anything but NUL.
+        QList<KvEntry> readable = kv;
+        readable[0].key.remove(QChar(0));
+        const ExchangeFormat::ParsedImport parsed =
+            ExchangeFormat::parseDocument(ExchangeFormat::exportDocument({}, at(8), readable));
+        QVERIFY2(!parsed.error, qPrintable(parsed.error ? parsed.error->toString() : QString()));
+        QCOMPARE(parsed.kv.size(), 2);
+        QCOMPARE(parsed.kv.at(0).key, readable.at(0).key);
+        QCOMPARE(parsed.kv.at(0).value, kv.at(0).value);
+        QCOMPARE(parsed.kv.at(0).flags, kv.at(0).flags);
+        QCOMPARE(parsed.kv.at(0).reportedAt, kv.at(0).reportedAt);
+        QCOMPARE(parsed.kv.at(1).value, std::optional<QByteArray>());
         QCOMPARE(ExchangeFormat::exportDocument({}, at(8)),
                  QJsonDocument(QJsonObject{{QStringLiteral("format"), QStringLiteral("discodesk-export")},
-                                           {QStringLiteral("format_version"), 1},
+                                           {QStringLiteral("format_version"), 2},
                                            {QStringLiteral("exported_at"), at(8).toIso8601()},
-                                           {QStringLiteral("ids"), QJsonArray()}})
+                                           {QStringLiteral("ids"), QJsonArray()},
+                                           {QStringLiteral("kv"), QJsonArray()}})
                      .toJson(QJsonDocument::Indented));
 
         // Through a device, in chunks, the same bytes.
@@ -739,9 +771,18 @@ private slots:
         QTest::newRow("syntax") << QByteArray("{\n  \"format\": ,\n}") << "line 2, column 14" << "not valid JSON";
         QTest::newRow("not object") << QByteArray("[1,2]") << "" << "JSON object";
         QTest::newRow("format") << QByteArray(R"({"format":"x","format_version":1,"ids":[]})") << "format" << "discodesk-export";
-        QTest::newRow("newer version") << QByteArray(R"({"format":"discodesk-export","format_version":2,"ids":[]})")
+        QTest::newRow("newer version") << QByteArray(R"({"format":"discodesk-export","format_version":3,"ids":[]})")
                                        << "format_version" << "newer";
         QTest::newRow("no ids") << QByteArray(R"({"format":"discodesk-export","format_version":1})") << "ids" << "missing";
+        QTest::newRow("kv value not base64")
+            << QByteArray(R"({"format":"discodesk-export","format_version":2,"ids":[],"kv":[{"key":"k","value":"@@","created_at":"2024-01-01T00:00:00Z"}]})")
+            << "kv[0].value" << "base64";
+        QTest::newRow("kv key twice")
+            << QByteArray(R"({"format":"discodesk-export","format_version":2,"ids":[],"kv":[{"key":"k","value":null,"created_at":"2024-01-01T00:00:00Z"},{"key":"k","value":null,"created_at":"2024-01-01T00:00:00Z"}]})")
+            << "kv[1].key" << "twice";
+        QTest::newRow("kv flags not a string of digits")
+            << QByteArray(R"({"format":"discodesk-export","format_version":2,"ids":[],"kv":[{"key":"k","flags":"-1","created_at":"2024-01-01T00:00:00Z"}]})")
+            << "kv[0].flags" << "whole number";
         QTest::newRow("bad id") << head + R"([{"id":"../etc","kind":"rqlite","created_at":"2026-01-01T00:00:00Z"}]})"
                                 << "ids[0].id" << "not a valid discovery ID";
         QTest::newRow("reserved id") << head + R"([{"id":"healthz","kind":"rqlite","created_at":"2026-01-01T00:00:00Z"}]})"

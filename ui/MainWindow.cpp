@@ -798,7 +798,7 @@ void MainWindow::importIds()
                                    tr("Nothing was imported: %1 is not a valid DiscoDesk export.\n\n%2")
                                        .arg(path, parsed.error->toString()));
     }
-    ask([records = parsed.records](DiscoveryService &service) { return service.importIds(records); },
+    ask([records = parsed.records, kv = parsed.kv](DiscoveryService &service) { return service.importIds(records, kv); },
         [this, path](const StoreResult<DiscoveryService::ImportOutcome> &imported) {
             if (!imported.ok())
                 return reportFailure(tr("Import"), tr("Nothing was imported: %1").arg(imported.error()));
@@ -807,12 +807,17 @@ void MainWindow::importIds()
                                                                    .arg(path, imported->refused->toString()));
             }
             const ImportSummary &summary = imported->summary;
-            m_prompts.inform(this, tr("Import"),
-                             tr("Imported %1: %2 added, %3 merged with existing ones; %4 added, %5 merged.")
-                                 .arg(path, countOf(summary.idsAdded, tr("ID"), tr("IDs")),
-                                      QString::number(summary.idsMerged),
-                                      countOf(summary.nodesAdded, tr("node"), tr("nodes")),
-                                      QString::number(summary.nodesMerged)));
+            QString text = tr("Imported %1: %2 added, %3 merged with existing ones; %4 added, %5 merged.")
+                               .arg(path, countOf(summary.idsAdded, tr("ID"), tr("IDs")),
+                                    QString::number(summary.idsMerged),
+                                    countOf(summary.nodesAdded, tr("node"), tr("nodes")),
+                                    QString::number(summary.nodesMerged));
+            if (summary.kvAdded + summary.kvMerged > 0) {
+                text += u' '
+                    + tr("Consul KV: %1 added, %2 merged.")
+                          .arg(countOf(summary.kvAdded, tr("key"), tr("keys")), QString::number(summary.kvMerged));
+            }
+            m_prompts.inform(this, tr("Import"), text);
         });
 }
 

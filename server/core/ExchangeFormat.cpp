@@ -59,11 +59,13 @@ QJsonObject toJson(const DiscoveryIdWithNodes &record)
     return object;
 }
 
-QByteArray exportDocument(const QList<DiscoveryIdWithNodes> &records, Timestamp exportedAt)
+QByteArray exportDocument(const QList<DiscoveryIdWithNodes> &records, Timestamp exportedAt, const QList<KvEntry> &kv)
 {
     ExportWriter writer(exportedAt);
     for (const DiscoveryIdWithNodes &record : records)
         writer.add(record);
+    for (const KvEntry &entry : kv)
+        writer.addKv(entry);
     writer.finish();
     return writer.takeDocument();
 }
@@ -90,13 +92,44 @@ ExportWriter::ExportWriter(Timestamp exportedAt, QIODevice *device) : m_json(m_o
 
 void ExportWriter::add(const DiscoveryIdWithNodes &record)
 {
+    Q_ASSERT(!m_inKv);
     writeId(record);
+    if (m_device && m_out.size() >= DeviceChunkBytes)
+        writeToDevice();
+}
+
+void ExportWriter::startKv()
+{
+    if (std::exchange(m_inKv, true))
+        return;
+    m_json.endArray();
+    m_json.key(QLatin1StringView("kv")).beginArray();
+}
+
+void ExportWriter::addKv(const KvEntry &entry)
+{
+    startKv();
+    m_json.beginObject();
+    m_json.key(QLatin1StringView("create_index")).value(entry.createIndex);
+    writeTime(QLatin1StringView("created_at"), entry.createdAt);
+    m_json.key(QLatin1StringView("flags")).value(QLatin1StringView(QByteArray::number(entry.flags)));
+    m_json.key(QLatin1StringView("key")).value(QStringView(entry.key));
+    writeTime(QLatin1StringView("modified_at"), entry.modifiedAt);
+    m_json.key(QLatin1StringView("modify_index")).value(entry.modifyIndex);
+    writeTime(QLatin1StringView("reported_at"), entry.reportedAt);
+    m_json.key(QLatin1StringView("value"));
+    if (entry.value)
+        m_json.value(QLatin1StringView(entry.value->toBase64()));
+    else
+        m_json.null();
+    m_json.endObject();
     if (m_device && m_out.size() >= DeviceChunkBytes)
         writeToDevice();
 }
 
 bool ExportWriter::finish()
 {
+    startKv(); // a file with no keys still says so
     m_json.endArray();
     m_json.endObject();
     if (m_device)
@@ -305,6 +338,48 @@ std::optional<Node> readNode(const QJsonValue &value, const QString &path, Disco
     return node;
 }
 
+std::optional<KvEntry> readKv(const QJsonValue &value, const QString &path, std::optional<ImportError> &error)
+{
+    if (!value.isObject()) {
+        error = ImportError{QStringLiteral("must be an object"), path};
+        return std::nullopt;
+    }
+    Reader reader(value.toObject(), path, error);
+    KvEntry entry;
+    entry.key = reader.string(QStringLiteral("key"), true);
+    if (!reader.failed() && (entry.key.isEmpty() || entry.key.size() > Validation::MaxKvKeyLength
+                             || entry.key.contains(QChar(u'\0'))))
+        reader.fail(QStringLiteral("key"), QStringLiteral("must be 1 to %1 characters, without NUL")
+                                               .arg(Validation::MaxKvKeyLength));
+    const QJsonValue stored = value.toObject().value(QStringLiteral("value"));
+    if (stored.isString()) {
+        const auto decoded = QByteArray::fromBase64Encoding(stored.toString().toLatin1(),
+                                                            QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded || stored.toString().size() % 4 != 0)
+            reader.fail(QStringLiteral("value"), QStringLiteral("is not standard base64"));
+        else if (!decoded.decoded.isEmpty())
+            entry.value = decoded.decoded;
+    } else if (!stored.isNull() && !stored.isUndefined()) {
+        reader.fail(QStringLiteral("value"), QStringLiteral("must be a base64 string or null"));
+    }
+    if (entry.value && entry.value->size() > Validation::MaxKvValueBytes)
+        reader.fail(QStringLiteral("value"), QStringLiteral("is longer than %1 bytes").arg(Validation::MaxKvValueBytes));
+    const QString flags = reader.string(QStringLiteral("flags"), false, QStringLiteral("0"));
+    bool ok = !flags.isEmpty() && std::all_of(flags.cbegin(), flags.cend(), [](QChar c) { return c.isDigit(); });
+    entry.flags = ok ? flags.toULongLong(&ok) : 0;
+    if (!reader.failed() && !ok)
+        reader.fail(QStringLiteral("flags"), QStringLiteral("must be a whole number from 0 to 18446744073709551615, as a string"));
+    // Indexes are the exporting server's; an import gives each key one of its own.
+    reader.integer(QStringLiteral("create_index"), false, 0, std::numeric_limits<qint64>::max());
+    reader.integer(QStringLiteral("modify_index"), false, 0, std::numeric_limits<qint64>::max());
+    entry.createdAt = reader.timestamp(QStringLiteral("created_at"), true);
+    entry.modifiedAt = reader.timestamp(QStringLiteral("modified_at"), false, entry.createdAt);
+    entry.reportedAt = reader.timestamp(QStringLiteral("reported_at"), false, entry.modifiedAt);
+    if (reader.failed())
+        return std::nullopt;
+    return entry;
+}
+
 std::optional<DiscoveryIdWithNodes> readId(const QJsonValue &value, const QString &path,
                                            std::optional<ImportError> &error)
 {
@@ -423,8 +498,25 @@ ParsedImport parseDocument(const QByteArray &data)
         seen.insert(record->id.id);
         result.records.append(std::move(*record));
     }
+    // Consul KV keys: version 2 files have them, version 1 files none.
+    const QJsonArray kv = top.array(QStringLiteral("kv"), false);
+    QSet<QString> seenKeys;
+    for (qsizetype i = 0; i < kv.size() && !error; ++i) {
+        const QString path = QStringLiteral("kv[%1]").arg(i);
+        auto entry = readKv(kv.at(i), path, error);
+        if (!entry)
+            break;
+        if (seenKeys.contains(entry->key)) {
+            error = ImportError{QStringLiteral("the key \"%1\" appears twice in the file").arg(entry->key.left(200)),
+                                path + QStringLiteral(".key")};
+            break;
+        }
+        seenKeys.insert(entry->key);
+        result.kv.append(std::move(*entry));
+    }
     if (error) {
         result.records.clear();
+        result.kv.clear();
         result.error = error;
     }
     return result;

@@ -152,6 +152,8 @@ struct ImportSummary
     int idsMerged = 0;   // already present: labels and nodes merged
     int nodesAdded = 0;
     int nodesMerged = 0; // already present: times and counts merged
+    int kvAdded = 0;
+    int kvMerged = 0; // already present: the later value kept
 };
 
 // One key of Consul's KV API (rqlite 7 and later keep "<disco-key>/leader" there).

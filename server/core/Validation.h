@@ -25,6 +25,10 @@ bool isWellFormedEtcdMemberId(QStringView text);
 
 inline constexpr int MaxExpectedSize = 1000;
 
+// Consul KV: a key's characters, and a value's bytes (Consul's kv_max_value_size).
+inline constexpr int MaxKvKeyLength = 1024;
+inline constexpr int MaxKvValueBytes = 512 * 1024;
+
 // The largest etcd index, a token's or a member's: a token counts one up for each
 // member it creates, so none gets near half the 64-bit range, and counting on from
 // there never overflows.

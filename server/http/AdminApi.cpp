@@ -365,6 +365,14 @@ HttpReply AdminApi::exportIds(const HttpRequest &request)
         }
         return HttpReply::error(404, QStringLiteral("unknown discovery IDs: %1").arg(missing.join(QStringLiteral(", "))));
     }
+    if (wanted.isEmpty()) { // everything: the Consul KV keys too
+        const auto keys = m_service.exportKv([&](const KvEntry &entry) {
+            writer.addKv(entry);
+            return true;
+        });
+        if (!keys.ok())
+            return HttpReply::unavailable(keys.error());
+    }
     writer.finish();
     HttpReply reply = HttpReply::json(200, writer.takeDocument());
     reply.headers.append(exportFileName(now));
@@ -397,7 +405,7 @@ HttpReply AdminApi::importIds(const HttpRequest &request)
     };
     if (parsed.error)
         return refused(*parsed.error);
-    const auto imported = m_service.importIds(parsed.records);
+    const auto imported = m_service.importIds(parsed.records, parsed.kv);
     if (!imported.ok())
         return HttpReply::unavailable(imported.error());
     if (imported->refused)
@@ -406,5 +414,7 @@ HttpReply AdminApi::importIds(const HttpRequest &request)
     return HttpReply::json(200, QJsonObject{{QStringLiteral("ids_added"), summary.idsAdded},
                                             {QStringLiteral("ids_merged"), summary.idsMerged},
                                             {QStringLiteral("nodes_added"), summary.nodesAdded},
-                                            {QStringLiteral("nodes_merged"), summary.nodesMerged}});
+                                            {QStringLiteral("nodes_merged"), summary.nodesMerged},
+                                            {QStringLiteral("kv_added"), summary.kvAdded},
+                                            {QStringLiteral("kv_merged"), summary.kvMerged}});
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/StoreChange.h"
+#include "core/Validation.h"
 #include "http/HttpTypes.h"
 
 #include <QHash>
@@ -37,7 +38,7 @@ public:
     // Who asked is written once a second, never on a read's own path.
     static constexpr std::chrono::milliseconds AskerFlushInterval{1000};
     static constexpr qsizetype MaxPendingAskers = 1000;
-    static constexpr qsizetype MaxKeyLength = 1024;
+    static constexpr qsizetype MaxKeyLength = Validation::MaxKvKeyLength;
 
     explicit ConsulKvApi(KvService &service, QObject *parent = nullptr);
 

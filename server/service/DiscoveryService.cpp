@@ -1,6 +1,7 @@
 #include "DiscoveryService.h"
 
 #include "service/InTransaction.h"
+#include "service/KvService.h"
 #include "store/Store.h"
 
 #include <QUuid>
@@ -244,13 +245,19 @@ StoreResult<PruneResult> DiscoveryService::prune(const PruneRules &rules)
     });
 }
 
-StoreResult<DiscoveryService::ImportOutcome> DiscoveryService::importIds(const QList<DiscoveryIdWithNodes> &records)
+StoreResult<DiscoveryService::ImportOutcome> DiscoveryService::importIds(const QList<DiscoveryIdWithNodes> &records,
+                                                                         const QList<KvEntry> &kv)
 {
-    return importInto(records, m_clock());
+    return importInto(records, kv, m_clock());
+}
+
+StoreResult<qsizetype> DiscoveryService::exportKv(const KvVisitor &visit)
+{
+    return m_store.exportKv(visit);
 }
 
 StoreResult<DiscoveryService::ImportOutcome> DiscoveryService::importInto(const QList<DiscoveryIdWithNodes> &records,
-                                                                          Timestamp at)
+                                                                          const QList<KvEntry> &kv, Timestamp at)
 {
     using Result = StoreResult<ImportOutcome>;
     using ExchangeFormat::ImportError;
@@ -349,6 +356,8 @@ StoreResult<DiscoveryService::ImportOutcome> DiscoveryService::importInto(const 
                 return Result::failure(updated.error());
         }
     }
+    if (const auto merged = KvService(m_store, m_clock).merge(kv, summary); !merged.ok())
+        return Result::failure(merged.error());
     if (const auto committed = write.commit(); !committed.ok())
         return Result::failure(committed.error());
     return outcome;

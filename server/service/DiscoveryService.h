@@ -43,6 +43,9 @@ public:
     using IdVisitor = std::function<bool(const DiscoveryIdWithNodes &record)>;
     StoreResult<qsizetype> exportIds(const QStringList &ids, const IdVisitor &visit);
     StoreResult<QList<DiscoveryIdWithNodes>> exportIds(const QStringList &ids);
+    // The Consul KV keys an export of everything holds beside the IDs.
+    using KvVisitor = std::function<bool(const KvEntry &entry)>;
+    StoreResult<qsizetype> exportKv(const KvVisitor &visit);
 
     // --- writes ---
     StoreResult<DiscoveryId> createId(DiscoveryKind kind, const QString &label,
@@ -98,12 +101,15 @@ public:
         ImportSummary summary;
         std::optional<ExchangeFormat::ImportError> refused; // then nothing was imported
     };
-    StoreResult<ImportOutcome> importIds(const QList<DiscoveryIdWithNodes> &records);
+    // kv: Consul KV keys from the same file, merged by KvService::merge in the same
+    // transaction.
+    StoreResult<ImportOutcome> importIds(const QList<DiscoveryIdWithNodes> &records, const QList<KvEntry> &kv = {});
 
     static QString newId(DiscoveryKind kind);
 
 private:
-    StoreResult<ImportOutcome> importInto(const QList<DiscoveryIdWithNodes> &records, Timestamp at);
+    StoreResult<ImportOutcome> importInto(const QList<DiscoveryIdWithNodes> &records, const QList<KvEntry> &kv,
+                                          Timestamp at);
 
     Store &m_store;
     Clock m_clock;

@@ -89,6 +89,15 @@ Saved save(DiscoveryService &service, const QStringList &ids, ExportFormat forma
     });
     if (!exported.ok())
         return {0, exported.error()}; // the file is left as it was
+    // Everything: the Consul KV keys too (JSON only; CSV has a row per node).
+    if (json && ids.isEmpty()) {
+        const auto keys = service.exportKv([&](const KvEntry &entry) {
+            json->addKv(entry);
+            return true;
+        });
+        if (!keys.ok())
+            return {0, keys.error()};
+    }
     if (json)
         json->finish();
     if (!file.commit())

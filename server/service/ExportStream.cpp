@@ -109,8 +109,17 @@ private:
     std::function<bool(QByteArray)> m_give;
 };
 
-using Batch = QList<DiscoveryIdWithNodes>;
+// IDs, then Consul KV keys: a batch holds some of one or the other.
+struct Batch
+{
+    QList<DiscoveryIdWithNodes> ids;
+    QList<KvEntry> kv;
+
+    qsizetype size() const { return ids.size() + kv.size(); }
+    bool isEmpty() const { return size() == 0; }
+};
 constexpr qsizetype BatchIds = 256;
+constexpr qsizetype BatchKeys = 16; // values may be up to 512 KiB each
 constexpr qsizetype MaxQueuedBatches = 4;
 
 } // namespace
@@ -140,10 +149,18 @@ ExportStream::ExportStream(const QString &location, Timestamp exportedAt, QObjec
             DiscoveryService service(*store);
             Batch batch;
             auto handOn = [&] { return shared->batches.give(std::exchange(batch, {}), 1); };
-            const auto exported = service.exportIds({}, [&](const DiscoveryIdWithNodes &record) {
-                batch.append(record);
+            auto exported = service.exportIds({}, [&](const DiscoveryIdWithNodes &record) {
+                batch.ids.append(record);
                 return batch.size() < BatchIds || handOn();
             });
+            if (exported.ok() && !batch.isEmpty())
+                handOn();
+            if (exported.ok() && !shared->batches.isCalledOff()) {
+                exported = service.exportKv([&](const KvEntry &entry) {
+                    batch.kv.append(entry);
+                    return batch.size() < BatchKeys || handOn();
+                });
+            }
             if (!exported.ok())
                 error = exported.error();
             else if (!batch.isEmpty())
@@ -163,8 +180,10 @@ ExportStream::ExportStream(const QString &location, Timestamp exportedAt, QObjec
         });
         ExchangeFormat::ExportWriter writer(exportedAt, &device);
         while (const std::optional<Batch> batch = shared->batches.take(true)) {
-            for (const DiscoveryIdWithNodes &record : *batch)
+            for (const DiscoveryIdWithNodes &record : batch->ids)
                 writer.add(record);
+            for (const KvEntry &entry : batch->kv)
+                writer.addKv(entry);
         }
         QString error = shared->batches.error();
         if (error.isEmpty() && (shared->batches.isCalledOff() || !writer.finish()))

@@ -147,6 +147,53 @@ StoreResult<bool> KvService::noteAsker(const QString &key, const QString &addres
     });
 }
 
+StoreResult<bool> KvService::merge(const QList<KvEntry> &entries, ImportSummary &summary)
+{
+    using Result = StoreResult<bool>;
+    return inTransaction(m_store, Access::Exclusive, [&]() -> Result {
+        for (const KvEntry &incoming : entries) {
+            const auto found = m_store.findKv(incoming.key);
+            if (!found.ok())
+                return Result::failure(found.error());
+            KvEntry merged = incoming;
+            bool changed = true;
+            if (const std::optional<KvEntry> &local = found.value()) {
+                ++summary.kvMerged;
+                const bool theirs = incoming.modifiedAt > local->modifiedAt;
+                merged = *local;
+                if (theirs) {
+                    merged.value = incoming.value;
+                    merged.flags = incoming.flags;
+                    merged.modifiedAt = incoming.modifiedAt;
+                }
+                merged.createdAt = std::min(local->createdAt, incoming.createdAt);
+                merged.reportedAt = std::max(local->reportedAt, incoming.reportedAt);
+                changed = merged.value != local->value || merged.flags != local->flags;
+                if (!changed && merged.createdAt == local->createdAt && merged.reportedAt == local->reportedAt)
+                    continue; // importing the same file twice changes nothing
+            } else {
+                const auto count = m_store.countKv();
+                if (!count.ok())
+                    return Result::failure(count.error());
+                if (count.value() >= MaxKeys)
+                    return Result::failure(QStringLiteral("the import would hold more than %1 Consul KV keys").arg(MaxKeys));
+                ++summary.kvAdded;
+            }
+            if (changed) {
+                const auto index = m_store.nextKvIndex();
+                if (!index.ok())
+                    return Result::failure(index.error());
+                merged.modifyIndex = index.value();
+                if (!found.value())
+                    merged.createIndex = index.value();
+            }
+            if (const auto written = m_store.writeKv(merged, changed); !written.ok())
+                return Result::failure(written.error());
+        }
+        return true;
+    });
+}
+
 StoreResult<QList<KvAsker>> KvService::askers(const QString &key)
 {
     return m_store.kvAskers(key);

@@ -2,6 +2,7 @@
 
 #include "core/Records.h"
 #include "core/StoreResult.h"
+#include "core/Validation.h"
 
 #include <functional>
 #include <optional>
@@ -15,7 +16,7 @@ class Store;
 class KvService
 {
 public:
-    static constexpr qsizetype MaxValueBytes = 512 * 1024; // Consul's kv_max_value_size
+    static constexpr qsizetype MaxValueBytes = Validation::MaxKvValueBytes; // Consul's kv_max_value_size
     static constexpr qsizetype MaxKeys = 10000;
     static constexpr qsizetype MaxAskersPerKey = 32;
     using Clock = std::function<Timestamp()>;
@@ -57,6 +58,13 @@ public:
     // for rqlite, the voters waiting to join. Keeps MaxAskersPerKey per key.
     StoreResult<bool> noteAsker(const QString &key, const QString &address, const QByteArray &offered = {});
     StoreResult<QList<KvAsker>> askers(const QString &key);
+
+    // Merges exported keys in, within the caller's transaction (an import's): a new
+    // key is created, and a key that exists takes the file's value and flags only
+    // when the file's were written later. Either way it gets an index of this
+    // server's counter, so no index goes back; the earlier creation time and the
+    // later report time are kept. Counts into summary.
+    StoreResult<bool> merge(const QList<KvEntry> &entries, ImportSummary &summary);
 
 private:
     Store &m_store;

@@ -149,6 +149,10 @@ public:
     StoreResult<qint64> lastKvIndex();
     // Who asked for the key, the latest first.
     StoreResult<QList<KvAsker>> kvAskers(const QString &key);
+    // Every key, by key, handed to visit one at a time as read, of one moment; visit
+    // returns false to stop. Returns how many visit was given.
+    using KvVisitor = std::function<bool(const KvEntry &entry)>;
+    StoreResult<qsizetype> exportKv(const KvVisitor &visit);
 
     // --- Consul KV: writes, inside a write transaction ---
     // The next KV index, saved as handed out.

@@ -78,6 +78,26 @@ StoreResult<QList<KvEntry>> Store::listKv(const QString &prefix, qsizetype limit
     return entries;
 }
 
+StoreResult<qsizetype> Store::exportKv(const KvVisitor &visit)
+{
+    using Result = StoreResult<qsizetype>;
+    Transaction transaction(*this, Access::Read);
+    if (!transaction.error().isEmpty())
+        return Result::failure(transaction.error());
+    Statement q = run(QStringLiteral("SELECT %1 FROM kv_entries ORDER BY key").arg(KvColumns), {}, Rows::Streamed);
+    if (!q)
+        return Result::failure(q.error());
+    qsizetype visited = 0;
+    while (q->next()) {
+        ++visited;
+        if (!visit(kvFromRow(*q)))
+            break;
+    }
+    if (q->lastError().isValid())
+        return Result::failure(describe(q->lastError()));
+    return visited;
+}
+
 StoreResult<qint64> Store::countKv()
 {
     Statement q = run(QStringLiteral("SELECT COUNT(*) FROM kv_entries"));
