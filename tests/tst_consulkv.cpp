@@ -344,6 +344,35 @@ private slots:
         QVERIFY2(refused.body.contains("reserved"), refused.body.constData());
     }
 
+    // A cluster whose leader stopped reporting is pruned by the time of its last write.
+    void aPruneRemovesKeysNotWrittenSince()
+    {
+        // The clock moves on between the writes, so each lies clearly on one side.
+        auto tickPast = [](Timestamp time) { QVERIFY(QTest::qWaitFor([time] { return Timestamp::now() > time; }, 1000)); };
+        QCOMPARE(put("gone/leader", "old").body, QByteArray("true"));
+        tickPast(Timestamp::now());
+        const Timestamp cutoff = Timestamp::now();
+        tickPast(cutoff);
+        QCOMPARE(put("alive/leader", "new").body, QByteArray("true"));
+        const qint64 before = modifyIndexOf("alive/leader");
+
+        const QByteArray rule = "{\"kv_not_reported_since\":\"" + cutoff.toIso8601().toLatin1() + "\"";
+        const HttpResponse preview = client().post("/api/v1/prune", rule + ",\"dry_run\":true}");
+        QCOMPARE(preview.status, 200);
+        QCOMPARE(preview.json().value(QStringLiteral("removed")).toObject().value(QStringLiteral("kv_keys")).toInt(), 1);
+        const QJsonArray listed = preview.json().value(QStringLiteral("kv_keys")).toArray();
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.at(0).toObject().value(QStringLiteral("key")).toString(), QStringLiteral("gone/leader"));
+        QCOMPARE(client().get("/v1/kv/gone/leader").status, 200); // a preview removes nothing
+
+        const HttpResponse pruned = client().post("/api/v1/prune", rule + "}");
+        QCOMPARE(pruned.json().value(QStringLiteral("removed")).toObject().value(QStringLiteral("kv_keys")).toInt(), 1);
+        const HttpResponse gone = client().get("/v1/kv/gone/leader");
+        QCOMPARE(gone.status, 404);
+        QVERIFY(gone.headers.value("x-consul-index").toLongLong() > before); // readers see it go
+        QCOMPARE(client().get("/v1/kv/alive/leader?raw").body, QByteArray("new"));
+    }
+
     void aRealConsulClientLibraryWorks()
     {
         QProcess python;

@@ -155,6 +155,7 @@ private slots:
     void newIdIsSelectedAndItsCommandsCopied();
     void etcdTokenFormsLive();
     void aConsulKvClusterShowsItsLeaderAndWaitingVoters();
+    void pruneRemovesConsulKvKeysNotWrittenSince();
     void newEtcdTokenDialogReadsTheForm();
     void editLabel();
     void deleteIdAsksFirst();
@@ -569,6 +570,41 @@ void TestMainWindow::aConsulKvClusterShowsItsLeaderAndWaitingVoters()
     kv->findChild<QPushButton *>(QStringLiteral("kvDelete"))->click();
     QTRY_COMPARE_WITH_TIMEOUT(keys->rowCount(), 0, 10000);
     QCOMPARE(http.get("/v1/kv/team%20a/leader").status, 404);
+}
+
+void TestMainWindow::pruneRemovesConsulKvKeysNotWrittenSince()
+{
+    MainWindow *window = openWindow();
+    HttpClient http(quint16(server().url().port()));
+    QCOMPARE(http.send("PUT", "/v1/kv/old/leader", "x", "application/octet-stream").body, QByteArray("true"));
+    KvTableModel *keys = window->kvPane()->keyModel();
+    QTRY_COMPARE_WITH_TIMEOUT(keys->rowCount(), 1, 10000);
+    const Timestamp written = Timestamp::now();
+    QVERIFY(QTest::qWaitFor([written] { return Timestamp::now() > written; }, 1000));
+
+    // The real dialog: only "Consul KV keys not written for more than 0 minutes".
+    PruneResult previewed;
+    QString summary;
+    m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
+        PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
+        dialog.findChild<QCheckBox *>(QStringLiteral("noNodesRule"))->setChecked(false);
+        dialog.findChild<QSpinBox *>(QStringLiteral("kvNotReportedSinceRuleAmount"))->setValue(0);
+        dialog.findChild<QCheckBox *>(QStringLiteral("kvNotReportedSinceRule"))->setChecked(true);
+        dialog.updatePreview();
+        if (!previewShown(dialog))
+            return std::nullopt;
+        previewed = dialog.preview();
+        summary = dialog.summary();
+        return dialog.rules();
+    };
+    action("pruneAction")->trigger();
+    QCOMPARE(previewed.kvKeyCount, 1);
+    QCOMPARE(previewed.kvKeys.value(0).key, QStringLiteral("old/leader"));
+    QVERIFY2(summary.endsWith(QStringLiteral("And 1 Consul KV key.")), qPrintable(summary));
+    QTRY_COMPARE_WITH_TIMEOUT(keys->rowCount(), 0, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(window->statusBar()->currentMessage().endsWith(QStringLiteral("And 1 Consul KV key.")),
+                             10000);
+    QCOMPARE(http.get("/v1/kv/old/leader").status, 404);
 }
 
 void TestMainWindow::etcdTokenFormsLive()

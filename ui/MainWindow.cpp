@@ -751,10 +751,12 @@ void MainWindow::prune()
         [this](const StoreResult<PruneResult> &result) {
             if (!result.ok())
                 return reportFailure(tr("Prune"), result.error());
-            statusBar()->showMessage(tr("Pruned %1 and %2.")
-                                         .arg(countOf(result->idCount, tr("ID"), tr("IDs")),
-                                              countOf(result->removedNodeCount(), tr("node"), tr("nodes"))),
-                                     MessageMs);
+            QString text = tr("Pruned %1 and %2.")
+                               .arg(countOf(result->idCount, tr("ID"), tr("IDs")),
+                                    countOf(result->removedNodeCount(), tr("node"), tr("nodes")));
+            if (result->kvKeyCount > 0)
+                text += u' ' + tr("And %1.").arg(countOf(result->kvKeyCount, tr("Consul KV key"), tr("Consul KV keys")));
+            statusBar()->showMessage(text, MessageMs);
         });
 }
 

@@ -36,7 +36,10 @@ PruneDialog::PruneDialog(PrunePreview preview, TimeZoneChoice zone, QWidget *par
     m_noNodes->setObjectName(QStringLiteral("noNodesRule"));
     m_noNodes->setChecked(true);
     m_notSeenSince = makeAgeRule(tr("Nodes not seen for more than"), QStringLiteral("notSeenSinceRule"), 1, 1);
-    for (const AgeRule *rule : {&m_createdBefore, &m_notSeenSince}) {
+    // rqlite's leader writes its key every 10 s; one silent this long is gone.
+    m_kvNotReportedSince = makeAgeRule(tr("Consul KV keys not written for more than"),
+                                       QStringLiteral("kvNotReportedSinceRule"), 1, 1);
+    for (const AgeRule *rule : {&m_createdBefore, &m_notSeenSince, &m_kvNotReportedSince}) {
         auto *row = new QHBoxLayout;
         row->addWidget(rule->enabled);
         row->addWidget(rule->amount);
@@ -114,7 +117,8 @@ void PruneDialog::updatePreview()
     // Fixed times, computed once: the prune removes what this preview shows, not
     // what the same ages would mean a minute later.
     const Timestamp now = Timestamp::now();
-    m_rules = PruneRules{cutoff(m_createdBefore, now), m_noNodes->isChecked(), cutoff(m_notSeenSince, now)};
+    m_rules = PruneRules{cutoff(m_createdBefore, now), m_noNodes->isChecked(), cutoff(m_notSeenSince, now),
+                         cutoff(m_kvNotReportedSince, now)};
     const int asked = ++m_asked;
     m_pruneButton->setEnabled(false); // until the preview of these rules is shown
     m_summary->setText(tr("Looking for what these rules match\u2026"));
@@ -147,8 +151,13 @@ void PruneDialog::showPreview(int asked, const StoreResult<PruneResult> &result)
                             .arg(node.address, node.discoveryId, TimeText::relative(node.lastSeen, now)));
         m_list->item(m_list->count() - 1)->setToolTip(TimeText::absolute(node.lastSeen, m_zone));
     }
+    for (const KvEntry &entry : std::as_const(m_preview.kvKeys)) {
+        m_list->addItem(tr("Consul KV key %1: last written %2")
+                            .arg(entry.key, TimeText::relative(entry.reportedAt, now)));
+        m_list->item(m_list->count() - 1)->setToolTip(TimeText::absolute(entry.reportedAt, m_zone));
+    }
     if (!m_preview.listsAll()) {
-        const qint64 unlisted = m_preview.idCount + m_preview.singleNodeCount - m_list->count();
+        const qint64 unlisted = m_preview.idCount + m_preview.singleNodeCount + m_preview.kvKeyCount - m_list->count();
         m_list->addItem(tr("\u2026 and %1 more, not listed").arg(unlisted));
     }
     m_summary->setText(summary());
@@ -163,9 +172,12 @@ QString PruneDialog::summary() const
         return tr("Choose at least one rule.");
     if (m_preview.isEmpty())
         return tr("Nothing matches these rules: nothing would be removed.");
-    return tr("Removes %1 (with %2) and %3 of other IDs: %4 in all.")
-        .arg(countOf(m_preview.idCount, tr("ID"), tr("IDs")),
-             countOf(m_preview.nodesOfIdsCount, tr("node"), tr("nodes")),
-             countOf(m_preview.singleNodeCount, tr("node"), tr("nodes")),
-             countOf(m_preview.removedNodeCount(), tr("node"), tr("nodes")));
+    const QString ids = tr("Removes %1 (with %2) and %3 of other IDs: %4 in all.")
+                            .arg(countOf(m_preview.idCount, tr("ID"), tr("IDs")),
+                                 countOf(m_preview.nodesOfIdsCount, tr("node"), tr("nodes")),
+                                 countOf(m_preview.singleNodeCount, tr("node"), tr("nodes")),
+                                 countOf(m_preview.removedNodeCount(), tr("node"), tr("nodes")));
+    if (!m_rules.kvNotReportedSince)
+        return ids;
+    return ids + u' ' + tr("And %1.").arg(countOf(m_preview.kvKeyCount, tr("Consul KV key"), tr("Consul KV keys")));
 }

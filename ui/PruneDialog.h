@@ -63,6 +63,7 @@ private:
     AgeRule m_createdBefore;
     QCheckBox *m_noNodes;
     AgeRule m_notSeenSince;
+    AgeRule m_kvNotReportedSince;
     QLabel *m_summary;
     QListWidget *m_list;
     QPushButton *m_pruneButton;

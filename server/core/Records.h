@@ -49,6 +49,41 @@ struct Node
     qint64 etcdIndex = 0;
 };
 
+// One key of Consul's KV API (rqlite 7 and later keep "<disco-key>/leader" there).
+struct KvEntry
+{
+    QString key;
+    std::optional<QByteArray> value; // as sent, byte for byte; nullopt: null (an empty PUT)
+    quint64 flags = 0;
+    qint64 createIndex = 0;
+    qint64 modifyIndex = 0; // the index of the last write that changed it
+    Timestamp createdAt;
+    Timestamp modifiedAt; // the last write that changed it
+    Timestamp reportedAt; // the last write, unchanged ones too: rqlite's leader reports every 10 s
+};
+
+// A client that read a key or lost a CAS for it: for rqlite, a voter waiting to join.
+struct KvAsker
+{
+    QString address; // the client's remote address and port
+    Timestamp firstAsked;
+    Timestamp lastAsked;
+    qint64 asks = 1;
+    QByteArray offered; // what its last failed CAS would have stored (rqlite: its own node); may be empty
+};
+
+// What rqlite's leader writes under "<disco-key>/leader": Go's json.Marshal of its
+// node ID, HTTP API address and Raft address. Empty fields when the value is not that.
+struct RqliteLeaderValue
+{
+    QString nodeId;
+    QString apiAddress;
+    QString raftAddress;
+
+    bool isValid() const { return !nodeId.isEmpty() || !raftAddress.isEmpty(); }
+    static RqliteLeaderValue parse(const QByteArray &value);
+};
+
 // An etcd member's name and peer URLs, read from its registered value.
 struct EtcdMemberValue
 {
@@ -116,8 +151,11 @@ struct PruneRules
     std::optional<Timestamp> createdBefore; // IDs created before this time
     bool noNodes = false;                   // IDs that have no nodes
     std::optional<Timestamp> notSeenSince;  // nodes whose last registration is older
+    // Consul KV keys last written before this time: for rqlite, a cluster whose
+    // leader stopped reporting (it reports every 10 s).
+    std::optional<Timestamp> kvNotReportedSince;
 
-    bool isEmpty() const { return !createdBefore && !noNodes && !notSeenSince; }
+    bool isEmpty() const { return !createdBefore && !noNodes && !notSeenSince && !kvNotReportedSince; }
 };
 
 struct PrunedNode
@@ -139,10 +177,15 @@ struct PruneResult
     qint64 idCount = 0;         // every removed ID
     qint64 nodesOfIdsCount = 0; // the nodes those IDs had
     qint64 singleNodeCount = 0; // every node removed on its own
+    QList<KvEntry> kvKeys;      // removed Consul KV keys, by key (without values)
+    qint64 kvKeyCount = 0;      // every removed key
 
     qint64 removedNodeCount() const { return nodesOfIdsCount + singleNodeCount; }
-    bool isEmpty() const { return idCount == 0 && singleNodeCount == 0; }
-    bool listsAll() const { return ids.size() == idCount && nodes.size() == singleNodeCount; }
+    bool isEmpty() const { return idCount == 0 && singleNodeCount == 0 && kvKeyCount == 0; }
+    bool listsAll() const
+    {
+        return ids.size() == idCount && nodes.size() == singleNodeCount && kvKeys.size() == kvKeyCount;
+    }
 };
 
 // What an import did.
@@ -154,41 +197,6 @@ struct ImportSummary
     int nodesMerged = 0; // already present: times and counts merged
     int kvAdded = 0;
     int kvMerged = 0; // already present: the later value kept
-};
-
-// One key of Consul's KV API (rqlite 7 and later keep "<disco-key>/leader" there).
-struct KvEntry
-{
-    QString key;
-    std::optional<QByteArray> value; // as sent, byte for byte; nullopt: null (an empty PUT)
-    quint64 flags = 0;
-    qint64 createIndex = 0;
-    qint64 modifyIndex = 0; // the index of the last write that changed it
-    Timestamp createdAt;
-    Timestamp modifiedAt; // the last write that changed it
-    Timestamp reportedAt; // the last write, unchanged ones too: rqlite's leader reports every 10 s
-};
-
-// A client that read a key or lost a CAS for it: for rqlite, a voter waiting to join.
-struct KvAsker
-{
-    QString address; // the client's remote address and port
-    Timestamp firstAsked;
-    Timestamp lastAsked;
-    qint64 asks = 1;
-    QByteArray offered; // what its last failed CAS would have stored (rqlite: its own node); may be empty
-};
-
-// What rqlite's leader writes under "<disco-key>/leader": Go's json.Marshal of its
-// node ID, HTTP API address and Raft address. Empty fields when the value is not that.
-struct RqliteLeaderValue
-{
-    QString nodeId;
-    QString apiAddress;
-    QString raftAddress;
-
-    bool isValid() const { return !nodeId.isEmpty() || !raftAddress.isEmpty(); }
-    static RqliteLeaderValue parse(const QByteArray &value);
 };
 
 Q_DECLARE_METATYPE(DiscoveryId)

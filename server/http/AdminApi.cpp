@@ -280,14 +280,16 @@ HttpReply AdminApi::prune(const HttpRequest &request)
     HttpReply error;
     const auto body = readObject(request,
                                  {QStringLiteral("created_before"), QStringLiteral("no_nodes"),
-                                  QStringLiteral("not_seen_since"), QStringLiteral("dry_run")},
+                                  QStringLiteral("not_seen_since"), QStringLiteral("kv_not_reported_since"),
+                                  QStringLiteral("dry_run")},
                                  false, &error);
     if (!body)
         return error;
 
     PruneRules rules;
     for (const auto &[key, target] : {std::pair{QStringLiteral("created_before"), &rules.createdBefore},
-                                      std::pair{QStringLiteral("not_seen_since"), &rules.notSeenSince}}) {
+                                      std::pair{QStringLiteral("not_seen_since"), &rules.notSeenSince},
+                                      std::pair{QStringLiteral("kv_not_reported_since"), &rules.kvNotReportedSince}}) {
         // null is refused like any other wrong type: it must not quietly drop a rule.
         const QJsonValue value = body->value(key);
         if (value.isUndefined())
@@ -309,8 +311,8 @@ HttpReply AdminApi::prune(const HttpRequest &request)
         *target = value.toBool();
     }
     if (rules.isEmpty())
-        return HttpReply::error(400, QStringLiteral("no prune rule given: set created_before, no_nodes "
-                                                    "or not_seen_since"));
+        return HttpReply::error(400, QStringLiteral("no prune rule given: set created_before, no_nodes, "
+                                                    "not_seen_since or kv_not_reported_since"));
 
     const auto result = dryRun ? m_service.previewPrune(rules) : m_service.prune(rules);
     if (!result.ok())
@@ -318,6 +320,10 @@ HttpReply AdminApi::prune(const HttpRequest &request)
     QJsonArray ids;
     for (const DiscoveryId &id : result->ids)
         ids.append(ExchangeFormat::toJson(id));
+    QJsonArray kvKeys;
+    for (const KvEntry &entry : result->kvKeys)
+        kvKeys.append(QJsonObject{{QStringLiteral("key"), entry.key},
+                                  {QStringLiteral("reported_at"), entry.reportedAt.toIso8601()}});
     QJsonArray nodes;
     for (const PrunedNode &node : result->nodes)
         nodes.append(QJsonObject{{QStringLiteral("id"), node.discoveryId},
@@ -326,9 +332,11 @@ HttpReply AdminApi::prune(const HttpRequest &request)
     return HttpReply::json(200, QJsonObject{
         {QStringLiteral("dry_run"), dryRun},
         {QStringLiteral("removed"), QJsonObject{{QStringLiteral("ids"), result->idCount},
-                                                {QStringLiteral("nodes"), result->removedNodeCount()}}},
+                                                {QStringLiteral("nodes"), result->removedNodeCount()},
+                                                {QStringLiteral("kv_keys"), result->kvKeyCount}}},
         {QStringLiteral("ids"), ids},
         {QStringLiteral("nodes"), nodes},
+        {QStringLiteral("kv_keys"), kvKeys},
         {QStringLiteral("listed_all"), result->listsAll()},
     });
 }

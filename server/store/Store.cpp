@@ -558,6 +558,19 @@ StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules, Counting c
                                  Timestamp::fromMicroseconds(q->value(2).toLongLong())});
         }
     }
+    if (rules.kvNotReportedSince) {
+        const QVariant before = rules.kvNotReportedSince->microseconds();
+        if (counting == Counting::Counted) {
+            Statement counts = run(QStringLiteral("SELECT COUNT(*) FROM kv_entries WHERE reported_at < ?"), {before});
+            if (!counts || !counts->next())
+                return failure<PruneResult>(counts ? describe(counts->lastError()) : counts.error());
+            result.kvKeyCount = counts->value(0).toLongLong();
+        }
+        auto listed = listKvReportedBefore(*rules.kvNotReportedSince, PruneResult::MaxListed);
+        if (!listed.ok())
+            return failure<PruneResult>(listed.error());
+        result.kvKeys = listed.value();
+    }
     return result;
 }
 
@@ -777,6 +790,12 @@ StoreResult<bool> Store::removePrunable(const PruneRules &rules, PruneResult &fo
             return failure<bool>(removed.error());
         found.singleNodeCount = removed.value();
     }
+    if (rules.kvNotReportedSince) {
+        const auto removed = removeKvReportedBefore(*rules.kvNotReportedSince);
+        if (!removed.ok())
+            return failure<bool>(removed.error());
+        found.kvKeyCount = removed.value();
+    }
     // The lists were read in this transaction, by the same rules: they are the first
     // of what was removed.
     Q_ASSERT(found.ids.size() <= found.idCount && found.nodes.size() <= found.singleNodeCount);
@@ -797,7 +816,7 @@ void Store::notePruned(const PruneResult &result, Timestamp at)
     // One notice per removed ID or node, unless there are many: then one that says
     // "read again", cheaper for everyone than tens of thousands of single changes.
     static_assert(MaxPruneNotices <= PruneResult::MaxListed, "a prune with notices lists all it removed");
-    if (result.idCount + result.singleNodeCount > MaxPruneNotices) {
+    if (result.idCount + result.singleNodeCount + result.kvKeyCount > MaxPruneNotices) {
         noteChange({StoreChange::Type::ChangedElsewhere, {}, at, {}, {}});
         return;
     }
@@ -807,5 +826,12 @@ void Store::notePruned(const PruneResult &result, Timestamp at)
         Node removed;
         removed.address = node.address;
         noteChange({StoreChange::Type::NodeRemoved, node.discoveryId, at, {}, removed});
+    }
+    for (const KvEntry &entry : result.kvKeys) {
+        StoreChange change;
+        change.type = StoreChange::Type::KvDeleted;
+        change.at = at;
+        change.kv.key = entry.key;
+        noteChange(std::move(change));
     }
 }

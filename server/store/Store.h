@@ -254,6 +254,10 @@ private:
     // Runs a DELETE: how many rows it removed.
     StoreResult<qint64> removeRows(const QString &sql, const QVariantList &values);
     void notePruned(const PruneResult &result, Timestamp at);
+    // The prune rule of Consul KV (StoreKv.cpp): the keys last written before, by key,
+    // at most limit; and removing them all (one new index), how many went.
+    StoreResult<QList<KvEntry>> listKvReportedBefore(Timestamp before, qsizetype limit);
+    StoreResult<qint64> removeKvReportedBefore(Timestamp before);
 
     QHash<QString, QSqlQuery *> m_statements; // prepared once, reused
     StoreChanges m_pending;                   // changes of the open transaction

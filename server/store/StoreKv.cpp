@@ -98,6 +98,40 @@ StoreResult<qsizetype> Store::exportKv(const KvVisitor &visit)
     return visited;
 }
 
+StoreResult<QList<KvEntry>> Store::listKvReportedBefore(Timestamp before, qsizetype limit)
+{
+    using Result = StoreResult<QList<KvEntry>>;
+    Statement q = run(QStringLiteral("SELECT key, NULL, flags, create_index, modify_index, created_at, modified_at,"
+                                     " reported_at FROM kv_entries WHERE reported_at < ? ORDER BY key LIMIT ?"),
+                      {before.microseconds(), limit});
+    if (!q)
+        return Result::failure(q.error());
+    QList<KvEntry> entries;
+    while (q->next())
+        entries.append(kvFromRow(*q));
+    return entries;
+}
+
+StoreResult<qint64> Store::removeKvReportedBefore(Timestamp before)
+{
+    using Result = StoreResult<qint64>;
+    Statement askers = run(QStringLiteral("DELETE FROM kv_askers WHERE key IN"
+                                          " (SELECT key FROM kv_entries WHERE reported_at < ?)"),
+                           {before.microseconds()});
+    if (!askers)
+        return Result::failure(askers.error());
+    Statement keys = run(QStringLiteral("DELETE FROM kv_entries WHERE reported_at < ?"), {before.microseconds()});
+    if (!keys)
+        return Result::failure(keys.error());
+    const qint64 removed = keys->numRowsAffected();
+    // A delete takes an index, so that readers of the keys see them go.
+    if (removed > 0) {
+        if (const auto index = nextKvIndex(); !index.ok())
+            return Result::failure(index.error());
+    }
+    return removed;
+}
+
 StoreResult<qint64> Store::countKv()
 {
     Statement q = run(QStringLiteral("SELECT COUNT(*) FROM kv_entries"));
