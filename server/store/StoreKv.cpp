@@ -25,6 +25,14 @@ KvEntry kvFromRow(const QSqlQuery &q)
     return entry;
 }
 
+QList<KvEntry> kvRows(QSqlQuery &q)
+{
+    QList<KvEntry> entries;
+    while (q.next())
+        entries.append(kvFromRow(q));
+    return entries;
+}
+
 KvAsker askerFromRow(const QSqlQuery &q)
 {
     KvAsker asker;
@@ -72,10 +80,7 @@ StoreResult<QList<KvEntry>> Store::listKv(const QString &prefix, qsizetype limit
     Statement q = run(sql, {prefix.toUcs4().size(), prefix.isNull() ? QStringLiteral("") : prefix, limit});
     if (!q)
         return Result::failure(q.error());
-    QList<KvEntry> entries;
-    while (q->next())
-        entries.append(kvFromRow(*q));
-    return entries;
+    return kvRows(*q);
 }
 
 StoreResult<qsizetype> Store::exportKv(const KvVisitor &visit)
@@ -106,10 +111,7 @@ StoreResult<QList<KvEntry>> Store::listKvReportedBefore(Timestamp before, qsizet
                       {before.microseconds(), limit});
     if (!q)
         return Result::failure(q.error());
-    QList<KvEntry> entries;
-    while (q->next())
-        entries.append(kvFromRow(*q));
-    return entries;
+    return kvRows(*q);
 }
 
 StoreResult<qint64> Store::removeKvReportedBefore(Timestamp before)
