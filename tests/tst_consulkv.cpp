@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTest>
+#include <QTcpSocket>
 #include <QThread>
 
 #include <memory>
@@ -332,6 +333,29 @@ private slots:
         }
         QVERIFY(offered.contains(voter(2))); // the voter that lost, and what it offered
         QVERIFY(offered.contains(QByteArray())); // a reader
+    }
+
+    // A voter keeps its connection and asks every few seconds: each ask counts.
+    void everyAskOfAKeptConnectionCounts()
+    {
+        QCOMPARE(put("rqlite/leader", voter(1)).body, QByteArray("true"));
+        QTcpSocket voter;
+        voter.connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY(voter.waitForConnected(5000));
+        const QByteArray get = rqliteGet(m_server->port(), QByteArray());
+        voter.write(get + get + get);
+        QByteArray replies;
+        while (replies.count("HTTP/1.1 200") < 3 && voter.waitForReadyRead(10000))
+            replies += voter.readAll();
+        QCOMPARE(replies.count("HTTP/1.1 200"), 3);
+        const QString address = QStringLiteral("127.0.0.1:%1").arg(voter.localPort());
+        QVERIFY(QTest::qWaitFor([&] {
+            const QList<KvAsker> askers = m_server->onServerThread([](DiscoveryServer &server) {
+                const auto found = server.kv().askers(QStringLiteral("rqlite/leader"));
+                return found.ok() ? found.value() : QList<KvAsker>();
+            });
+            return askers.size() == 1 && askers.constFirst().address == address && askers.constFirst().asks == 3;
+        }, 10'000));
     }
 
     // "/v1" is reserved: no ID may be named so, and an ID's path can never be KV's.

@@ -489,12 +489,13 @@ void ConsulKvApi::noteAsker(const QString &key, const QString &address, const QB
         if (pending.key == key && pending.address == address) {
             if (!offered.isEmpty())
                 pending.offered = offered;
+            ++pending.asks;
             return;
         }
     }
     if (m_pendingAskers.size() >= MaxPendingAskers)
         return; // bounded: the next second's readers are noted instead
-    m_pendingAskers.append({key, address, offered});
+    m_pendingAskers.append({key, address, offered, 1});
     if (!m_askerTimer.isActive())
         m_askerTimer.start();
 }
@@ -504,7 +505,7 @@ void ConsulKvApi::flushAskers()
     const QList<PendingAsker> askers = std::exchange(m_pendingAskers, {});
     for (const PendingAsker &asker : askers) {
         // A failure loses only this note of who asked: nothing a client sent.
-        m_service.noteAsker(asker.key, asker.address, asker.offered);
+        m_service.noteAsker(asker.key, asker.address, asker.offered, asker.asks);
     }
 }
 

@@ -85,6 +85,7 @@ private:
         QString key;
         QString address;
         QByteArray offered;
+        qint64 asks = 1; // since the last write of them
     };
     QList<PendingAsker> m_pendingAskers;
     QTimer m_askerTimer;

@@ -130,7 +130,8 @@ StoreResult<bool> KvService::removeUnder(const QString &prefix)
     });
 }
 
-StoreResult<bool> KvService::noteAsker(const QString &key, const QString &address, const QByteArray &offered)
+StoreResult<bool> KvService::noteAsker(const QString &key, const QString &address, const QByteArray &offered,
+                                       qint64 asks)
 {
     using Result = StoreResult<bool>;
     const Timestamp at = m_clock();
@@ -140,7 +141,7 @@ StoreResult<bool> KvService::noteAsker(const QString &key, const QString &addres
             return Result::failure(found.error());
         if (!found.value())
             return false;
-        const auto recorded = m_store.recordKvAsker(key, KvAsker{address, at, at, 1, offered}, MaxAskersPerKey);
+        const auto recorded = m_store.recordKvAsker(key, KvAsker{address, at, at, asks, offered}, MaxAskersPerKey);
         if (!recorded.ok())
             return Result::failure(recorded.error());
         return true;

@@ -56,7 +56,8 @@ public:
 
     // Who read key or lost a CAS for it (what it offered, then), if the key exists:
     // for rqlite, the voters waiting to join. Keeps MaxAskersPerKey per key.
-    StoreResult<bool> noteAsker(const QString &key, const QString &address, const QByteArray &offered = {});
+    StoreResult<bool> noteAsker(const QString &key, const QString &address, const QByteArray &offered = {},
+                                qint64 asks = 1);
     StoreResult<QList<KvAsker>> askers(const QString &key);
 
     // Merges exported keys in, within the caller's transaction (an import's): a new
