@@ -3,6 +3,8 @@
 // voters, the leader's unchanging reports, blocking reads, the error shapes, the index
 // across a restart, and Debian's python3-consul driving all of it.
 
+#include "service/DiscoveryService.h"
+#include "service/GroupCommit.h"
 #include "service/KvService.h"
 #include "support/OpenRequest.h"
 #include "support/TestServer.h"
@@ -366,6 +368,20 @@ private slots:
             R"({"format":"discodesk-export","format_version":1,"ids":[{"id":"v1","kind":"rqlite","created_at":"2024-01-01T00:00:00Z","nodes":[]}]})");
         QCOMPARE(refused.status, 400);
         QVERIFY2(refused.body.contains("reserved"), refused.body.constData());
+
+        // An ID named "v1" from before (put in past the import's check) keeps its own
+        // path; only /v1/kv and below are Consul's.
+        DiscoveryIdWithNodes old;
+        old.id.id = QStringLiteral("v1");
+        old.id.createdAt = old.id.lastActivity = Timestamp::now();
+        QVERIFY(m_server->onServerThread([&](DiscoveryServer &server) {
+            return server.service().importIds({old}).ok() && !server.groupCommit().commitNow();
+        }));
+        QCOMPARE(client().post("/v1", R"({"addr":"localhost:4001"})").status, 200);
+        QCOMPARE(client().get("/v1").json().value(QStringLiteral("disco_id")).toString(), QStringLiteral("v1"));
+        const HttpResponse kv = client().get("/v1/kv/v1");
+        QCOMPARE(kv.status, 404);
+        QVERIFY(kv.headers.contains("x-consul-index"));
     }
 
     // A cluster whose leader stopped reporting is pruned by the time of its last write.
