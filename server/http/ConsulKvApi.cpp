@@ -236,7 +236,7 @@ std::optional<HttpReply> ConsulKvApi::handle(const HttpRequest &request)
     if (!m_token.isEmpty()) {
         QByteArray presented = request.query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
         if (presented.isEmpty())
-            presented = request.consulHeader("x-consul-token");
+            presented = request.consulToken;
         const bool bearer = request.authorization.startsWith("Bearer ");
         if (presented.isEmpty() && !bearer) {
             return consulError(403, QStringLiteral("Permission denied: token with AccessorID '%1' lacks permission "

@@ -50,21 +50,8 @@ HttpRequest HttpRequest::from(const QHttpServerRequest &request, bool tls, QHost
     url.setUserInfo({});
     HttpRequest result = make(methodName(request.method()), url, request.body(),
                               request.value(QByteArrayLiteral("authorization")), request.remoteAddress().toString());
-    for (const QByteArray &name : {QByteArrayLiteral("x-consul-token"), QByteArrayLiteral("x-consul-namespace"),
-                                   QByteArrayLiteral("x-consul-partition")}) {
-        if (const QByteArray value = request.value(name); !value.isEmpty())
-            result.consulHeaders.append({name, value});
-    }
+    result.consulToken = request.value(QByteArrayLiteral("x-consul-token"));
     return result;
-}
-
-QByteArray HttpRequest::consulHeader(const QByteArray &lowerCaseName) const
-{
-    for (const auto &[name, value] : consulHeaders) {
-        if (name == lowerCaseName)
-            return value;
-    }
-    return {};
 }
 
 HttpRequest HttpRequest::make(const QByteArray &method, const QUrl &url, const QByteArray &body,

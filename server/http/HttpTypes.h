@@ -30,10 +30,8 @@ struct HttpRequest
     QUrlQuery query;
     QByteArray body;
     QByteArray authorization; // the Authorization header, as sent
-    // Consul's headers, as sent (lower-case names): x-consul-token,
-    // x-consul-namespace and x-consul-partition. Others are not kept.
-    QList<QPair<QByteArray, QByteArray>> consulHeaders;
-    QByteArray consulHeader(const QByteArray &lowerCaseName) const;
+    // Consul's X-Consul-Token header, as sent.
+    QByteArray consulToken;
     QString remoteAddress;
     quint16 remotePort = 0; // 0 where unknown
     // How the client reached us, from its Host header: "http://127.0.0.1:4011", or
