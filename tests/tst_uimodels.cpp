@@ -947,11 +947,12 @@ void TestUiModels::rqliteCommandsForThreeNodes()
     const QString commands = rqliteCommands(QUrl(QStringLiteral("http://127.0.0.1:4011")), QStringLiteral("abc"));
     QCOMPARE(commands,
              QStringLiteral("rqlited -disco-url http://127.0.0.1:4011 -disco-id abc -http-addr localhost:4001 "
-                            "-raft-addr localhost:4002 ~/node.1\n"
+                            "-raft-addr localhost:4002 ~/node.1 &\n"
+                            "sleep 2\n"
                             "rqlited -disco-url http://127.0.0.1:4011 -disco-id abc -http-addr localhost:4003 "
-                            "-raft-addr localhost:4004 ~/node.2\n"
+                            "-raft-addr localhost:4004 ~/node.2 &\n"
                             "rqlited -disco-url http://127.0.0.1:4011 -disco-id abc -http-addr localhost:4005 "
-                            "-raft-addr localhost:4006 ~/node.3\n"));
+                            "-raft-addr localhost:4006 ~/node.3 &\n"));
 }
 
 void TestUiModels::etcdCommandsForThreeMembers()

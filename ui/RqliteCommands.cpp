@@ -10,11 +10,13 @@ QString rqliteCommands(const QUrl &discoveryUrl, const QString &discoveryId)
     for (int node = 1; node <= 3; ++node) {
         const int httpPort = 4001 + 2 * (node - 1);
         lines << QStringLiteral("rqlited -disco-url %1 -disco-id %2 -http-addr localhost:%3 "
-                                "-raft-addr localhost:%4 ~/node.%5")
+                                "-raft-addr localhost:%4 ~/node.%5 &")
                      .arg(discoveryUrl.toString(), discoveryId)
                      .arg(httpPort)
                      .arg(httpPort + 1)
                      .arg(node);
+        if (node == 1)
+            lines << QStringLiteral("sleep 2");
     }
     return lines.join(u'\n') + u'\n';
 }
