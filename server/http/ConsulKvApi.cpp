@@ -530,15 +530,28 @@ void ConsulKvApi::onStoreChanged(const StoreChanges &changes)
             return keys.contains(read.key);
         return std::any_of(keys.cbegin(), keys.cend(), [&](const QString &key) { return key.startsWith(read.key); });
     };
+    // Readers of the same thing (rqlite's voters all read one key) share one read.
+    QHash<QString, std::optional<std::pair<HttpReply, qint64>>> answers;
     for (const Wait &wait : std::as_const(m_waits)) {
         if (!wait.reply || wait.reply->isFinished() || !touches(wait.read))
             continue;
         // Read back rather than answer from the change: another server's news may
         // come late, and an index must never go back.
-        HttpReply failed;
-        const auto reply = answer(wait.read, &failed);
-        if (reply && reply->second > wait.index)
-            wait.reply->send(reply->first);
+        const Read &read = wait.read;
+        // The separator's length first: no separator and key can pass for another pair.
+        const QString asked = QStringLiteral("%1 %2%3 %4:%5%6")
+                                  .arg(int(read.listing))
+                                  .arg(read.raw)
+                                  .arg(read.pretty)
+                                  .arg(read.separator.size())
+                                  .arg(read.separator, read.key);
+        auto known = answers.find(asked);
+        if (known == answers.end()) {
+            HttpReply failed;
+            known = answers.insert(asked, answer(read, &failed));
+        }
+        if (*known && (*known)->second > wait.index)
+            wait.reply->send((*known)->first);
     }
     m_waits.removeIf([](const Wait &wait) { return !wait.reply || wait.reply->isFinished(); });
 }
