@@ -55,7 +55,8 @@ DiscoveryServer::~DiscoveryServer()
 
 QString DiscoveryServer::start(const ServerConfig &config)
 {
-    stop();
+    // A running server goes on serving until the new run is ready: a port that is
+    // taken or a database that cannot be opened leaves it as it was.
     const QString path = config.databasePath.isEmpty() ? ServerConfig::defaultDatabasePath()
                                                        : config.databasePath;
     std::optional<QSslConfiguration> tls;
@@ -66,25 +67,65 @@ QString DiscoveryServer::start(const ServerConfig &config)
             return error;
     }
     QString error;
-    std::unique_ptr<Store> store = Store::open(path, &error);
-    if (!store)
+    const auto location = DatabaseLocation::parse(path, &error);
+    if (!location)
         return error;
 
     // Loopback is the user's own machine; anything else needs the admin token.
     // A PostgreSQL database is no file to keep the token beside: it goes in the
     // program's folder, one for every PostgreSQL database used from this account.
-    const bool postgres = DatabaseLocation::parse(path, &error)->kind == DatabaseLocation::Kind::PostgreSql;
+    const bool postgres = location->kind == DatabaseLocation::Kind::PostgreSql;
     const QString tokenBeside = postgres
         ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/postgresql")
         : path;
-    m_adminTokenPath = config.adminTokenPath.isEmpty() ? AdminToken::defaultPathFor(tokenBeside) : config.adminTokenPath;
-    const AdminToken::Loaded token = AdminToken::loadOrCreate(m_adminTokenPath);
-    m_adminToken = token.token;
+    const QString tokenPath = config.adminTokenPath.isEmpty() ? AdminToken::defaultPathFor(tokenBeside)
+                                                              : config.adminTokenPath;
+    const AdminToken::Loaded token = AdminToken::loadOrCreate(tokenPath);
     const bool loopback = config.bindAddress.isLoopback();
-    if (!loopback && m_adminToken.isEmpty()) {
+    if (!loopback && token.token.isEmpty()) {
         return QStringLiteral("refusing to listen on %1 without an admin token: %2")
             .arg(config.bindAddress.toString(), token.error);
     }
+
+    // Another database is opened beside the one in use; the same one (a file is
+    // locked to one server) is opened again once the old run has closed it.
+    const bool sameDatabase = m_running && path == m_databaseLocation;
+    std::unique_ptr<Store> store;
+    if (!sameDatabase) {
+        store = Store::open(path, &error);
+        if (!store)
+            return error;
+    }
+    // A new listener opens before the old one closes, except on the same port, which
+    // only one socket can hold: there new limits or TLS take the port over directly.
+    const bool samePort = m_http.isListening() && config.bindAddress == m_config.bindAddress
+        && (config.port == 0 ? m_config.port == 0 : config.port == m_http.port());
+    const bool sameListener = samePort && config.limits == m_config.limits
+        && config.tlsCertificatePath == m_config.tlsCertificatePath && config.tlsKeyPath == m_config.tlsKeyPath;
+    if (!sameListener) {
+        if (samePort)
+            m_http.close();
+        if (const QString error = m_http.listen(config.bindAddress, config.port, config.limits, tls);
+            !error.isEmpty()) {
+            if (samePort)
+                stop(); // the old listener is gone: say so rather than half-run
+            return error;
+        }
+    }
+
+    // From here on the new run replaces the old one.
+    retireRun();
+    if (sameDatabase) {
+        store = Store::open(path, &error);
+        if (!store) {
+            stop();
+            return error;
+        }
+    }
+    m_config = config;
+    m_databaseLocation = path;
+    m_adminTokenPath = tokenPath;
+    m_adminToken = token.token;
     if (config.pollForChanges) {
         if (auto *shared = qobject_cast<PostgresStore *>(store.get()))
             shared->setPollForChanges(true);
@@ -122,12 +163,6 @@ QString DiscoveryServer::start(const ServerConfig &config)
     // Cached replies need this server to make every change.
     running.rqliteApi.cache().setEnabled(!opened->othersMayWrite());
 
-    m_http.setTls(tls);
-    m_http.setLimits(config.limits);
-    if (const QString error = m_http.listen(config.bindAddress, config.port); !error.isEmpty()) {
-        stop();
-        return error;
-    }
     if (!postgres) {
         // Damaged pages would fail requests and take writes: a file found damaged is
         // refused as at start, only later. Queued: stop() deletes the check.
@@ -189,11 +224,19 @@ QString DiscoveryServer::databasePath() const
 
 void DiscoveryServer::stop()
 {
+    retireRun();
+    m_http.close();
+    m_config = {};
+    m_databaseLocation.clear();
+}
+
+void DiscoveryServer::retireRun()
+{
     if (m_running) {
         m_running->kvApi.flushAskers();
         m_running->commits.finish(); // what waits for the commit is saved and answered now
     }
-    m_http.close();
+    m_http.dropHeldReplies();
     m_http.setHandlers({});
     m_http.setGroupCommit(nullptr);
     m_running.reset();

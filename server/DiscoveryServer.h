@@ -49,8 +49,10 @@ public:
     ~DiscoveryServer() override;
 
     // Opens the database, then listens. Returns an empty string on success, else a
-    // one-line reason; nothing is left open after a failure. A SQLite file is then
-    // read for damage in the background: failed() tells if it is.
+    // one-line reason. A SQLite file is then read for damage in the background:
+    // failed() tells if it is. Running already, it serves as before until the new
+    // database is open and the new address listens; when either fails, it goes on
+    // as it was (isRunning() tells).
     QString start(const ServerConfig &config);
     void stop();
 
@@ -92,7 +94,12 @@ signals:
 private:
     struct Running; // the store, the service on it and the APIs on that, while running
 
+    // Ends the run's held replies and closes its database; the listener stays.
+    void retireRun();
+
     std::unique_ptr<Running> m_running;
+    ServerConfig m_config;      // the running one's
+    QString m_databaseLocation; // as opened: a path or a postgresql:// URL
     HttpServer m_http;
     QString m_adminToken;
     QString m_adminTokenPath;

@@ -27,8 +27,7 @@ void ServerThread::start(const ServerConfig &config)
             emit failed(reason);
         });
     }
-    m_running = false;
-    m_starting = true;
+    m_starting = true; // a running server goes on serving meanwhile
     const int asked = ++m_startsAsked;
     DiscoveryServer *server = m_server;
     QMetaObject::invokeMethod(server, [this, server, config, asked] {
@@ -36,18 +35,19 @@ void ServerThread::start(const ServerConfig &config)
         struct Started
         {
             QString error;
+            bool running; // a failed restart leaves the server as it was
             QUrl url;
             QString databasePath, adminToken, adminTokenPath;
         };
-        const Started result{error, server->url(), server->databasePath(), server->adminToken(),
-                             server->adminTokenPath()};
+        const Started result{error, server->isRunning(), server->url(), server->databasePath(),
+                             server->adminToken(), server->adminTokenPath()};
         // Back on the owner's thread, after every change and request the server
         // reported before: the state is read from the result, not from the server.
         QMetaObject::invokeMethod(this, [this, result, asked] {
             if (asked != m_startsAsked || !m_server)
                 return; // a newer start or a stop overtook this one
             m_starting = false;
-            m_running = result.error.isEmpty();
+            m_running = result.running;
             m_url = m_running ? result.url : QUrl();
             m_databasePath = m_running ? result.databasePath : QString();
             m_adminToken = m_running ? result.adminToken : QString();

@@ -19,8 +19,10 @@ public:
     // Stops the server and waits for its thread to finish.
     ~ServerThread() override;
 
-    // Starts the server with config, or restarts it (a running server stops first, its
-    // pending writes committed). started() follows.
+    // Starts the server with config, or restarts it: a running server goes on serving
+    // until the new database is open and the new address listens, then stops, its
+    // pending writes committed. started() follows; after a failed restart the server
+    // is still running as it was.
     void start(const ServerConfig &config);
     // Stops the server and waits for it: for quitting, where waiting is expected.
     void stop();
@@ -38,7 +40,8 @@ public:
     DiscoveryServer *serverObject() const { return m_server; }
 
 signals:
-    // The server listens (error empty), or why it could not start.
+    // The server listens with the new configuration (error empty), or why it could
+    // not start; isRunning() tells whether it still runs with the one before.
     void started(const QString &error);
     // The server stopped on its own after it had started, and why (its file is damaged).
     void failed(const QString &reason);

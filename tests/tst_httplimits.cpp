@@ -169,6 +169,28 @@ private slots:
         QTRY_COMPARE(m_server->client().get("/healthz").status, 200);
     }
 
+    // Settings that change only the limits restart the server on the port it holds:
+    // the new limits apply there, and clients are served as before.
+    void newLimitsTakeOverTheSamePort()
+    {
+        startWith({});
+        const QByteArray id = m_server->createId();
+        ServerConfig config = m_server->config();
+        config.port = m_server->port();
+        config.databasePath = m_server->databasePath();
+        config.limits.maxConnections = 2;
+        QCOMPARE(TestServer::startAndWait(m_server->thread(), config), QString());
+        QCOMPARE(m_server->port(), config.port);
+        QCOMPARE(m_server->client().get("/" + id).status, 200);
+
+        auto first = connectToServer();
+        auto second = connectToServer();
+        QTest::qWait(100);
+        auto third = connectToServer();
+        const QByteArray data = readUntilClosed(*third);
+        QVERIFY2(data.startsWith("HTTP/1.1 503"), data.constData());
+    }
+
     void expectContinueIsAnswered()
     {
         startWith({});

@@ -26,6 +26,8 @@ struct HttpLimits
     // Reply bytes a client has not read yet: above this, its next request waits; a
     // client that reads nothing for idleTimeout is cut off.
     qint64 maxUnsentBytes = 1024 * 1024;
+
+    bool operator==(const HttpLimits &) const = default;
 };
 
 // Accepts connections for QHttpServer, with HttpLimits: each becomes an HttpConnection,

@@ -125,28 +125,36 @@ HttpServer::~HttpServer()
     close();
 }
 
-QString HttpServer::listen(const QHostAddress &address, quint16 port)
+QString HttpServer::listen(const QHostAddress &address, quint16 port, const HttpLimits &limits,
+                           const std::optional<QSslConfiguration> &tls)
 {
-    close();
     // Our own QTcpServer: QAbstractHttpServer::listen() is gone in Qt 6.8, and bind()
-    // works from 6.4 on.
-    auto *tcpServer = new LimitedTcpServer(m_limits, m_tls, this);
+    // works from 6.4 on. The new one listens before the old one closes: when it
+    // cannot, the old one goes on serving.
+    auto *tcpServer = new LimitedTcpServer(limits, tls, this);
     if (!tcpServer->start(address, port)) {
         const QString reason = QStringLiteral("cannot listen on %1:%2: %3")
                                    .arg(address.toString()).arg(port).arg(tcpServer->errorString());
         delete tcpServer;
         return reason;
     }
+    close();
+    m_tls = tls;
     connect(tcpServer, &LimitedTcpServer::requestRefused, this, &HttpServer::requestFinished);
     bind(tcpServer);
     m_tcpServer = tcpServer;
     return {};
 }
 
+void HttpServer::dropHeldReplies()
+{
+    // Their sockets close; etcd and rqlite ask again.
+    qDeleteAll(findChildren<PendingReply *>(Qt::FindDirectChildrenOnly));
+}
+
 void HttpServer::close()
 {
-    // Held replies go first: their sockets are about to close.
-    qDeleteAll(findChildren<PendingReply *>(Qt::FindDirectChildrenOnly));
+    dropHeldReplies(); // first: their sockets are about to close
     if (m_tcpServer) {
         m_tcpServer->close();
         delete m_tcpServer;

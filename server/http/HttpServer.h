@@ -26,15 +26,17 @@ public:
 
     // Handlers are asked in this order; the server does not own them.
     void setHandlers(const QList<RequestHandler *> &handlers) { m_handlers = handlers; }
-    // Take effect at the next listen().
-    void setLimits(const HttpLimits &limits) { m_limits = limits; }
-    void setTls(const std::optional<QSslConfiguration> &tls) { m_tls = tls; }
+    // Listens with these limits, and with tls set speaks only HTTPS. Returns an empty
+    // string once listening, else a one-line reason such as "127.0.0.1:4011: The
+    // bound address is already in use". Listening elsewhere already, it stops there
+    // only once it listens on the new address; on failure it goes on as it was.
+    QString listen(const QHostAddress &address, quint16 port, const HttpLimits &limits = {},
+                   const std::optional<QSslConfiguration> &tls = std::nullopt);
     bool usesTls() const { return m_tls.has_value(); }
-
-    // Returns an empty string once listening, else a one-line reason such as
-    // "127.0.0.1:4011: The bound address is already in use".
-    QString listen(const QHostAddress &address, quint16 port);
     void close();
+    // Ends the replies held open (etcd waits, blocking KV reads): their handlers are
+    // about to go.
+    void dropHeldReplies();
     bool isListening() const;
     QHostAddress address() const;
     quint16 port() const;
@@ -79,7 +81,6 @@ private:
 
     QList<RequestHandler *> m_handlers;
     GroupCommit *m_commits = nullptr; // DiscoveryServer's, while it runs
-    HttpLimits m_limits;
     std::optional<QSslConfiguration> m_tls;
     QPointer<LimitedTcpServer> m_tcpServer;
 };
