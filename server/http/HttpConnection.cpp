@@ -209,6 +209,7 @@ void HttpConnection::writeRefusal(const RequestFramer::Refusal &refusal)
     entry.method = QString::fromLatin1(requestLine.value(0, "-").left(16));
     entry.path = QString::fromLatin1(requestLine.value(1, "-").left(200));
     entry.status = refusal.status;
+    entry.problem = refusal.message;
     entry.remoteAddress = m_client->peerAddress().toString();
     emit requestRefused(entry);
     const QByteArray reply = refusalReply(refusal);

@@ -118,7 +118,7 @@ void LimitedTcpServer::incomingConnection(qintptr descriptor)
 void LimitedTcpServer::refuseOverCap(QTcpSocket *socket)
 {
     RequestLogEntry entry{Timestamp::now(), QStringLiteral("-"), QStringLiteral("-"), 503, 0,
-                          socket->peerAddress().toString()};
+                          socket->peerAddress().toString(), QStringLiteral("too many connections")};
     emit requestRefused(entry);
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     if (m_tls) {

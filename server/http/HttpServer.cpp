@@ -243,6 +243,7 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
 
     entry.at = Timestamp::now();
     entry.status = reply.status;
+    entry.problem = reply.problem();
     entry.durationMs = double(timer.nsecsElapsed()) / 1e6;
     emit requestFinished(entry);
 }

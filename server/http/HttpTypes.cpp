@@ -5,6 +5,7 @@
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QMetaEnum>
 #include <QUrl>
 
@@ -106,6 +107,22 @@ HttpReply HttpReply::later()
     HttpReply reply;
     reply.deferred = true;
     return reply;
+}
+
+QString HttpReply::problem() const
+{
+    if (status < 400)
+        return {};
+    constexpr qsizetype MaxLength = 200;
+    const QJsonDocument document = QJsonDocument::fromJson(body.left(4096));
+    QString text;
+    if (document.isObject()) {
+        const QJsonObject object = document.object();
+        text = object.value(QStringLiteral("error")).toString(object.value(QStringLiteral("message")).toString());
+    } else {
+        text = QString::fromUtf8(body.left(MaxLength * 4)).trimmed();
+    }
+    return text.left(MaxLength);
 }
 
 QString RequestLogEntry::toLogLine() const

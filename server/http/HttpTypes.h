@@ -68,6 +68,11 @@ struct HttpReply
     // rqlite retry on it.
     static HttpReply unavailable(const QString &reason);
     static HttpReply later();
+
+    // Why an error reply (4xx, 5xx) refused: the message of its JSON ({"error": …}
+    // or etcd's {"message": …}) or its plain text, at most 200 characters; empty for
+    // a success.
+    QString problem() const;
 };
 
 // What the server logs and shows for every request it answered.
@@ -79,6 +84,7 @@ struct RequestLogEntry
     int status = 0;
     double durationMs = 0;
     QString remoteAddress;
+    QString problem; // why an error reply refused (HttpReply::problem): for the window
 
     QString toLogLine() const;
 };

@@ -30,6 +30,7 @@ void PendingReply::send(const HttpReply &reply, bool withBody)
     }
     m_done = true;
     HttpServer::write(m_responder, reply, withBody, m_connection);
+    m_entry.problem = reply.problem();
     finish(reply.status);
 }
 
