@@ -15,6 +15,7 @@
 #include "NodeTableModel.h"
 #include "PruneDialog.h"
 #include "RequestLogModel.h"
+#include "ActivityLogModel.h"
 #include "RqliteCommands.h"
 #include "SettingsDialog.h"
 #include "UserPrompts.h"
@@ -69,7 +70,9 @@ public:
     QString importPath;
     std::optional<AppSettings> settingsAnswer;
     // When set, answers askSettings instead of settingsAnswer (to look at the real dialog).
-    std::function<std::optional<AppSettings>(QWidget *, const AppSettings &, const AdminTokenInfo &)> settingsDialog;
+    std::function<std::optional<AppSettings>(QWidget *, const AppSettings &, const AdminTokenInfo &,
+                                             const QStringList &)>
+        settingsDialog;
     QStringList errors;
     QStringList infos;
     QString about;
@@ -98,9 +101,9 @@ public:
     std::optional<ExportRequest> askExport(QWidget *, int, int) override { return exportAnswer; }
     QString askImportFile(QWidget *) override { return importPath; }
     std::optional<AppSettings> askSettings(QWidget *parent, const AppSettings &current, bool,
-                                           const AdminTokenInfo &adminToken) override
+                                           const AdminTokenInfo &adminToken, const QStringList &commandLine) override
     {
-        return settingsDialog ? settingsDialog(parent, current, adminToken) : settingsAnswer;
+        return settingsDialog ? settingsDialog(parent, current, adminToken, commandLine) : settingsAnswer;
     }
     void inform(QWidget *, const QString &, const QString &text) override { infos << text; }
     void showError(QWidget *, const QString &, const QString &text) override { errors << text; }
@@ -170,6 +173,9 @@ private slots:
     void takenPortIsShownAndFixedInSettings();
     void aDamagedDatabaseIsShownOnceFound();
     void settingsRestartTheServerInPlace();
+    void settingsShowWhatThisRunUsesAndKeepItsDatabase();
+    void aTakenPortLeavesTheServerWhereItWas();
+    void messagesHaveAPlaceOfTheirOwnAndResultsStay();
     void aboutShowsVersionDatabaseAndUrl();
     void shortcutsAndContextMenus();
     void settingsDialogReadsTheForm();
@@ -350,6 +356,17 @@ void TestMainWindow::registrationsOverHttpAppearLive()
     QCOMPARE(cell(log, 0, RequestLogModel::PathColumn), QString::fromUtf8(path));
     QCOMPARE(cell(log, 0, RequestLogModel::StatusColumn), QStringLiteral("200"));
     QCOMPARE(cell(log, 0, RequestLogModel::RemoteColumn), QStringLiteral("127.0.0.1"));
+    QCOMPARE(cell(log, 0, RequestLogModel::ProblemColumn), QString());
+
+    // A refused request says why, as its client was told.
+    QCOMPARE(client.post("/no-such-id", body(QStringLiteral("localhost:4009"))).status, 404);
+    QCOMPARE(client.send("PUT", "/v1/kv/", "{}").status, 400);
+    QTRY_COMPARE(cell(log, 0, RequestLogModel::StatusColumn), QStringLiteral("400"));
+    QVERIFY2(cell(log, 0, RequestLogModel::ProblemColumn).contains(QStringLiteral("Missing key name")),
+             qPrintable(cell(log, 0, RequestLogModel::ProblemColumn)));
+    QCOMPARE(cell(log, 1, RequestLogModel::StatusColumn), QStringLiteral("404"));
+    QVERIFY2(cell(log, 1, RequestLogModel::ProblemColumn).contains(QStringLiteral("no-such-id")),
+             qPrintable(cell(log, 1, RequestLogModel::ProblemColumn)));
 }
 
 // The window never waits for the server: while the server's thread is busy (here held
@@ -602,7 +619,7 @@ void TestMainWindow::pruneRemovesConsulKvKeysNotWrittenSince()
     QCOMPARE(previewed.kvKeys.value(0).key, QStringLiteral("old/leader"));
     QVERIFY2(summary.endsWith(QStringLiteral("And 1 Consul KV key.")), qPrintable(summary));
     QTRY_COMPARE_WITH_TIMEOUT(keys->rowCount(), 0, 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(window->statusBar()->currentMessage().endsWith(QStringLiteral("And 1 Consul KV key.")),
+    QTRY_VERIFY_WITH_TIMEOUT(window->message().endsWith(QStringLiteral("And 1 Consul KV key.")),
                              10000);
     QCOMPARE(http.get("/v1/kv/old/leader").status, 404);
 }
@@ -830,7 +847,7 @@ void TestMainWindow::aBigPrunePreviewListsAPageAndCountsAll()
     QCOMPARE(summary, QStringLiteral("Removes 0 IDs (with 0 nodes) and 2500 nodes of other IDs: 2500 nodes in all."));
     QCOMPARE(lastRows, (QStringList{QString::number(PruneResult::MaxListed + 1),
                                     QStringLiteral("\u2026 and 1500 more, not listed")}));
-    QTRY_COMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 0 IDs and 2500 nodes."));
+    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 0 IDs and 2500 nodes."));
     QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 0 nodes"));
 }
 
@@ -873,7 +890,7 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
     // Exactly what the preview listed is gone.
     QTRY_COMPARE(window->idModel()->rowCount(), 1);
     QCOMPARE(window->idModel()->idAt(0).id, inUse);
-    QTRY_COMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 2 IDs and 0 nodes."));
+    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 2 IDs and 0 nodes."));
     QCOMPARE(client.get('/' + emptyOne.toUtf8()).status, 404);
     QCOMPARE(client.get('/' + inUse.toUtf8()).status, 200);
 
@@ -922,7 +939,7 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
     QTRY_COMPARE(window->nodeModel()->rowCount(), 0);
     QCOMPARE(window->idModel()->totalNodes(), 0);
     QCOMPARE(window->idModel()->rowCount(), 1);
-    QTRY_COMPARE(window->statusBar()->currentMessage(), QStringLiteral("Pruned 0 IDs and 1 node."));
+    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 0 IDs and 1 node."));
 }
 
 void TestMainWindow::exportDialogKeepsExtensionInStep()
@@ -973,7 +990,7 @@ void TestMainWindow::exportJsonAndCsv()
     QCOMPARE(ids.at(0)[QStringLiteral("nodes")][1][QStringLiteral("addr")].toString(), QStringLiteral("localhost:4003"));
     QCOMPARE(ids.at(1)[QStringLiteral("id")].toString(), second);
     QCOMPARE(ids.at(1)[QStringLiteral("nodes")].toArray().size(), 0);
-    QCOMPARE(window->statusBar()->currentMessage(), QStringLiteral("Exported 2 IDs to %1.").arg(jsonPath));
+    QCOMPARE(window->message(), QStringLiteral("Exported 2 IDs to %1.").arg(jsonPath));
 
     // The selected ID as CSV: a header and one row per node.
     window->selectIds({first});
@@ -1136,6 +1153,13 @@ void TestMainWindow::settingsRestartTheServerInPlace()
     QCOMPARE(window->idModel()->rowCount(), 1);
     QCOMPARE(window->idModel()->idAt(0).id, first);
 
+    // Said plainly: the message, Activity and the title name the database in use.
+    QVERIFY2(window->message().startsWith(QStringLiteral("Now using the database %1")
+                                              .arg(m_dir->filePath(QStringLiteral("discodesk.sqlite")))),
+             qPrintable(window->message()));
+    QVERIFY(window->activityLog()->messageAt(0).startsWith(QStringLiteral("Now using the database")));
+    QCOMPARE(window->windowTitle(), QStringLiteral("discodesk.sqlite \u2014 DiscoDesk"));
+
     // A display-only change does not restart: the URL stays.
     const QUrl url = server().url();
     AppSettings local = testSettings(QStringLiteral("discodesk.sqlite"));
@@ -1145,6 +1169,131 @@ void TestMainWindow::settingsRestartTheServerInPlace()
     QCOMPARE(server().url(), url);
     QVERIFY(window->idModel()->index(0, IdTableModel::CreatedColumn).data(Qt::ToolTipRole).toString()
                 .endsWith(QStringLiteral("local time")));
+}
+
+// Started with --db and --port, the user changes only the port: the run keeps its
+// database, Settings showed what was in use, and the saved database stays the saved one.
+void TestMainWindow::settingsShowWhatThisRunUsesAndKeepItsDatabase()
+{
+    const AppSettings saved = testSettings(QStringLiteral("saved.sqlite"));
+    ServerConfig run = saved.serverConfig();
+    run.databasePath = m_dir->filePath(QStringLiteral("demo.sqlite"));
+    QTcpServer probe; // a port that is free now, as a user's --port 48311
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    run.port = probe.serverPort();
+    probe.close();
+    m_window.reset();
+    m_app = std::make_unique<AppController>(saved, run);
+    m_window = std::make_unique<MainWindow>(*m_app, m_prompts);
+    m_window->show();
+    m_app->startServer();
+    QVERIFY(waitForServer());
+    const QString id = createIdOverHttp();
+    QTRY_COMPARE(m_window->idModel()->rowCount(), 1);
+
+    QList<AppSettings> savedAfter;
+    connect(m_app.get(), &AppController::settingsChanged, this, [&](const AppSettings &s) { savedAfter << s; });
+    int shownPort = -1;
+    QString shownDatabase, note;
+    m_prompts.settingsDialog = [&](QWidget *parent, const AppSettings &current, const AdminTokenInfo &adminToken,
+                                   const QStringList &commandLine) -> std::optional<AppSettings> {
+        SettingsDialog dialog(current, false, adminToken, commandLine, parent);
+        auto *port = dialog.findChild<QSpinBox *>(QStringLiteral("port"));
+        shownPort = port->value();
+        shownDatabase = dialog.findChild<QLineEdit *>(QStringLiteral("databasePath"))->text();
+        if (auto *label = dialog.findChild<QLabel *>(QStringLiteral("commandLineNote")))
+            note = label->text();
+        port->setValue(0); // only the port changes
+        return dialog.settings();
+    };
+    action("settingsAction")->trigger();
+    QCOMPARE(shownPort, int(run.port));
+    QCOMPARE(shownDatabase, run.databasePath);
+    QVERIFY2(note.contains(QStringLiteral("--port %1").arg(run.port)) && note.contains(QStringLiteral("--db ")),
+             qPrintable(note));
+
+    QVERIFY(waitForServer());
+    QVERIFY(server().url().port() != run.port);
+    QCOMPARE(server().databasePath(), run.databasePath);
+    QCOMPARE(m_window->idModel()->rowCount(), 1);
+    QCOMPARE(m_window->idModel()->idAt(0).id, id);
+    action("aboutAction")->trigger();
+    QVERIFY(m_prompts.about.contains(run.databasePath.toHtmlEscaped()));
+    QVERIFY2(!m_window->message().contains(QStringLiteral("Now using the database")), qPrintable(m_window->message()));
+    // What is saved for later runs: the port the user chose, the database as saved.
+    QCOMPARE(savedAfter.size(), 1);
+    QCOMPARE(savedAfter.last().port, 0);
+    QCOMPARE(savedAfter.last().databasePath, saved.databasePath);
+}
+
+// A port another program holds: the server stays where it was, serving, and the
+// window keeps its lists and actions; the user is told why.
+void TestMainWindow::aTakenPortLeavesTheServerWhereItWas()
+{
+    MainWindow *window = openWindow();
+    const QString id = createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    const QUrl url = server().url();
+    QList<AppSettings> saved;
+    connect(m_app.get(), &AppController::settingsChanged, this, [&saved](const AppSettings &s) { saved << s; });
+
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+    AppSettings taken = testSettings(QStringLiteral("discodesk.sqlite"));
+    taken.port = squatter.serverPort();
+    m_prompts.settingsAnswer = taken;
+    action("settingsAction")->trigger();
+    QVERIFY(waitForServer());
+
+    QCOMPARE(m_prompts.errors.size(), 1);
+    QVERIFY2(m_prompts.errors.first().contains(QString::number(squatter.serverPort()))
+                 && m_prompts.errors.first().contains(url.toString()),
+             qPrintable(m_prompts.errors.first()));
+    QVERIFY(server().isRunning());
+    QCOMPARE(server().url(), url);
+    QCOMPARE(HttpClient(quint16(url.port())).get('/' + id.toUtf8()).status, 200);
+    QCOMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->countsText(), QStringLiteral("1 ID \u00B7 0 nodes"));
+    QVERIFY(action("newIdAction")->isEnabled());
+    QVERIFY(!window->findChild<QWidget *>(QStringLiteral("serverErrorBanner"))->isVisible());
+    QVERIFY(saved.isEmpty()); // nothing of the refused change was saved
+    QCOMPARE(m_app->settingsInUse().port, 0);
+}
+
+// Messages stand in a space of their own, cut at a word when too long, and what was
+// done stays readable in Activity after the next message.
+void TestMainWindow::messagesHaveAPlaceOfTheirOwnAndResultsStay()
+{
+    MainWindow *window = openWindow();
+    window->resize(900, 600);
+    const QString id = createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    window->selectIds({id});
+    action("deleteIdsAction")->trigger();
+    QTRY_COMPARE(window->idModel()->rowCount(), 0);
+    const QString deleted = QStringLiteral("Deleted the discovery ID %1.").arg(id);
+    QTRY_COMPARE(window->message(), deleted);
+
+    auto *line = window->findChild<QLabel *>(QStringLiteral("message"));
+    auto *counts = window->findChild<QLabel *>(QStringLiteral("counts"));
+    QVERIFY(line->isVisible() && counts->isVisible());
+    QVERIFY(line->geometry().right() < counts->geometry().left());
+
+    // A long message is cut at a word, with the whole of it in the tooltip.
+    m_prompts.labels << QString();
+    action("newIdAction")->trigger();
+    QTRY_VERIFY(window->message().startsWith(QStringLiteral("Created ")));
+    window->resize(500, 600);
+    QTRY_VERIFY(line->text().endsWith(QStringLiteral("\u2026")));
+    const QString shown = line->text().chopped(1);
+    QVERIFY2(window->message().startsWith(shown) && window->message().at(shown.size()) == u' ',
+             qPrintable(line->text()));
+    QCOMPARE(line->toolTip(), window->message());
+    QVERIFY(line->geometry().right() < counts->geometry().left());
+
+    // The delete's result is still there, under the newer message.
+    QCOMPARE(window->activityLog()->messageAt(0), window->message());
+    QCOMPARE(window->activityLog()->messageAt(1), deleted);
 }
 
 void TestMainWindow::aboutShowsVersionDatabaseAndUrl()
@@ -1234,9 +1383,9 @@ void TestMainWindow::settingsShowTheAdminToken()
     // The user opens the real dialog, looks at the token, shows it and copies it.
     QString shown, pathText, explanation;
     bool maskedAtFirst = false, visibleAfterShow = false;
-    m_prompts.settingsDialog = [&](QWidget *parent, const AppSettings &current,
-                                   const AdminTokenInfo &adminToken) -> std::optional<AppSettings> {
-        SettingsDialog dialog(current, false, adminToken, parent);
+    m_prompts.settingsDialog = [&](QWidget *parent, const AppSettings &current, const AdminTokenInfo &adminToken,
+                                   const QStringList &commandLine) -> std::optional<AppSettings> {
+        SettingsDialog dialog(current, false, adminToken, commandLine, parent);
         auto *field = dialog.findChild<QLineEdit *>(QStringLiteral("adminToken"));
         shown = field->text();
         maskedAtFirst = field->echoMode() == QLineEdit::Password && field->isReadOnly();

@@ -1,10 +1,11 @@
 #include "MainWindow.h"
 
 #include "EtcdCommands.h"
-#include "service/ExportFiles.h"
+#include "ActivityLogModel.h"
 #include "Icons.h"
 #include "IdTableModel.h"
 #include "KvPane.h"
+#include "MessageLine.h"
 #include "NodeTableModel.h"
 #include "Plural.h"
 #include "RequestLogModel.h"
@@ -16,6 +17,7 @@
 #include "Version.h"
 #include "core/ExchangeFormat.h"
 #include "core/Validation.h"
+#include "service/ExportFiles.h"
 
 #include <QAction>
 #include <QApplication>
@@ -23,6 +25,7 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -40,9 +43,6 @@
 
 namespace {
 
-constexpr int MessageMs = 6000;
-
-
 } // namespace
 
 MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent)
@@ -53,9 +53,9 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
       m_ids(new IdTableModel(this)),
       m_idProxy(new QSortFilterProxyModel(this)),
       m_nodes(new NodeTableModel(this)),
-      m_requests(new RequestLogModel(this))
+      m_requests(new RequestLogModel(this)),
+      m_activity(new ActivityLogModel(this))
 {
-    setWindowTitle(QStringLiteral("DiscoDesk"));
     setWindowIcon(Icons::application());
 
     // Connected before the proxy is: the selection is still there to remember.
@@ -69,12 +69,23 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
         m_ids->setTimeZone(settings.timeZone);
         m_nodes->setTimeZone(settings.timeZone);
         m_requests->setTimeZone(settings.timeZone);
+        m_activity->setTimeZone(settings.timeZone);
         if (m_kv)
             m_kv->setTimeZone(settings.timeZone);
     };
     showTimesIn(m_app.settings());
     connect(&m_app, &AppController::settingsChanged, this, showTimesIn);
     connect(&m_app, &AppController::serverChanged, this, &MainWindow::onServerChanged);
+    connect(&m_app, &AppController::changeRefused, this, [this](const QString &reason) {
+        const QString text = tr("The server was not moved: %1. It goes on serving %2 from %3; the settings are "
+                                "as they were.")
+                                 .arg(reason, m_server.url().toString(), m_server.databasePath());
+        say(text);
+        m_prompts.showError(this, tr("Settings"), text);
+    });
+    connect(&m_app, &AppController::databaseSwitched, this, [this](const QString &from, const QString &to) {
+        say(tr("Now using the database %1 (was %2): the lists show its IDs.").arg(to, from));
+    });
 
     createActions();
     setCentralWidget(createCentralWidget());
@@ -97,7 +108,7 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
         loadNodesOfCurrentId();
     });
     connect(m_ids, &IdTableModel::loadFailed, this, [this](const QString &error) {
-        statusBar()->showMessage(tr("Cannot read the IDs: %1").arg(error), MessageMs);
+        say(tr("Cannot read the IDs: %1").arg(error));
     });
     m_ids->setPageReader([this](const IdListQuery &query, IdTableModel::PageDone done) {
         ask([query](DiscoveryService &service) { return service.listIds(query); }, std::move(done));
@@ -301,7 +312,7 @@ QWidget *MainWindow::createCentralWidget()
     m_kv = new KvPane(m_app, m_prompts);
     m_kv->setObjectName(QStringLiteral("kvPane"));
     m_kv->setTimeZone(m_app.settings().timeZone);
-    connect(m_kv, &KvPane::message, this, [this](const QString &text) { statusBar()->showMessage(text, MessageMs); });
+    connect(m_kv, &KvPane::message, this, &MainWindow::say);
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("tabs"));
     m_tabs->setDocumentMode(true);
@@ -319,9 +330,10 @@ void MainWindow::createRequestDock()
     auto *dock = new QDockWidget(tr("Requests"), this);
     dock->setObjectName(QStringLiteral("requestDock"));
     m_requestView = makeTable(m_requests, QStringLiteral("requestView"));
-    m_requestView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_requestView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_requestView->setContextMenuPolicy(Qt::NoContextMenu);
     m_requestView->horizontalHeader()->setSectionResizeMode(RequestLogModel::PathColumn, QHeaderView::Stretch);
+    m_requestView->horizontalHeader()->setSectionResizeMode(RequestLogModel::ProblemColumn, QHeaderView::Stretch);
     m_requestView->setColumnWidth(RequestLogModel::TimeColumn, 100);
     m_requestView->setColumnWidth(RequestLogModel::MethodColumn, 70);
     m_requestView->setColumnWidth(RequestLogModel::StatusColumn, 60);
@@ -329,6 +341,19 @@ void MainWindow::createRequestDock()
     m_requestView->setColumnWidth(RequestLogModel::RemoteColumn, 130);
     dock->setWidget(m_requestView);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+
+    // What the window said, kept: results outlive the status line.
+    auto *activity = new QDockWidget(tr("Activity"), this);
+    activity->setObjectName(QStringLiteral("activityDock"));
+    auto *activityView = makeTable(m_activity, QStringLiteral("activityView"));
+    activityView->setSelectionMode(QAbstractItemView::SingleSelection);
+    activityView->setContextMenuPolicy(Qt::NoContextMenu);
+    activityView->horizontalHeader()->setSectionResizeMode(ActivityLogModel::MessageColumn, QHeaderView::Stretch);
+    activityView->setColumnWidth(ActivityLogModel::TimeColumn, 100);
+    activity->setWidget(activityView);
+    addDockWidget(Qt::BottomDockWidgetArea, activity);
+    tabifyDockWidget(dock, activity);
+    dock->raise();
     resizeDocks({dock}, {170}, Qt::Vertical);
 }
 
@@ -388,6 +413,9 @@ void MainWindow::createMenusAndToolBar()
 
 void MainWindow::createStatusBar()
 {
+    m_messageLine = new MessageLine;
+    m_messageLine->setObjectName(QStringLiteral("message"));
+    statusBar()->addWidget(m_messageLine, 1);
     m_stateLabel = new QLabel;
     m_stateLabel->setObjectName(QStringLiteral("serverState"));
     m_urlButton = new QToolButton;
@@ -421,15 +449,10 @@ void MainWindow::createTray()
 
 void MainWindow::onServerChanged()
 {
-    if (m_server.isRunning()) {
+    // Once it listens (again): a moved server may serve another database. While it
+    // does not, the lists keep what it last served.
+    if (m_server.isRunning() && !m_server.isStarting())
         reloadIds();
-    } else {
-        ++m_reloads;
-        m_reloading = false;
-        m_ids->setIds({});
-        m_totals.set(0, 0);
-        m_nodes->setNodes({}, {});
-    }
     updateServerState();
 }
 
@@ -444,7 +467,7 @@ void MainWindow::reloadIds()
                 return; // a newer reload is on its way
             m_reloading = false;
             if (!page.ok()) {
-                statusBar()->showMessage(tr("Cannot read the IDs: %1").arg(page.error()), MessageMs);
+                say(tr("Cannot read the IDs: %1").arg(page.error()));
                 m_ids->setIds({});
                 m_totals.set(std::nullopt, std::nullopt);
                 return;
@@ -486,7 +509,7 @@ void MainWindow::loadNodesOfCurrentId()
                 if (m_nodes->discoveryId() != id)
                     return; // the user has moved on
                 if (!found.ok())
-                    statusBar()->showMessage(tr("Cannot read the nodes of %1: %2").arg(id, found.error()), MessageMs);
+                    say(tr("Cannot read the nodes of %1: %2").arg(id, found.error()));
                 if (found.ok() && found.value())
                     m_nodes->setNodes(id, found.value()->nodes, found.value()->id.kind, found.value()->id.expectedSize);
                 updateActions();
@@ -598,9 +621,7 @@ void MainWindow::newId()
             if (!created.ok())
                 return reportFailure(tr("New Discovery ID"), created.error());
             showCreated(created->id);
-            statusBar()->showMessage(
-                tr("Created %1. Copy the rqlite commands (Ctrl+Shift+C) to start a cluster with it.").arg(created->id),
-                MessageMs * 2);
+            say(tr("Created %1. Copy the rqlite commands (Ctrl+Shift+C) to start a cluster with it.").arg(created->id));
         });
 }
 
@@ -633,10 +654,8 @@ void MainWindow::newEtcdToken()
             if (!created.ok())
                 return reportFailure(tr("New etcd Token"), created.error());
             showCreated(created->id);
-            statusBar()->showMessage(tr("Created the etcd token %1 for %2. Copy the etcd commands (Ctrl+Shift+C) "
-                                        "to start the cluster.")
-                                         .arg(created->id, countOf(size, tr("member"), tr("members"))),
-                                     MessageMs * 2);
+            say(tr("Created the etcd token %1 for %2. Copy the etcd commands (Ctrl+Shift+C) to start the cluster.")
+                    .arg(created->id, countOf(size, tr("member"), tr("members"))));
         });
 }
 
@@ -711,7 +730,7 @@ void MainWindow::deleteIds()
         [this, what](const StoreResult<bool> &result) {
             if (!result.ok())
                 return reportFailure(tr("Delete"), result.error());
-            statusBar()->showMessage(tr("Deleted %1.").arg(what), MessageMs);
+            say(tr("Deleted %1.").arg(what));
         });
 }
 
@@ -731,8 +750,7 @@ void MainWindow::deleteNodes()
         [this, id, addresses](const StoreResult<bool> &result) {
             if (!result.ok())
                 return reportFailure(tr("Delete Node"), result.error());
-            statusBar()->showMessage(tr("Removed %1 from %2.").arg(addresses.join(QStringLiteral(", ")), id),
-                                     MessageMs);
+            say(tr("Removed %1 from %2.").arg(addresses.join(QStringLiteral(", ")), id));
         });
 }
 
@@ -756,7 +774,7 @@ void MainWindow::prune()
                                     countOf(result->removedNodeCount(), tr("node"), tr("nodes")));
             if (result->kvKeyCount > 0)
                 text += u' ' + tr("And %1.").arg(countOf(result->kvKeyCount, tr("Consul KV key"), tr("Consul KV keys")));
-            statusBar()->showMessage(text, MessageMs);
+            say(text);
         });
 }
 
@@ -772,14 +790,13 @@ void MainWindow::exportIds()
     const QStringList ids = request->selectedOnly ? selected : QStringList();
     // On a thread of its own, through a reading connection of its own: neither the
     // window nor the server's clients wait for a big export.
-    statusBar()->showMessage(tr("Exporting to %1\u2026").arg(request->path));
+    say(tr("Exporting to %1\u2026").arg(request->path));
     ExportFiles::saveInBackground(m_app.databaseLocation(), ids, request->format, Timestamp::now(), request->path,
                                   this, [this, path = request->path](const ExportFiles::Saved &saved) {
                                       if (!saved.error.isEmpty())
                                           return reportFailure(tr("Export"), saved.error);
-                                      statusBar()->showMessage(tr("Exported %1 to %2.")
-                                                                   .arg(countOf(saved.ids, tr("ID"), tr("IDs")), path),
-                                                               MessageMs);
+                                      say(tr("Exported %1 to %2.")
+                                              .arg(countOf(saved.ids, tr("ID"), tr("IDs")), path));
                                       emit exported(path);
                                   });
 }
@@ -826,7 +843,8 @@ void MainWindow::importIds()
 void MainWindow::openSettings()
 {
     const AdminTokenInfo adminToken{m_server.adminToken(), m_server.adminTokenPath()};
-    const auto chosen = m_prompts.askSettings(this, m_app.settings(), m_tray != nullptr, adminToken);
+    const auto chosen = m_prompts.askSettings(this, m_app.settingsInUse(), m_tray != nullptr, adminToken,
+                                              m_app.commandLineOverrides());
     if (chosen)
         m_app.applySettings(*chosen);
 }
@@ -856,13 +874,19 @@ QString MainWindow::aboutText() const
 
 void MainWindow::updateServerState()
 {
+    // The database in the title: which one the lists show is never a guess.
+    const QString database = m_app.databasePath();
+    setWindowTitle(tr("%1 \u2014 DiscoDesk")
+                       .arg(database.startsWith(QLatin1String("postgresql:")) ? database
+                                                                              : QFileInfo(database).fileName()));
     const bool running = m_server.isRunning();
     const bool starting = m_server.isStarting();
     const QString error = m_app.serverError();
     m_banner->setVisible(!running && !starting);
     if (!running)
         m_banner->setReason(error.isEmpty() ? tr("it has not been started") : error);
-    m_stateLabel->setText(running    ? tr("<span style='color:#2e7d32'>\u25CF</span> Listening")
+    m_stateLabel->setText(running && starting ? tr("<span style='color:#f9a825'>\u25CF</span> Moving\u2026")
+                          : running  ? tr("<span style='color:#2e7d32'>\u25CF</span> Listening")
                           : starting ? tr("<span style='color:#f9a825'>\u25CF</span> Starting\u2026")
                                      : tr("<span style='color:#c62828'>\u25CF</span> Not running"));
     m_stateLabel->setToolTip(running ? tr("Serving %1 from %2").arg(m_server.url().toString(), m_server.databasePath())
@@ -928,6 +952,11 @@ QString MainWindow::countsText() const
                                   nodes ? countOf(*nodes, tr("node"), tr("nodes")) : tr("counting nodes\u2026"));
 }
 
+QString MainWindow::message() const
+{
+    return m_messageLine->message();
+}
+
 QString MainWindow::stateText() const
 {
     return m_server.isRunning() ? tr("Listening on %1").arg(m_server.url().toString())
@@ -990,12 +1019,18 @@ void MainWindow::tick()
     m_rateLabel->setText(tr("%1 req/s").arg(std::exchange(m_requestsThisSecond, 0)));
 }
 
+void MainWindow::say(const QString &text)
+{
+    m_messageLine->showMessage(text);
+    m_activity->add(text);
+}
+
 void MainWindow::copyToClipboard(const QString &text, const QString &what)
 {
     if (text.isEmpty())
         return;
     QGuiApplication::clipboard()->setText(text);
-    statusBar()->showMessage(tr("Copied the %1.").arg(what), MessageMs);
+    say(tr("Copied the %1.").arg(what));
 }
 
 void MainWindow::reportFailure(const QString &title, const QString &error)

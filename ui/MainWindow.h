@@ -7,8 +7,10 @@
 #include <QMainWindow>
 #include <QTimer>
 
+class ActivityLogModel;
 class IdTableModel;
 class KvPane;
+class MessageLine;
 class NodeTableModel;
 class QLabel;
 class QLineEdit;
@@ -36,6 +38,10 @@ public:
     IdTableModel *idModel() const { return m_ids; }
     NodeTableModel *nodeModel() const { return m_nodes; }
     RequestLogModel *requestLog() const { return m_requests; }
+    // What the window told the user, newest first.
+    ActivityLogModel *activityLog() const { return m_activity; }
+    // The status line's message, in full.
+    QString message() const;
     QSortFilterProxyModel *idProxy() const { return m_idProxy; }
     QTableView *idView() const { return m_idView; }
     QTableView *nodeView() const { return m_nodeView; }
@@ -113,6 +119,8 @@ private:
     void updateNodeColumns();
     void updateEmptyHint();
     void tick();
+    // Tells the user: on the status line until the next message, and in Activity.
+    void say(const QString &text);
     void copyToClipboard(const QString &text, const QString &what);
     // Selects a new ID once its row is there.
     void showCreated(const QString &id);
@@ -130,6 +138,7 @@ private:
     QSortFilterProxyModel *m_idProxy;
     NodeTableModel *m_nodes;
     RequestLogModel *m_requests;
+    ActivityLogModel *m_activity;
 
     ServerErrorBanner *m_banner = nullptr;
     QLineEdit *m_filter = nullptr;
@@ -141,6 +150,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     KvPane *m_kv = nullptr; // the Consul KV tab
 
+    MessageLine *m_messageLine = nullptr;
     QLabel *m_stateLabel = nullptr;
     QToolButton *m_urlButton = nullptr;
     QLabel *m_countsLabel = nullptr;

@@ -77,12 +77,15 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
         case MethodColumn: return Validation::escapeControlCharacters(entry.method);
         case PathColumn: return Validation::escapeControlCharacters(entry.path);
         case StatusColumn: return entry.status;
+        case ProblemColumn: return Validation::escapeControlCharacters(entry.problem);
         case DurationColumn: return QStringLiteral("%1 ms").arg(entry.durationMs, 0, 'f', 1);
         case RemoteColumn: return entry.remoteAddress;
         }
     }
     if (role == Qt::ToolTipRole && index.column() == TimeColumn)
         return TimeText::absolute(entry.at, m_zone);
+    if (role == Qt::ToolTipRole && index.column() == ProblemColumn && !entry.problem.isEmpty())
+        return Validation::escapeControlCharacters(entry.problem);
     if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
         if (entry.status >= 500)
             return QColor(0xc6, 0x28, 0x28);
@@ -103,6 +106,7 @@ QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, i
     case MethodColumn: return tr("Method");
     case PathColumn: return tr("Path");
     case StatusColumn: return tr("Status");
+    case ProblemColumn: return tr("Why refused");
     case DurationColumn: return tr("Duration");
     case RemoteColumn: return tr("Remote");
     }

@@ -17,7 +17,8 @@ public:
     static constexpr int Capacity = 500;
     static constexpr int IntervalMs = 100;
 
-    enum Column { TimeColumn, MethodColumn, PathColumn, StatusColumn, DurationColumn, RemoteColumn, ColumnCount };
+    enum Column { TimeColumn, MethodColumn, PathColumn, StatusColumn, ProblemColumn, DurationColumn, RemoteColumn,
+                  ColumnCount };
 
     explicit RequestLogModel(QObject *parent = nullptr);
 

@@ -16,7 +16,7 @@
 #include <QVBoxLayout>
 
 SettingsDialog::SettingsDialog(const AppSettings &settings, bool trayAvailable, const AdminTokenInfo &adminToken,
-                               QWidget *parent)
+                               const QStringList &commandLine, QWidget *parent)
     : QDialog(parent)
 {
     setWindowTitle(tr("Settings"));
@@ -74,6 +74,15 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool trayAvailable, 
     connect(m_bind, &QLineEdit::textChanged, this, &SettingsDialog::validate);
 
     auto *layout = new QVBoxLayout(this);
+    if (!commandLine.isEmpty()) {
+        auto *note = new QLabel(tr("This run was started with %1: shown below. What you change here is saved "
+                                   "for later runs too; what you leave stays this run's only.")
+                                    .arg(commandLine.join(QStringLiteral(", "))));
+        note->setObjectName(QStringLiteral("commandLineNote"));
+        note->setTextFormat(Qt::PlainText);
+        note->setWordWrap(true);
+        layout->addWidget(note);
+    }
     layout->addLayout(form);
     layout->addWidget(m_problem);
     layout->addWidget(createAdminTokenBox(adminToken));

@@ -19,15 +19,17 @@ struct AdminTokenInfo
     QString path;
 };
 
-// Edits AppSettings. Changing the address, port or database restarts the server in
-// place once the dialog is accepted. Also shows the admin API token, read-only.
+// Edits AppSettings, starting from those in use. Changing the address, port or
+// database moves the server once the dialog is accepted. commandLine: the options
+// this run was started with that differ from the saved settings ("--db demo.sqlite"),
+// said above the form. Also shows the admin API token, read-only.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
 
 public:
     SettingsDialog(const AppSettings &settings, bool trayAvailable, const AdminTokenInfo &adminToken = {},
-                   QWidget *parent = nullptr);
+                   const QStringList &commandLine = {}, QWidget *parent = nullptr);
 
     AppSettings settings() const;
 

@@ -59,9 +59,10 @@ QString DialogPrompts::askImportFile(QWidget *parent)
 }
 
 std::optional<AppSettings> DialogPrompts::askSettings(QWidget *parent, const AppSettings &current,
-                                                      bool trayAvailable, const AdminTokenInfo &adminToken)
+                                                      bool trayAvailable, const AdminTokenInfo &adminToken,
+                                                      const QStringList &commandLine)
 {
-    SettingsDialog dialog(current, trayAvailable, adminToken, parent);
+    SettingsDialog dialog(current, trayAvailable, adminToken, commandLine, parent);
     if (dialog.exec() != QDialog::Accepted)
         return std::nullopt;
     return dialog.settings();

@@ -25,8 +25,11 @@ public:
                                                     TimeZoneChoice zone) = 0;
     virtual std::optional<ExportRequest> askExport(QWidget *parent, int allCount, int selectedCount) = 0;
     virtual QString askImportFile(QWidget *parent) = 0;
+    // current: the settings in use; commandLine: the options of this run that differ
+    // from the saved settings.
     virtual std::optional<AppSettings> askSettings(QWidget *parent, const AppSettings &current,
-                                                   bool trayAvailable, const AdminTokenInfo &adminToken) = 0;
+                                                   bool trayAvailable, const AdminTokenInfo &adminToken,
+                                                   const QStringList &commandLine) = 0;
 
     virtual void inform(QWidget *parent, const QString &title, const QString &text) = 0;
     virtual void showError(QWidget *parent, const QString &title, const QString &text) = 0;
@@ -45,7 +48,7 @@ public:
     std::optional<ExportRequest> askExport(QWidget *parent, int allCount, int selectedCount) override;
     QString askImportFile(QWidget *parent) override;
     std::optional<AppSettings> askSettings(QWidget *parent, const AppSettings &current, bool trayAvailable,
-                                           const AdminTokenInfo &adminToken) override;
+                                           const AdminTokenInfo &adminToken, const QStringList &commandLine) override;
     void inform(QWidget *parent, const QString &title, const QString &text) override;
     void showError(QWidget *parent, const QString &title, const QString &text) override;
     void showAbout(QWidget *parent, const QString &text) override;
