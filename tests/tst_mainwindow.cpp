@@ -53,6 +53,8 @@
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QToolBar>
+#include <QScrollBar>
 #include <QTest>
 
 namespace {
@@ -178,6 +180,11 @@ private slots:
     void messagesHaveAPlaceOfTheirOwnAndResultsStay();
     void aboutShowsVersionDatabaseAndUrl();
     void shortcutsAndContextMenus();
+    void theKeyboardWalksTheWindow();
+    void liveInsertsKeepTheSelectedRowInPlace();
+    void theEndIsTheEndOfTheStore();
+    void theScrollBarsBottomIsTheEndOfTheStore();
+    void aFilterCountsWhatItFindsFromTheTop();
     void settingsDialogReadsTheForm();
     void settingsShowTheAdminToken();
 
@@ -488,10 +495,14 @@ void TestMainWindow::sortingByAColumnLoadsEveryId()
     fillDatabase(2500);
     MainWindow *window = openWindow();
     QCOMPARE(window->idModel()->rowCount(), IdTableModel::FirstPageSize);
-    // The user sorts by label, ascending: the one label comes last, as among all IDs.
+    // The user sorts by label: the one labelled ID comes first, found among all IDs,
+    // and the 2499 without a label go last, in either order.
     window->idView()->sortByColumn(IdTableModel::LabelColumn, Qt::AscendingOrder);
     QTRY_COMPARE(window->idModel()->rowCount(), 2500);
-    QTRY_COMPARE(cell(*window->idProxy(), 2499, IdTableModel::LabelColumn), QStringLiteral("needle"));
+    QTRY_COMPARE(cell(*window->idProxy(), 0, IdTableModel::LabelColumn), QStringLiteral("needle"));
+    window->idView()->sortByColumn(IdTableModel::LabelColumn, Qt::DescendingOrder);
+    QCOMPARE(cell(*window->idProxy(), 0, IdTableModel::LabelColumn), QStringLiteral("needle"));
+    QCOMPARE(cell(*window->idProxy(), 2499, IdTableModel::LabelColumn), QString());
 }
 
 void TestMainWindow::newIdIsSelectedAndItsCommandsCopied()
@@ -639,7 +650,7 @@ void TestMainWindow::etcdTokenFormsLive()
     auto progress = [window](int role = Qt::DisplayRole) {
         return window->idModel()->index(0, IdTableModel::NodesColumn).data(role);
     };
-    QCOMPARE(progress().toString(), QStringLiteral("0/3 members"));
+    QCOMPARE(progress().toString(), QStringLiteral("0 of 3"));
 
     // Copy URL gives the token's --discovery URL, and etcd's first request there works.
     action("copyUrlAction")->trigger();
@@ -671,7 +682,7 @@ void TestMainWindow::etcdTokenFormsLive()
         QVERIFY(!progress(Qt::ToolTipRole).toString().startsWith(QStringLiteral("full")));
         QVERIFY(!progress(Qt::DecorationRole).isValid());
         QCOMPARE(put(i).status, 201);
-        QTRY_COMPARE(progress().toString(), QStringLiteral("%1/3 members").arg(i + 1));
+        QTRY_COMPARE(progress().toString(), QStringLiteral("%1 of 3").arg(i + 1));
     }
     QCOMPARE(progress(Qt::ToolTipRole).toString(), QStringLiteral("full: 3 of 3 members"));
     QVERIFY(!progress(Qt::DecorationRole).value<QIcon>().isNull());
@@ -705,8 +716,8 @@ void TestMainWindow::etcdTokenFormsLive()
     const QString tip = cell(nodes, 3, NodeTableModel::AddressColumn, Qt::ToolTipRole);
     QVERIFY2(tip.contains(QStringLiteral("proxy")) && tip.contains(QStringLiteral("--discovery-fallback exit")),
              qPrintable(tip));
-    QCOMPARE(progress().toString(), QStringLiteral("4/3 members"));
-    QVERIFY(progress(Qt::ToolTipRole).toString().startsWith(QStringLiteral("full: 3 of 3 members, and 1 beyond")));
+    QCOMPARE(progress().toString(), QStringLiteral("4 of 3"));
+    QVERIFY(progress(Qt::ToolTipRole).toString().startsWith(QStringLiteral("over its size: 4 members for a cluster of 3")));
 
     // An rqlite ID beside it: no etcd columns, and the URL and commands are rqlite's.
     const QString rqlite = createIdOverHttp();
@@ -766,8 +777,8 @@ void TestMainWindow::deleteIdAsksFirst()
     m_prompts.confirmAnswer = false;
     action("deleteIdsAction")->trigger();
     QCOMPARE(m_prompts.questions.size(), 1);
-    QVERIFY(m_prompts.questions.first().contains(doomed));
-    QVERIFY(m_prompts.questions.first().contains(QStringLiteral("1 node")));
+    QVERIFY2(m_prompts.questions.first().startsWith(QStringLiteral("Delete the discovery ID %1 and its 1 node?").arg(doomed)),
+             qPrintable(m_prompts.questions.first()));
     QTest::qWait(2 * ChangeBatcher::IntervalMs);
     QCOMPARE(window->idModel()->rowCount(), 2);
 
@@ -776,8 +787,20 @@ void TestMainWindow::deleteIdAsksFirst()
     QTRY_COMPARE(window->idModel()->rowCount(), 1);
     QCOMPARE(window->idModel()->idAt(0).id, keep);
     QCOMPARE(window->idModel()->totalNodes(), 0);
-    QCOMPARE(window->nodeModel()->rowCount(), 0);
     QCOMPARE(client.get('/' + doomed.toUtf8()).status, 404);
+    // The row that moved into its place is selected: the user goes on from there.
+    QCOMPARE(window->selectedIds(), QStringList{keep});
+    QVERIFY(action("deleteIdsAction")->isEnabled());
+
+    // Several at once: "their" nodes, counted together.
+    const QString second = createIdOverHttp();
+    QCOMPARE(client.post('/' + second.toUtf8(), body(QStringLiteral("localhost:4002"))).status, 200);
+    QCOMPARE(client.post('/' + keep.toUtf8(), body(QStringLiteral("localhost:4003"))).status, 200);
+    QTRY_COMPARE(window->idModel()->totalNodes(), 2);
+    window->selectIds({keep, second});
+    m_prompts.confirmAnswer = false;
+    action("deleteIdsAction")->trigger();
+    QCOMPARE(m_prompts.questions.last().left(38), QStringLiteral("Delete 2 discovery IDs and their 2 nod"));
 }
 
 void TestMainWindow::deleteNode()
@@ -791,11 +814,26 @@ void TestMainWindow::deleteNode()
     window->selectIds({id});
     QTRY_COMPARE(window->nodeModel()->rowCount(), 2);
 
+    QCOMPARE(action("deleteNodesAction")->text(), QStringLiteral("&Remove Node\u2026"));
+    QCOMPARE(action("copyAddressAction")->text(), QStringLiteral("Copy &Address"));
+
+    // Asked first, as for an ID: No keeps the node.
     window->selectNodes({QStringLiteral("localhost:4001")});
+    m_prompts.confirmAnswer = false;
+    action("deleteNodesAction")->trigger();
+    QCOMPARE(m_prompts.questions.size(), 1);
+    QVERIFY2(m_prompts.questions.first().startsWith(QStringLiteral("Remove the node localhost:4001 from %1?").arg(id)),
+             qPrintable(m_prompts.questions.first()));
+    QTest::qWait(2 * ChangeBatcher::IntervalMs);
+    QCOMPARE(window->nodeModel()->rowCount(), 2);
+
+    m_prompts.confirmAnswer = true;
     action("deleteNodesAction")->trigger();
     QTRY_COMPARE(nodeAddresses(*window->nodeModel()), QStringList{QStringLiteral("localhost:4003")});
     const QJsonArray nodes = client.get('/' + id.toUtf8()).jsonArray(QStringLiteral("nodes"));
     QCOMPARE(nodes, QJsonArray{QStringLiteral("localhost:4003")});
+    QCOMPARE(window->selectedNodes(), QStringList{QStringLiteral("localhost:4003")}); // the next one
+    QVERIFY(action("deleteNodesAction")->isEnabled());
 }
 
 // More IDs than a prune reports one by one, pruned through the admin API: the window
@@ -1331,12 +1369,15 @@ void TestMainWindow::shortcutsAndContextMenus()
     QTest::keyClick(window->idView(), Qt::Key_Delete);
     QCOMPARE(m_prompts.questions.size(), 1);
 
-    // Delete in the nodes table removes the selected node, without touching the ID.
+    // Delete in the nodes table asks to remove the selected node, not the ID.
+    QTRY_COMPARE(window->nodeModel()->rowCount(), 1);
     window->selectNodes({QStringLiteral("localhost:4001")});
     window->nodeView()->setFocus();
+    m_prompts.confirmAnswer = true;
     QTest::keyClick(window->nodeView(), Qt::Key_Delete);
     QTRY_COMPARE(window->nodeModel()->rowCount(), 0);
-    QCOMPARE(m_prompts.questions.size(), 1);
+    QCOMPARE(m_prompts.questions.size(), 2);
+    QVERIFY(m_prompts.questions.last().startsWith(QStringLiteral("Remove the node localhost:4001")));
     QCOMPARE(window->idModel()->rowCount(), 1);
 
     // Ctrl+N asks for a label and creates the ID.
@@ -1353,6 +1394,144 @@ void TestMainWindow::shortcutsAndContextMenus()
     QCOMPARE(token.label, QStringLiteral("etcd from the keyboard"));
     QCOMPARE(token.kind, DiscoveryKind::Etcd);
     QCOMPARE(token.expectedSize, std::optional<int>(5));
+
+    // The node actions speak of members for an etcd token.
+    QCOMPARE(action("deleteNodesAction")->text(), QStringLiteral("&Remove Member\u2026"));
+    QCOMPARE(action("copyAddressAction")->text(), QStringLiteral("Copy Member &ID"));
+
+    // Every tooltip of an action with a shortcut names it; View calls the toolbar "Toolbar".
+    for (QAction *each : window->findChildren<QAction *>()) {
+        const QString keys = each->shortcut().toString(QKeySequence::NativeText);
+        if (!keys.isEmpty() && !each->objectName().isEmpty())
+            QVERIFY2(each->toolTip().endsWith(u'(' + keys + u')'), qPrintable(each->objectName() + ": " + each->toolTip()));
+    }
+    QCOMPARE(window->findChild<QToolBar *>(QStringLiteral("mainToolBar"))->toggleViewAction()->text(),
+             QStringLiteral("Toolbar"));
+}
+
+// Tab walks the parts of the window, not a table's cells; Ctrl+Tab leaves a table for
+// the next tab; Escape clears the filter.
+void TestMainWindow::theKeyboardWalksTheWindow()
+{
+    MainWindow *window = openWindow();
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    auto *filter = window->findChild<QLineEdit *>(QStringLiteral("filter"));
+    auto *requests = window->findChild<QTableView *>(QStringLiteral("requestView"));
+    QVERIFY(filter && requests);
+
+    filter->setFocus();
+    QTRY_VERIFY(filter->hasFocus());
+    QTest::keyClick(filter, Qt::Key_Tab);
+    QTRY_VERIFY(window->idView()->hasFocus());
+    QTest::keyClick(window->idView(), Qt::Key_Tab);
+    QTRY_VERIFY(window->nodeView()->hasFocus());
+    QTest::keyClick(window->nodeView(), Qt::Key_Tab);
+    QTRY_VERIFY(requests->hasFocus());
+    QCOMPARE(requests->selectionBehavior(), QAbstractItemView::SelectRows);
+
+    QTest::keyClick(requests, Qt::Key_Tab, Qt::ShiftModifier);
+    QTest::keyClick(window->nodeView(), Qt::Key_Tab, Qt::ShiftModifier);
+    QTRY_VERIFY(window->idView()->hasFocus());
+    QTest::keyClick(window->idView(), Qt::Key_Tab, Qt::ControlModifier);
+    QCOMPARE(window->tabs()->currentIndex(), 1); // the Consul KV tab
+    QVERIFY(!window->idView()->hasFocus());
+    window->tabs()->setCurrentIndex(0);
+
+    filter->setFocus();
+    QTest::keyClicks(filter, QStringLiteral("zz"));
+    QCOMPARE(filter->text(), QStringLiteral("zz"));
+    QTest::keyClick(filter, Qt::Key_Escape);
+    QCOMPARE(filter->text(), QString());
+    QTest::keyClick(filter, Qt::Key_Escape); // on an empty filter: back to the IDs
+    QTRY_VERIFY(window->idView()->hasFocus());
+}
+
+// 200 IDs, the fourth selected and the view scrolled to it; 8 IDs are created: the
+// selected row stays where the user sees it.
+void TestMainWindow::liveInsertsKeepTheSelectedRowInPlace()
+{
+    fillDatabase(200);
+    MainWindow *window = openWindow();
+    QTRY_COMPARE(window->idModel()->rowCount(), 200);
+    QTableView *view = window->idView();
+    const QString selected = cell(*window->idProxy(), 3, IdTableModel::IdColumn);
+    window->selectIds({selected});
+    const int y = view->visualRect(view->currentIndex()).top();
+    QVERIFY(view->viewport()->rect().contains(view->visualRect(view->currentIndex()).center()));
+
+    for (int i = 0; i < 8; ++i)
+        createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 208);
+    QCOMPARE(window->currentId(), selected);
+    QCOMPARE(window->idProxy()->mapToSource(view->currentIndex()).row() >= 0, true);
+    QCOMPARE(view->visualRect(view->currentIndex()).top(), y);
+}
+
+// 2500 IDs, 1000 loaded: Ctrl+End and the scroll bar's bottom reach the oldest ID of
+// the store, not the last one loaded.
+void TestMainWindow::theEndIsTheEndOfTheStore()
+{
+    fillDatabase(2500);
+    MainWindow *window = openWindow();
+    QCOMPARE(window->idModel()->rowCount(), IdTableModel::FirstPageSize);
+    QTableView *view = window->idView();
+    window->selectIds({cell(*window->idProxy(), 0, IdTableModel::IdColumn)});
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_End, Qt::ControlModifier);
+    QTRY_COMPARE(window->currentId(), QStringLiteral("scale-00000"));
+    QCOMPARE(window->idModel()->rowCount(), 2500);
+    QVERIFY(view->viewport()->rect().contains(view->visualRect(view->currentIndex()).center()));
+}
+
+void TestMainWindow::theScrollBarsBottomIsTheEndOfTheStore()
+{
+    fillDatabase(2500);
+    MainWindow *window = openWindow();
+    QCOMPARE(window->idModel()->rowCount(), IdTableModel::FirstPageSize);
+    QTableView *view = window->idView();
+    QScrollBar *bar = view->verticalScrollBar();
+    bar->setSliderDown(true); // the user drags the thumb to the bottom and lets go
+    bar->setValue(bar->maximum());
+    bar->setSliderDown(false);
+    QTRY_COMPARE(window->idModel()->rowCount(), 2500);
+    QTRY_COMPARE(view->rowAt(view->viewport()->height() - 2), 2499);
+    QCOMPARE(cell(*window->idProxy(), 2499, IdTableModel::IdColumn), QStringLiteral("scale-00000"));
+}
+
+// While filtered the status bar says how many IDs match, of all; a new filter or
+// order starts at the top.
+void TestMainWindow::aFilterCountsWhatItFindsFromTheTop()
+{
+    fillDatabase(2500);
+    MainWindow *window = openWindow();
+    QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 2500 nodes"));
+    QTableView *view = window->idView();
+    view->verticalScrollBar()->setValue(300);
+    QCOMPARE(view->verticalScrollBar()->value(), 300);
+
+    int matching = 0; // scale-00000 to scale-02499 with a 1 in them
+    for (int i = 0; i < 2500; ++i)
+        matching += QStringLiteral("scale-%1").arg(i, 5, 10, QLatin1Char('0')).contains(u'1');
+    QVERIFY(matching > IdTableModel::FirstPageSize); // more than a page: counted by the store
+    auto *filter = window->findChild<QLineEdit *>(QStringLiteral("filter"));
+    filter->setText(QStringLiteral("1"));
+    QTRY_COMPARE(window->countsText(), QStringLiteral("%1 of 2500 IDs \u00B7 2500 nodes").arg(matching));
+    QCOMPARE(view->verticalScrollBar()->value(), 0);
+
+    // An ID created meanwhile that matches is counted at once.
+    HttpClient client(quint16(server().url().port()));
+    const HttpResponse created = client.post("/api/v1/ids", R"({"label": "cluster 1"})");
+    QCOMPARE(created.status, 201);
+    QTRY_COMPARE(window->countsText(), QStringLiteral("%1 of 2501 IDs \u00B7 2500 nodes").arg(matching + 1));
+
+    view->verticalScrollBar()->setValue(200);
+    view->sortByColumn(IdTableModel::IdColumn, Qt::AscendingOrder);
+    QCOMPARE(view->verticalScrollBar()->value(), 0);
+    filter->clear();
+    QTRY_COMPARE(window->countsText(), QStringLiteral("2501 IDs \u00B7 2500 nodes"));
 }
 
 void TestMainWindow::settingsDialogReadsTheForm()

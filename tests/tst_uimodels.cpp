@@ -212,6 +212,7 @@ private slots:
     void nodesOfTheShownIdOnly();
     void staleNodeUpdateIsIgnored();
     void etcdTokenShowsProgressAndFull();
+    void nodesColumnHasOneFormat();
     void etcdMembersShowNameAndPeerUrls();
     void etcdMembersBeyondSizeAreMarked();
 
@@ -285,7 +286,7 @@ void TestUiModels::idsAppearChangeAndGoInPlace()
     QCOMPARE(model.rowCount(), 3);
     const int rowC = model.rowOf(QStringLiteral("c"));
     QCOMPARE(cell(model, rowC, IdTableModel::LabelColumn), QStringLiteral("demo"));
-    QCOMPARE(cell(model, rowC, IdTableModel::NodesColumn), QStringLiteral("2 / 3"));
+    QCOMPARE(cell(model, rowC, IdTableModel::NodesColumn), QStringLiteral("2 of 3"));
     QCOMPARE(model.idAt(rowC).lastActivity, at(302));
     const int rowB = model.rowOf(QStringLiteral("b"));
     QCOMPARE(cell(model, rowB, IdTableModel::NodesColumn), QStringLiteral("1"));
@@ -787,7 +788,7 @@ void TestUiModels::etcdTokenShowsProgressAndFull()
     const DiscoveryId token = makeEtcdToken(QStringLiteral("0123456789abcdef0123456789abcdef"), 3);
     model.setIds({token, makeId(QStringLiteral("rq"), 1)});
     auto nodes = [&](int role = Qt::DisplayRole) { return model.index(0, IdTableModel::NodesColumn).data(role); };
-    QCOMPARE(nodes().toString(), QStringLiteral("0/3 members"));
+    QCOMPARE(nodes().toString(), QStringLiteral("0 of 3"));
     QCOMPARE(cell(model, 0, IdTableModel::KindColumn), QStringLiteral("etcd"));
     QCOMPARE(cell(model, 1, IdTableModel::NodesColumn), QStringLiteral("0")); // rqlite: a plain count
 
@@ -801,8 +802,7 @@ void TestUiModels::etcdTokenShowsProgressAndFull()
                                         10 + i)}});
         shown << nodes().toString();
     }
-    QCOMPARE(shown, QStringList({QStringLiteral("1/3 members"), QStringLiteral("2/3 members"),
-                                 QStringLiteral("3/3 members")}));
+    QCOMPARE(shown, QStringList({QStringLiteral("1 of 3"), QStringLiteral("2 of 3"), QStringLiteral("3 of 3")}));
     // Full: a green mark with an icon, and the tooltip says so.
     QCOMPARE(nodes(Qt::ToolTipRole).toString(), QStringLiteral("full: 3 of 3 members"));
     QCOMPARE(nodes(Qt::ForegroundRole).value<QColor>(), QColor(0x2e, 0x7d, 0x32));
@@ -810,12 +810,42 @@ void TestUiModels::etcdTokenShowsProgressAndFull()
     QVERIFY(IdTableModel::isFullEtcdToken(model.idAt(0)));
     QVERIFY(!model.index(1, IdTableModel::NodesColumn).data(Qt::DecorationRole).isValid());
 
-    // A fourth member: still full, and the tooltip counts the one beyond.
+    // A fourth member: over its size is a warning in another colour, never the full mark.
+    const QImage fullMark = nodes(Qt::DecorationRole).value<QIcon>().pixmap(16).toImage();
     model.applyChanges({{nodeChange(StoreChange::Type::NodeAdded, token.id,
                                     makeMember(QStringLiteral("member4"), QStringLiteral("m4"), 4), 20)}});
-    QCOMPARE(nodes().toString(), QStringLiteral("4/3 members"));
-    QVERIFY(nodes(Qt::ToolTipRole).toString().startsWith(QStringLiteral("full: 3 of 3 members, and 1 beyond")));
-    QVERIFY(!nodes(Qt::DecorationRole).value<QIcon>().isNull());
+    QCOMPARE(nodes().toString(), QStringLiteral("4 of 3"));
+    QVERIFY(nodes(Qt::ToolTipRole).toString().startsWith(QStringLiteral("over its size: 4 members for a cluster of 3")));
+    QVERIFY(nodes(Qt::ForegroundRole).value<QColor>() != QColor(0x2e, 0x7d, 0x32));
+    const QIcon warning = nodes(Qt::DecorationRole).value<QIcon>();
+    QVERIFY(!warning.isNull());
+    QVERIFY(warning.pixmap(16).toImage() != fullMark);
+}
+
+// rqlite IDs and etcd tokens read alike in the Nodes column: a count, or "n of size".
+void TestUiModels::nodesColumnHasOneFormat()
+{
+    IdTableModel model;
+    DiscoveryId sized = makeId(QStringLiteral("sized"), 1);
+    sized.expectedSize = 3;
+    sized.nodeCount = 2;
+    DiscoveryId over = makeId(QStringLiteral("over"), 2);
+    over.expectedSize = 3;
+    over.nodeCount = 5;
+    DiscoveryId plain = makeId(QStringLiteral("plain"), 3);
+    plain.nodeCount = 3;
+    DiscoveryId token = makeEtcdToken(QStringLiteral("0123456789abcdef0123456789abcdef"), 5);
+    token.nodeCount = 2;
+    model.setIds({sized, over, plain, token});
+    auto nodes = [&](const QString &id, int role = Qt::DisplayRole) {
+        return model.index(model.rowOf(id), IdTableModel::NodesColumn).data(role);
+    };
+    QCOMPARE(nodes(sized.id).toString(), QStringLiteral("2 of 3"));
+    QCOMPARE(nodes(over.id).toString(), QStringLiteral("5 of 3"));
+    QCOMPARE(nodes(plain.id).toString(), QStringLiteral("3"));
+    QCOMPARE(nodes(token.id).toString(), QStringLiteral("2 of 5"));
+    QVERIFY(nodes(over.id, Qt::ToolTipRole).toString().startsWith(QStringLiteral("over its size")));
+    QVERIFY(!nodes(over.id, Qt::DecorationRole).value<QIcon>().isNull());
 }
 
 void TestUiModels::etcdMembersShowNameAndPeerUrls()

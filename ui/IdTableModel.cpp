@@ -1,7 +1,6 @@
 #include "IdTableModel.h"
 
 #include "Icons.h"
-#include "Plural.h"
 
 #include <QColor>
 #include <QElapsedTimer>
@@ -49,6 +48,7 @@ void IdTableModel::replaceRows(const IdPage &page, int limit)
     m_rows = page.ids;
     m_frontier = m_rows.isEmpty() ? std::nullopt : std::optional(m_rows.constLast());
     m_complete = m_rows.size() < limit || m_rows.size() >= page.total;
+    m_matching = page.total;
     clearHighlights();
     reindex();
     endResetModel();
@@ -99,10 +99,23 @@ void IdTableModel::setLoadEverything(bool on)
     loadEverythingIfWanted();
 }
 
+void IdTableModel::fetchAll()
+{
+    if (canFetchMore({}))
+        readNextPage(std::numeric_limits<int>::max());
+}
+
+qint64 IdTableModel::matchingCount() const
+{
+    if (m_complete)
+        return m_rows.size() + (m_arriving.size() - m_arrivingNext);
+    return m_matching;
+}
+
 void IdTableModel::loadEverythingIfWanted()
 {
-    if (m_loadEverything && canFetchMore({}))
-        readNextPage(std::numeric_limits<int>::max());
+    if (m_loadEverything)
+        fetchAll();
 }
 
 bool IdTableModel::canFetchMore(const QModelIndex &parent) const
@@ -267,7 +280,8 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
                 added.removeAll(id);
                 if (rowOf(id) >= 0)
                     deleted.insert(id);
-                m_arrivingAt.remove(id); // it will not arrive
+                if (m_arrivingAt.remove(id) && rowOf(id) < 0) // it will not arrive
+                    --m_matching;
                 break;
             case StoreChange::Type::NodeAdded:
             case StoreChange::Type::NodeUpdated:
@@ -299,6 +313,7 @@ void IdTableModel::applyChanges(const QList<StoreChanges> &transactions)
         }
     }
 
+    m_matching += added.size() - deleted.size();
     if (!deleted.isEmpty()) {
         QList<int> rows;
         for (const QString &id : std::as_const(deleted)) {
@@ -422,41 +437,43 @@ QVariant IdTableModel::data(const QModelIndex &index, int role) const
 
 QVariant IdTableModel::nodesData(const DiscoveryId &id, int role) const
 {
+    // One format for every kind: "3", or "2 of 5" once a size is known. Exactly the
+    // size gets the full mark; more than the size is a warning, never a tick.
     if (role == SortRole)
         return id.nodeCount;
     if (role == Qt::TextAlignmentRole)
         return int(Qt::AlignCenter);
-    if (id.kind != DiscoveryKind::Etcd) {
+    if (!id.expectedSize) {
         if (role == Qt::DisplayRole)
-            return id.expectedSize ? QStringLiteral("%1 / %2").arg(id.nodeCount).arg(*id.expectedSize)
-                                   : QString::number(id.nodeCount);
-        if (role == Qt::ToolTipRole && id.expectedSize)
-            return tr("%1 of %2 expected nodes registered").arg(id.nodeCount).arg(*id.expectedSize);
+            return QString::number(id.nodeCount);
         return {};
     }
-
-    if (!id.expectedSize) { // an imported token without a size: just count
-        if (role == Qt::DisplayRole)
-            return countOf(id.nodeCount, tr("member"), tr("members"));
-        return {};
-    }
-    const int size = *id.expectedSize;
-    const bool full = isFullEtcdToken(id);
+    const qint64 size = *id.expectedSize;
+    const bool etcd = id.kind == DiscoveryKind::Etcd;
+    const QString what = etcd ? tr("members") : tr("nodes");
     switch (role) {
     case Qt::DisplayRole:
-        return tr("%1/%2 members").arg(id.nodeCount).arg(size);
+        return tr("%1 of %2").arg(id.nodeCount).arg(size);
     case Qt::ForegroundRole:
-        return full ? QVariant(QColor(0x2e, 0x7d, 0x32)) : QVariant();
-    case Qt::DecorationRole:
-        return full ? QVariant(Icons::own(QStringLiteral("full.svg"))) : QVariant();
-    case Qt::ToolTipRole:
-        if (!full)
-            return tr("%1 of %2 members registered; each member waits until all %2 have").arg(id.nodeCount).arg(size);
         if (id.nodeCount == size)
-            return tr("full: %1 of %1 members").arg(size);
-        return tr("full: %1 of %1 members, and %2 beyond its size (proxies, or exited with "
-                  "--discovery-fallback exit)")
-            .arg(QString::number(size), QString::number(id.nodeCount - size));
+            return QColor(0x2e, 0x7d, 0x32);
+        return id.nodeCount > size ? QVariant(QColor(0xb2, 0x54, 0x00)) : QVariant();
+    case Qt::DecorationRole:
+        if (id.nodeCount == size)
+            return Icons::own(QStringLiteral("full.svg"));
+        return id.nodeCount > size ? QVariant(Icons::own(QStringLiteral("warning.svg"))) : QVariant();
+    case Qt::ToolTipRole:
+        if (id.nodeCount < size) {
+            return etcd ? tr("%1 of %2 members registered; each member waits until all %2 have")
+                              .arg(id.nodeCount).arg(size)
+                        : tr("%1 of %2 expected nodes registered").arg(id.nodeCount).arg(size);
+        }
+        if (id.nodeCount == size)
+            return tr("full: %1 of %1 %2").arg(QString::number(size), what);
+        return etcd ? tr("over its size: %1 members for a cluster of %2; etcd formed it from the first %2, "
+                         "the other %3 became proxies or exited (--discovery-fallback)")
+                          .arg(id.nodeCount).arg(size).arg(id.nodeCount - size)
+                    : tr("over its size: %1 nodes registered, %2 expected").arg(id.nodeCount).arg(size);
     }
     return {};
 }

@@ -16,8 +16,8 @@
 // read on from the last row read, so a page deep down is as quick as the first.
 // Loaded rows are kept current by applying the store's changes in place; a change
 // to an ID not loaded yet is left to the page that brings it. The filter goes to
-// the store, so it searches every ID. An etcd token's nodes column shows its
-// progress ("2/3 members") and is marked once the token is full.
+// the store, so it searches every ID. The nodes column shows the count, and "2 of 3"
+// once a size is known: marked full at the size, and a warning beyond it.
 class IdTableModel : public LiveTableModel
 {
     Q_OBJECT
@@ -67,8 +67,14 @@ public:
     // sort by.
     void setLoadEverything(bool on);
 
+    // Loads every remaining row now, once (Ctrl+End, the scroll bar at the bottom).
+    void fetchAll();
+
     // Every ID that matches the filter is loaded.
     bool hasAllRows() const { return m_complete; }
+    // How many IDs match the filter: exact once all are loaded; before, the store's
+    // count when the filter was applied, kept up with the IDs created and deleted since.
+    qint64 matchingCount() const;
     // A page is being read or its rows are arriving, or the filter waits to be asked for.
     bool isLoading() const { return m_reading || isInserting() || m_filterTimer.isActive(); }
 
@@ -145,6 +151,7 @@ private:
     mutable QHash<QString, qsizetype> m_arrivingAt;
     mutable bool m_arrivingIndexed = false;
     int m_sliceRows = 1000;
+    qint64 m_matching = 0; // see matchingCount()
     bool m_complete = true;
     bool m_reading = false; // a page is on its way from the store
     bool m_loadEverything = false;

@@ -3,6 +3,7 @@
 #include "EtcdCommands.h"
 #include "ActivityLogModel.h"
 #include "Icons.h"
+#include "IdSortProxy.h"
 #include "IdTableModel.h"
 #include "KvPane.h"
 #include "MessageLine.h"
@@ -23,6 +24,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QKeyEvent>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
@@ -43,6 +45,13 @@
 
 namespace {
 
+// "Copy the ID (Ctrl+C)": every tooltip names the action's shortcut, as the menus do.
+void setTip(QAction *action, const QString &text)
+{
+    const QString keys = action->shortcut().toString(QKeySequence::NativeText);
+    action->setToolTip(keys.isEmpty() ? text : QStringLiteral("%1 (%2)").arg(text, keys));
+}
+
 } // namespace
 
 MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent)
@@ -51,7 +60,7 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
       m_server(app.server()),
       m_prompts(prompts),
       m_ids(new IdTableModel(this)),
-      m_idProxy(new QSortFilterProxyModel(this)),
+      m_idProxy(new IdSortProxy(this)),
       m_nodes(new NodeTableModel(this)),
       m_requests(new RequestLogModel(this)),
       m_activity(new ActivityLogModel(this))
@@ -150,12 +159,10 @@ void MainWindow::createActions()
                    Icons::themed(QStringLiteral("document-new"), QStringLiteral("new.svg")),
                    QKeySequence::New, &MainWindow::newId);
     a.newId->setIconText(tr("New"));
-    a.newId->setToolTip(tr("Create a discovery ID for a new rqlite cluster (Ctrl+N)"));
     a.newEtcdToken = make(tr("New &etcd Token\u2026"), QStringLiteral("newEtcdTokenAction"),
                           Icons::themed(QStringLiteral("document-new"), QStringLiteral("new.svg")),
                           QKeySequence(tr("Ctrl+Shift+N")), &MainWindow::newEtcdToken);
     a.newEtcdToken->setIconText(tr("New etcd"));
-    a.newEtcdToken->setToolTip(tr("Create a token for a new etcd cluster of a given size (Ctrl+Shift+N)"));
     a.copyId = make(tr("&Copy ID"), QStringLiteral("copyIdAction"),
                     Icons::themed(QStringLiteral("edit-copy"), QStringLiteral("copy.svg")),
                     QKeySequence::Copy, &MainWindow::copyId);
@@ -175,7 +182,7 @@ void MainWindow::createActions()
                        Icons::themed(QStringLiteral("edit-delete"), QStringLiteral("delete.svg")),
                        QKeySequence::Delete, &MainWindow::deleteIds);
     a.deleteIds->setIconText(tr("Delete"));
-    a.deleteNodes = make(tr("Delete &Node"), QStringLiteral("deleteNodesAction"),
+    a.deleteNodes = make(tr("&Remove Node\u2026"), QStringLiteral("deleteNodesAction"),
                          Icons::themed(QStringLiteral("list-remove"), QStringLiteral("remove.svg")),
                          QKeySequence::Delete, &MainWindow::deleteNodes);
     a.copyAddress = make(tr("Copy &Address"), QStringLiteral("copyAddressAction"),
@@ -224,6 +231,18 @@ void MainWindow::createActions()
     for (QAction *action : {a.copyId, a.deleteIds, a.deleteNodes, a.copyAddress})
         action->setShortcutContext(Qt::WidgetShortcut);
     a.copyAddress->setShortcut(QKeySequence::Copy);
+
+    setTip(a.newId, tr("Create a discovery ID for a new rqlite cluster"));
+    setTip(a.newEtcdToken, tr("Create a token for a new etcd cluster of a given size"));
+    setTip(a.copyId, tr("Copy the selected ID"));
+    setTip(a.editLabel, tr("Give the selected ID a label of your own"));
+    setTip(a.deleteIds, tr("Delete the selected IDs and their nodes"));
+    setTip(a.prune, tr("Remove old IDs and nodes, after a preview"));
+    setTip(a.exportIds, tr("Write IDs and their nodes to a JSON or CSV file"));
+    setTip(a.importIds, tr("Add IDs and their nodes from a JSON file"));
+    setTip(a.settings, tr("Port, database, limits and appearance"));
+    setTip(a.quit, tr("Stop the server and quit"));
+    setTip(a.find, tr("Show only the IDs whose ID or label contains a text"));
 }
 
 QWidget *MainWindow::createCentralWidget()
@@ -247,6 +266,8 @@ QWidget *MainWindow::createCentralWidget()
     connect(m_filter, &QLineEdit::textChanged, m_ids, &IdTableModel::setFilter);
     connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::updateEmptyHint);
     connect(m_ids, &IdTableModel::filterApplied, this, &MainWindow::updateEmptyHint);
+    connect(m_ids, &IdTableModel::filterApplied, this, &MainWindow::updateCounts);
+    m_filter->installEventFilter(this); // Escape clears it
 
     m_idView = makeTable(m_idProxy, QStringLiteral("idView"));
     m_idView->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -256,13 +277,21 @@ QWidget *MainWindow::createCentralWidget()
     connect(m_idView->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
             [this](int column, Qt::SortOrder order) {
                 m_ids->setLoadEverything(column != IdTableModel::CreatedColumn || order != Qt::DescendingOrder);
+                m_idView->scrollToTop();
             });
+    // Another filter shows other rows: from their top.
+    connect(m_filter, &QLineEdit::textChanged, m_idView, &QTableView::scrollToTop);
+    // Ctrl+End and the scroll bar's bottom mean the last ID of the store.
+    connect(m_idView, &DataTableView::endWanted, m_ids, &IdTableModel::fetchAll);
+    auto followEnd = [this] { m_idView->rowsLoaded(m_ids->hasAllRows() && !m_ids->isLoading()); };
+    connect(m_idProxy, &QAbstractItemModel::rowsInserted, this, followEnd);
+    connect(m_ids, &IdTableModel::totalsChanged, this, followEnd);
     QHeaderView *idHeader = m_idView->horizontalHeader();
     idHeader->setSectionResizeMode(QHeaderView::Interactive);
     idHeader->setSectionResizeMode(IdTableModel::LabelColumn, QHeaderView::Stretch);
     m_idView->setColumnWidth(IdTableModel::IdColumn, m_idView->fontMetrics().horizontalAdvance(QString(38, u'8')));
     m_idView->setColumnWidth(IdTableModel::KindColumn, 70);
-    m_idView->setColumnWidth(IdTableModel::NodesColumn, 120); // "12/12 members" and the full mark
+    m_idView->setColumnWidth(IdTableModel::NodesColumn, 100); // "12 of 12" and its mark
     m_idView->setColumnWidth(IdTableModel::CreatedColumn, 110);
     m_idView->setColumnWidth(IdTableModel::LastActivityColumn, 110);
     for (QAction *action : {m_actions.newId, m_actions.copyId, m_actions.copyCommands, m_actions.copyUrl,
@@ -320,6 +349,10 @@ QWidget *MainWindow::createCentralWidget()
     m_tabs->addTab(m_kv, tr("Consul KV (rqlite 7 and later)"));
     layout->addWidget(m_tabs, 1);
 
+    // Tab walks the window's parts, not a table's cells.
+    setTabOrder(m_filter, m_idView);
+    setTabOrder(m_idView, m_nodeView);
+
     updateNodeColumns();
     updateNodesTitle();
     return central;
@@ -353,6 +386,8 @@ void MainWindow::createRequestDock()
     activity->setWidget(activityView);
     addDockWidget(Qt::BottomDockWidgetArea, activity);
     tabifyDockWidget(dock, activity);
+    setTabOrder(m_nodeView, m_requestView);
+    setTabOrder(m_requestView, activityView);
     dock->raise();
     resizeDocks({dock}, {170}, Qt::Vertical);
 }
@@ -384,7 +419,7 @@ void MainWindow::createMenusAndToolBar()
     edit->addSeparator();
     edit->addAction(a.find);
 
-    auto *toolBar = addToolBar(tr("Main"));
+    auto *toolBar = addToolBar(tr("Toolbar"));
     toolBar->setObjectName(QStringLiteral("mainToolBar"));
     toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolBar->setMovable(false);
@@ -405,6 +440,7 @@ void MainWindow::createMenusAndToolBar()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(toolBar->toggleViewAction());
     view->addAction(findChild<QDockWidget *>(QStringLiteral("requestDock"))->toggleViewAction());
+    view->addAction(findChild<QDockWidget *>(QStringLiteral("activityDock"))->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a.about);
@@ -714,12 +750,19 @@ void MainWindow::deleteIds()
     qint64 nodes = 0;
     for (const QString &id : ids)
         nodes += m_ids->idAt(m_ids->rowOf(id)).nodeCount;
-    const QString what = ids.size() == 1 ? tr("the discovery ID %1").arg(ids.first())
-                                         : countOf(ids.size(), tr("discovery ID"), tr("discovery IDs"));
-    const QString question = tr("Delete %1 and its %2? Nodes that use it later will be told it does not exist.")
-                                 .arg(what, countOf(nodes, tr("node"), tr("nodes")));
+    const bool one = ids.size() == 1;
+    const QString what = one ? tr("the discovery ID %1").arg(ids.first())
+                             : countOf(ids.size(), tr("discovery ID"), tr("discovery IDs"));
+    const QString nodesText = countOf(nodes, tr("node"), tr("nodes"));
+    QString question;
+    if (nodes == 0)
+        question = one ? tr("Delete %1? It has no nodes.").arg(what) : tr("Delete %1? They have no nodes.").arg(what);
+    else
+        question = one ? tr("Delete %1 and its %2?").arg(what, nodesText) : tr("Delete %1 and their %2?").arg(what, nodesText);
+    question += u' ' + tr("Nodes that use %1 later will be told it does not exist.").arg(one ? tr("it") : tr("them"));
     if (!m_prompts.confirm(this, tr("Delete"), question))
         return;
+    const int firstRow = firstSelectedRow(m_idView);
     ask([ids](DiscoveryService &service) {
             for (const QString &id : ids) {
                 if (const auto deleted = service.deleteId(id); !deleted.ok())
@@ -727,10 +770,11 @@ void MainWindow::deleteIds()
             }
             return StoreResult<bool>(true);
         },
-        [this, what](const StoreResult<bool> &result) {
+        [this, what, firstRow](const StoreResult<bool> &result) {
             if (!result.ok())
                 return reportFailure(tr("Delete"), result.error());
             say(tr("Deleted %1.").arg(what));
+            selectRowNear(m_idView, firstRow); // the rows are gone already: the next one moved up
         });
 }
 
@@ -740,6 +784,20 @@ void MainWindow::deleteNodes()
     const QStringList addresses = selectedNodes();
     if (id.isEmpty() || addresses.isEmpty() || !m_server.isRunning())
         return;
+    const bool members = m_nodes->kind() == DiscoveryKind::Etcd;
+    const QString what = addresses.size() == 1
+        ? (members ? tr("the member %1").arg(addresses.first()) : tr("the node %1").arg(addresses.first()))
+        : (members ? countOf(addresses.size(), tr("member"), tr("members"))
+                   : countOf(addresses.size(), tr("node"), tr("nodes")));
+    const QString question = members
+        ? tr("Remove %1 from the etcd token %2? Members that start later will not see it; a cluster that has "
+             "formed is not changed.").arg(what, id)
+        : tr("Remove %1 from %2? Nodes that start later will not find it; a running cluster is not changed.")
+              .arg(what, id);
+    const QString title = members ? tr("Remove Member") : tr("Remove Node");
+    if (!m_prompts.confirm(this, title, question))
+        return;
+    const int firstRow = firstSelectedRow(m_nodeView);
     ask([id, addresses](DiscoveryService &service) {
             for (const QString &address : addresses) {
                 if (const auto removed = service.removeNode(id, address); !removed.ok())
@@ -747,11 +805,31 @@ void MainWindow::deleteNodes()
             }
             return StoreResult<bool>(true);
         },
-        [this, id, addresses](const StoreResult<bool> &result) {
+        [this, id, what, title, firstRow](const StoreResult<bool> &result) {
             if (!result.ok())
-                return reportFailure(tr("Delete Node"), result.error());
-            say(tr("Removed %1 from %2.").arg(addresses.join(QStringLiteral(", ")), id));
+                return reportFailure(title, result.error());
+            say(tr("Removed %1 from %2.").arg(what, id));
+            selectRowNear(m_nodeView, firstRow);
         });
+}
+
+int MainWindow::firstSelectedRow(const QTableView *view)
+{
+    const QModelIndexList rows = view->selectionModel()->selectedRows();
+    int first = -1;
+    for (const QModelIndex &index : rows)
+        first = first < 0 ? index.row() : std::min(first, index.row());
+    return first;
+}
+
+void MainWindow::selectRowNear(QTableView *view, int row)
+{
+    const int count = view->model()->rowCount();
+    if (row < 0 || count == 0)
+        return;
+    const QModelIndex index = view->model()->index(std::min(row, count - 1), 0);
+    view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    view->scrollTo(index);
 }
 
 void MainWindow::prune()
@@ -916,19 +994,27 @@ void MainWindow::updateActions()
     m_actions.newEtcdToken->setEnabled(running);
     m_actions.copyId->setEnabled(hasCurrent);
     m_actions.copyUrl->setEnabled(running);
-    m_actions.copyUrl->setToolTip(isEtcd ? tr("Copy this etcd token's --discovery URL (Ctrl+Shift+U)")
-                                         : tr("Copy the discovery URL, rqlite's -disco-url (Ctrl+Shift+U)"));
+    setTip(m_actions.copyUrl, isEtcd ? tr("Copy this etcd token's --discovery URL")
+                                         : tr("Copy the discovery URL, rqlite's -disco-url"));
     m_actions.copyCommands->setEnabled(hasCommands);
     if (isEtcd && record->expectedSize) {
         const int size = *record->expectedSize;
         m_actions.copyCommands->setText(
             tr("Copy &etcd Commands (%1)").arg(countOf(size, tr("Member"), tr("Members"))));
-        m_actions.copyCommands->setToolTip(
-            tr("Copy the commands that start a local %1-member etcd cluster with this token").arg(size));
+        setTip(m_actions.copyCommands,
+                   tr("Copy the commands that start a local %1-member etcd cluster with this token").arg(size));
     } else {
         m_actions.copyCommands->setText(tr("Copy &rqlite Commands (3 Nodes)"));
-        m_actions.copyCommands->setToolTip(tr("Copy the commands that start a local 3-node rqlite cluster with this ID"));
+        setTip(m_actions.copyCommands, tr("Copy the commands that start a local 3-node rqlite cluster with this ID"));
     }
+    // An etcd token's nodes are members, known by their member ID.
+    const bool members = m_nodes->kind() == DiscoveryKind::Etcd;
+    m_actions.deleteNodes->setText(members ? tr("&Remove Member\u2026") : tr("&Remove Node\u2026"));
+    setTip(m_actions.deleteNodes, members ? tr("Remove the selected members from the token")
+                                              : tr("Remove the selected nodes from the ID"));
+    m_actions.copyAddress->setText(members ? tr("Copy Member &ID") : tr("Copy &Address"));
+    setTip(m_actions.copyAddress, members ? tr("Copy the selected members' IDs")
+                                              : tr("Copy the selected nodes' addresses"));
     m_actions.editLabel->setEnabled(hasCurrent);
     m_actions.deleteIds->setEnabled(hasSelection);
     m_actions.deleteNodes->setEnabled(hasNodes);
@@ -948,8 +1034,10 @@ QString MainWindow::countsText() const
 {
     const auto ids = m_totals.ids();
     const auto nodes = m_totals.nodes();
-    return tr("%1 \u00B7 %2").arg(ids ? countOf(*ids, tr("ID"), tr("IDs")) : tr("counting IDs\u2026"),
-                                  nodes ? countOf(*nodes, tr("node"), tr("nodes")) : tr("counting nodes\u2026"));
+    QString idsText = ids ? countOf(*ids, tr("ID"), tr("IDs")) : tr("counting IDs\u2026");
+    if (!m_ids->filter().isEmpty() && ids) // how many the filter finds, of all
+        idsText = tr("%1 of %2").arg(QString::number(m_ids->matchingCount()), idsText);
+    return tr("%1 \u00B7 %2").arg(idsText, nodes ? countOf(*nodes, tr("node"), tr("nodes")) : tr("counting nodes\u2026"));
 }
 
 QString MainWindow::message() const
@@ -1006,6 +1094,15 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_idView->viewport() && event->type() == QEvent::Resize)
         m_emptyHint->setGeometry(m_idView->viewport()->rect());
+    if (watched == m_filter && event->type() == QEvent::KeyPress
+        && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        // Escape clears the filter; on an empty one it goes back to the IDs.
+        if (m_filter->text().isEmpty())
+            m_idView->setFocus(Qt::ShortcutFocusReason);
+        else
+            m_filter->clear();
+        return true;
+    }
     return QMainWindow::eventFilter(watched, event);
 }
 

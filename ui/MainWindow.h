@@ -3,6 +3,7 @@
 #include "AppController.h"
 #include "ChangeBatcher.h"
 #include "StoreTotals.h"
+#include "TableViews.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -43,7 +44,7 @@ public:
     // The status line's message, in full.
     QString message() const;
     QSortFilterProxyModel *idProxy() const { return m_idProxy; }
-    QTableView *idView() const { return m_idView; }
+    DataTableView *idView() const { return m_idView; }
     QTableView *nodeView() const { return m_nodeView; }
     KvPane *kvPane() const { return m_kv; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -125,6 +126,10 @@ private:
     // Selects a new ID once its row is there.
     void showCreated(const QString &id);
     void reportFailure(const QString &title, const QString &error);
+    // After a delete: the row the deleted ones started at, and its new occupant
+    // (or the last row) selected, so the user can go on from there.
+    static int firstSelectedRow(const QTableView *view);
+    static void selectRowNear(QTableView *view, int row);
 
     AppController &m_app;
     ServerThread &m_server;
@@ -142,7 +147,7 @@ private:
 
     ServerErrorBanner *m_banner = nullptr;
     QLineEdit *m_filter = nullptr;
-    QTableView *m_idView = nullptr;
+    DataTableView *m_idView = nullptr;
     QLabel *m_emptyHint = nullptr;
     QLabel *m_nodesTitle = nullptr;
     QTableView *m_nodeView = nullptr;
