@@ -32,6 +32,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QPushButton>
 #include <QClipboard>
 #include <QFile>
@@ -185,6 +186,7 @@ private slots:
     void theEndIsTheEndOfTheStore();
     void theScrollBarsBottomIsTheEndOfTheStore();
     void aFilterCountsWhatItFindsFromTheTop();
+    void theLayoutFitsSmallAndBigWindows();
     void settingsDialogReadsTheForm();
     void settingsShowTheAdminToken();
 
@@ -1532,6 +1534,32 @@ void TestMainWindow::aFilterCountsWhatItFindsFromTheTop()
     QCOMPARE(view->verticalScrollBar()->value(), 0);
     filter->clear();
     QTRY_COMPARE(window->countsText(), QStringLiteral("2501 IDs \u00B7 2500 nodes"));
+}
+
+// At its smallest the window still shows six IDs and the Requests dock gives way;
+// big, the dock takes its share and the IDs table most of the rest.
+void TestMainWindow::theLayoutFitsSmallAndBigWindows()
+{
+    fillDatabase(50);
+    MainWindow *window = openWindow();
+    QTRY_COMPARE(window->idModel()->rowCount(), 50);
+    auto *requests = window->findChild<QDockWidget *>(QStringLiteral("requestDock"));
+    QTableView *ids = window->idView();
+    const int rowHeight = ids->verticalHeader()->defaultSectionSize();
+    auto visibleRows = [&] { return ids->viewport()->height() / rowHeight; };
+
+    window->resize(10, 10); // as small as it goes
+    QTRY_VERIFY(window->height() < 720);
+    QVERIFY2(visibleRows() >= 6, qPrintable(QString::number(visibleRows())));
+    QVERIFY(requests->height() < ids->height());
+    QVERIFY(window->nodeView()->viewport()->height() >= 3 * rowHeight);
+
+    window->resize(1920, 1080);
+    QTRY_COMPARE(window->height(), 1080);
+    QTRY_VERIFY2(requests->height() > 1080 / 8 && requests->height() < 1080 / 3,
+                 qPrintable(QString::number(requests->height())));
+    QVERIFY2(visibleRows() >= 12, qPrintable(QString::number(visibleRows())));
+    QVERIFY(ids->height() > window->nodeView()->height());
 }
 
 void TestMainWindow::settingsDialogReadsTheForm()

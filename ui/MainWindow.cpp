@@ -34,6 +34,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
@@ -320,6 +321,12 @@ QWidget *MainWindow::createCentralWidget()
                        int(NodeTableModel::RegistrationsColumn)})
         m_nodeView->setColumnWidth(column, 130);
     m_nodeView->setColumnWidth(NodeTableModel::RegisteredByColumn, 150);
+    // Enough rows to work with at the window's smallest: six IDs, three nodes.
+    for (auto [view, rows] : {std::pair<QTableView *, int>{m_idView, 6}, {m_nodeView, 3}}) {
+        view->setMinimumHeight(2 * view->frameWidth() + view->horizontalHeader()->sizeHint().height()
+                               + view->horizontalScrollBar()->sizeHint().height() // narrow: columns scroll
+                               + rows * view->verticalHeader()->defaultSectionSize());
+    }
     m_nodeView->addAction(m_actions.copyAddress);
     m_nodeView->addAction(m_actions.deleteNodes);
     nodesLayout->addWidget(m_nodeView);
@@ -389,7 +396,13 @@ void MainWindow::createRequestDock()
     setTabOrder(m_nodeView, m_requestView);
     setTabOrder(m_requestView, activityView);
     dock->raise();
-    resizeDocks({dock}, {170}, Qt::Vertical);
+    // Three rows at least; beyond that its share of the window's height (resizeEvent).
+    const int rows = m_requestView->verticalHeader()->defaultSectionSize();
+    m_requestView->setMinimumHeight(2 * m_requestView->frameWidth()
+                                    + m_requestView->horizontalHeader()->sizeHint().height() + 3 * rows);
+    activityView->setMinimumHeight(m_requestView->minimumHeight());
+    m_requestDock = dock;
+    dock->installEventFilter(this); // the user's drag sets its share
 }
 
 void MainWindow::createMenusAndToolBar()
@@ -1094,6 +1107,10 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_idView->viewport() && event->type() == QEvent::Resize)
         m_emptyHint->setGeometry(m_idView->viewport()->rect());
+    // A dock resized while the window's height stays is the user's drag.
+    if (watched == m_requestDock && event->type() == QEvent::Resize && height() == m_heightSized
+        && height() > 0 && !m_requestDock->isFloating())
+        m_requestDockShare = std::clamp(double(m_requestDock->height()) / height(), 0.05, 0.6);
     if (watched == m_filter && event->type() == QEvent::KeyPress
         && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
         // Escape clears the filter; on an empty one it goes back to the IDs.
@@ -1133,6 +1150,16 @@ void MainWindow::copyToClipboard(const QString &text, const QString &what)
 void MainWindow::reportFailure(const QString &title, const QString &error)
 {
     m_prompts.showError(this, title, tr("%1 failed: %2").arg(title, error));
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    // The Requests dock keeps its share of the height: small windows give the IDs
+    // their room, big ones show more requests, rather than one fixed height.
+    if (!m_requestDock->isFloating() && m_requestDock->isVisible())
+        resizeDocks({m_requestDock}, {int(m_requestDockShare * height())}, Qt::Vertical);
+    m_heightSized = height();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

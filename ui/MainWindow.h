@@ -10,6 +10,7 @@
 
 class ActivityLogModel;
 class IdTableModel;
+class QDockWidget;
 class KvPane;
 class MessageLine;
 class NodeTableModel;
@@ -93,6 +94,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
@@ -152,6 +154,9 @@ private:
     QLabel *m_nodesTitle = nullptr;
     QTableView *m_nodeView = nullptr;
     QTableView *m_requestView = nullptr;
+    QDockWidget *m_requestDock = nullptr;
+    double m_requestDockShare = 0.2;  // of the window's height; the user's drag changes it
+    int m_heightSized = 0;            // the window's height resizeEvent last sized the dock for
     QTabWidget *m_tabs = nullptr;
     KvPane *m_kv = nullptr; // the Consul KV tab
 
