@@ -12,10 +12,11 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QStandardPaths>
 #include <QVBoxLayout>
 
-ExportDialog::ExportDialog(int allCount, int selectedCount, QWidget *parent) : QDialog(parent)
+ExportDialog::ExportDialog(int allCount, int selectedCount, const QString &folder, ExportFormat format,
+                           QWidget *parent)
+    : QDialog(parent)
 {
     setWindowTitle(tr("Export"));
     auto *form = new QFormLayout;
@@ -35,18 +36,22 @@ ExportDialog::ExportDialog(int allCount, int selectedCount, QWidget *parent) : Q
 
     m_json = new QRadioButton(tr("JSON (can be imported again)"));
     m_csv = new QRadioButton(tr("CSV (one row per node, for spreadsheets)"));
-    m_json->setChecked(true);
+    m_csv->setObjectName(QStringLiteral("csvFormat"));
+    (format == ExportFormat::Csv ? m_csv : m_json)->setChecked(true);
     auto *formats = new QButtonGroup(this);
     formats->addButton(m_json);
     formats->addButton(m_csv);
-    auto *format = new QVBoxLayout;
-    format->addWidget(m_json);
-    format->addWidget(m_csv);
-    form->addRow(tr("Format:"), format);
+    auto *formatRows = new QVBoxLayout;
+    formatRows->addWidget(m_json);
+    formatRows->addWidget(m_csv);
+    form->addRow(tr("Format:"), formatRows);
 
-    m_path = new QLineEdit(QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-                               .filePath(QStringLiteral("discodesk-export.json")));
+    const QString name = format == ExportFormat::Csv ? QStringLiteral("discodesk-export.csv")
+                                                     : QStringLiteral("discodesk-export.json");
+    m_path = new QLineEdit(QDir(folder).filePath(name));
+    m_path->setObjectName(QStringLiteral("exportPath"));
     auto *browseButton = new QPushButton(tr("Browse\u2026"));
+    browseButton->setObjectName(QStringLiteral("browseButton"));
     auto *file = new QHBoxLayout;
     file->addWidget(m_path, 1);
     file->addWidget(browseButton);
@@ -54,6 +59,7 @@ ExportDialog::ExportDialog(int allCount, int selectedCount, QWidget *parent) : Q
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_exportButton = buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole);
+    m_exportButton->setObjectName(QStringLiteral("exportButton"));
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);

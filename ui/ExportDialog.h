@@ -15,13 +15,15 @@ struct ExportRequest
     bool selectedOnly = false; // only the IDs selected in the window
 };
 
-// Chooses what to export (all IDs or the selected ones), the format and the file.
+// Chooses what to export (all IDs or the selected ones), the format and the file,
+// starting with a file in folder, in format.
 class ExportDialog : public QDialog
 {
     Q_OBJECT
 
 public:
-    ExportDialog(int allCount, int selectedCount, QWidget *parent = nullptr);
+    ExportDialog(int allCount, int selectedCount, const QString &folder, ExportFormat format,
+                 QWidget *parent = nullptr);
 
     ExportRequest request() const;
     void setPath(const QString &path);
