@@ -9,10 +9,13 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileDialog>
+#include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -47,6 +50,12 @@ Widget *child(QWidget *parent, const char *name)
     return parent->findChild<Widget *>(QLatin1String(name));
 }
 
+QByteArray contents(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("(unreadable)");
+}
+
 } // namespace
 
 class TestFileDialogs : public QObject
@@ -64,12 +73,23 @@ private slots:
     void aRememberedFolderThatIsGoneFallsBack();
     void exportStartsWhereTheLastOneWent();
     void importOpensInTheFolder();
+    void theDialogSaysWhyItCannotWrite_data();
+    void theDialogSaysWhyItCannotWrite();
+    void anExistingFileIsReplacedOnlyIfTheUserSaysSo();
+    void aFileChosenWithBrowseIsNotAskedAboutTwice();
+    void browseNeverStartsInAMissingFolder();
+    void aFileNameAloneGoesInTheFolderOffered();
 
 private:
     QString home() const { return m_home->path(); }
     QString documents() const { return m_home->filePath(QStringLiteral("Documents")); }
     // A new settings object on the same file, as the next run of the program reads it.
     void reopenSettings();
+    // A file of the home folder, with text in it.
+    QString makeFile(const QString &name, const QByteArray &text = "old export");
+    // The Export dialog, shown but not modal: a click on Export returns once it has
+    // decided whether to close.
+    std::unique_ptr<ExportDialog> showExportDialog(const QString &folder);
 
     QByteArray m_realHome;
     std::unique_ptr<QTemporaryDir> m_home;
@@ -108,6 +128,21 @@ void TestFileDialogs::reopenSettings()
 {
     m_settings.reset();
     m_settings = std::make_unique<QSettings>(m_home->filePath(QStringLiteral("discodesk.ini")), QSettings::IniFormat);
+}
+
+QString TestFileDialogs::makeFile(const QString &name, const QByteArray &text)
+{
+    QFile file(m_home->filePath(name));
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+        qFatal("cannot write %s", qPrintable(file.fileName()));
+    return file.fileName();
+}
+
+std::unique_ptr<ExportDialog> TestFileDialogs::showExportDialog(const QString &folder)
+{
+    auto dialog = std::make_unique<ExportDialog>(5, 2, folder, ExportFormat::Json);
+    dialog->show();
+    return dialog;
 }
 
 void TestFileDialogs::withoutDocumentsHomeIsOffered()
@@ -235,6 +270,164 @@ void TestFileDialogs::importOpensInTheFolder()
     QCOMPARE(prompts.askImportFile(nullptr), QString());
     QCOMPARE(folder, m_home->filePath(QStringLiteral("backups")));
     QCOMPARE(typedName, QString());
+}
+
+void TestFileDialogs::theDialogSaysWhyItCannotWrite_data()
+{
+    QTest::addColumn<QString>("typed"); // under the home folder
+    QTest::addColumn<QString>("problem");
+    // Each works as root too: no file permission is involved.
+    QTest::newRow("a missing folder") << "missing/ids.json" << "The folder <home>/missing does not exist.";
+    QTest::newRow("a file for a folder") << "plain/ids.json" << "<home>/plain is a file, not a folder.";
+    QTest::newRow("in a file") << "plain/sub/ids.json" << "The folder <home>/plain/sub does not exist.";
+    QTest::newRow("a folder for a file") << "exports" << "<home>/exports is a folder: add the file's name to it.";
+    QTest::newRow("no file name") << "exports/" << "<home>/exports/ is a folder: add the file's name to it.";
+}
+
+void TestFileDialogs::theDialogSaysWhyItCannotWrite()
+{
+    QFETCH(QString, typed);
+    QFETCH(QString, problem);
+    makeFile(QStringLiteral("plain"));
+    QVERIFY(QDir(home()).mkpath(QStringLiteral("exports")));
+    const auto dialog = showExportDialog(home());
+    QSignalSpy finished(dialog.get(), &QDialog::finished);
+    const QString path = m_home->filePath(typed);
+    child<QRadioButton>(dialog.get(), "csvFormat")->setChecked(true); // the user's choices...
+    child<QLineEdit>(dialog.get(), "exportPath")->setText(path);
+    {
+        QObject scope; // nothing to replace: a question would be wrong
+        const auto asked = whenShown<QMessageBox>(&scope, [](QMessageBox *box) { box->reject(); });
+        child<QPushButton>(dialog.get(), "exportButton")->click();
+        QVERIFY(!*asked);
+    }
+
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(finished.size(), 0);
+    const QLabel *shown = child<QLabel>(dialog.get(), "exportProblem");
+    QVERIFY(shown->isVisible());
+    QCOMPARE(shown->text(), problem.replace(QStringLiteral("<home>"), home()));
+    // ...are as they were, to be changed.
+    QCOMPARE(child<QLineEdit>(dialog.get(), "exportPath")->text(), path);
+    QCOMPARE(dialog->request().format, ExportFormat::Csv);
+    QVERIFY(dialog->request().selectedOnly);
+
+    // A new path puts the message away; one that can be written closes the dialog.
+    child<QLineEdit>(dialog.get(), "exportPath")->setText(m_home->filePath(QStringLiteral("ids.csv")));
+    QVERIFY(!shown->isVisible());
+    child<QPushButton>(dialog.get(), "exportButton")->click();
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(dialog->result(), int(QDialog::Accepted));
+}
+
+void TestFileDialogs::anExistingFileIsReplacedOnlyIfTheUserSaysSo()
+{
+    const QString path = makeFile(QStringLiteral("ids.json"));
+    const auto dialog = showExportDialog(home());
+    child<QLineEdit>(dialog.get(), "exportPath")->setText(path);
+    QString question;
+    bool noByDefault = false;
+    const auto answer = [&](QMessageBox::StandardButton button) {
+        return [&question, &noByDefault, button](QMessageBox *box) {
+            question = box->text();
+            noByDefault = box->defaultButton() == box->button(QMessageBox::No);
+            box->button(button)->click();
+        };
+    };
+    {
+        QObject scope;
+        const auto asked = whenShown<QMessageBox>(&scope, answer(QMessageBox::No));
+        child<QPushButton>(dialog.get(), "exportButton")->click();
+        QVERIFY(*asked);
+    }
+    QCOMPARE(question, QStringLiteral("Replace %1?\n\nA file of that name exists; the export takes its place.").arg(path));
+    QVERIFY(noByDefault);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(!child<QLabel>(dialog.get(), "exportProblem")->isVisible());
+    QCOMPARE(contents(path), QByteArray("old export"));
+
+    QObject scope;
+    const auto asked = whenShown<QMessageBox>(&scope, answer(QMessageBox::Yes));
+    child<QPushButton>(dialog.get(), "exportButton")->click();
+    QVERIFY(*asked);
+    QVERIFY(!dialog->isVisible());
+    QCOMPARE(dialog->result(), int(QDialog::Accepted));
+    QCOMPARE(dialog->request().path, path);
+    QCOMPARE(contents(path), QByteArray("old export")); // the dialog writes nothing itself
+}
+
+void TestFileDialogs::aFileChosenWithBrowseIsNotAskedAboutTwice()
+{
+    QVERIFY(QDir(home()).mkpath(QStringLiteral("exports")));
+    const QString path = makeFile(QStringLiteral("exports/ids.json"));
+    const auto dialog = showExportDialog(home());
+    {
+        // The file dialog asks about replacing the file itself.
+        QObject scope;
+        const auto chosen = whenShown<QFileDialog>(&scope, [&](QFileDialog *files) {
+            files->selectFile(path);
+            static_cast<QDialog *>(files)->accept();
+        });
+        const auto asked = whenShown<QMessageBox>(&scope, [](QMessageBox *box) {
+            box->button(QMessageBox::Yes)->click();
+        });
+        child<QPushButton>(dialog.get(), "browseButton")->click();
+        QVERIFY(*chosen);
+        QVERIFY(*asked);
+    }
+    QCOMPARE(child<QLineEdit>(dialog.get(), "exportPath")->text(), path);
+
+    QObject scope;
+    const auto askedAgain = whenShown<QMessageBox>(&scope, [](QMessageBox *box) {
+        box->button(QMessageBox::No)->click();
+    });
+    child<QPushButton>(dialog.get(), "exportButton")->click();
+    QVERIFY(!*askedAgain);
+    QCOMPARE(dialog->result(), int(QDialog::Accepted));
+    QCOMPARE(dialog->request().path, path);
+}
+
+void TestFileDialogs::browseNeverStartsInAMissingFolder()
+{
+    const auto dialog = showExportDialog(home());
+    child<QLineEdit>(dialog.get(), "exportPath")->setText(m_home->filePath(QStringLiteral("missing/ids.json")));
+    QString folder;
+    QString typedName;
+    QObject scope;
+    const auto shown = whenShown<QFileDialog>(&scope, [&](QFileDialog *files) {
+        folder = files->directory().absolutePath();
+        typedName = child<QLineEdit>(files, "fileNameEdit")->text();
+        files->reject();
+    });
+    child<QPushButton>(dialog.get(), "browseButton")->click();
+    QVERIFY(*shown);
+    QCOMPARE(folder, home()); // the folder offered
+    QCOMPARE(typedName, QStringLiteral("ids.json"));
+    QCOMPARE(child<QLineEdit>(dialog.get(), "exportPath")->text(), m_home->filePath(QStringLiteral("missing/ids.json")));
+}
+
+void TestFileDialogs::aFileNameAloneGoesInTheFolderOffered()
+{
+    QVERIFY(QDir(home()).mkpath(QStringLiteral("exports")));
+    const QString existing = makeFile(QStringLiteral("exports/ids.csv"));
+    const auto dialog = showExportDialog(m_home->filePath(QStringLiteral("exports")));
+    child<QLineEdit>(dialog.get(), "exportPath")->setText(QStringLiteral("ids.json"));
+    QCOMPARE(dialog->request().path, m_home->filePath(QStringLiteral("exports/ids.json")));
+    child<QRadioButton>(dialog.get(), "csvFormat")->setChecked(true);
+    QCOMPARE(child<QLineEdit>(dialog.get(), "exportPath")->text(), QStringLiteral("ids.csv"));
+    QCOMPARE(dialog->request().path, existing);
+
+    // The file of that name there is the one asked about.
+    QString question;
+    QObject scope;
+    const auto asked = whenShown<QMessageBox>(&scope, [&](QMessageBox *box) {
+        question = box->text();
+        box->button(QMessageBox::Yes)->click();
+    });
+    child<QPushButton>(dialog.get(), "exportButton")->click();
+    QVERIFY(*asked);
+    QVERIFY(question.startsWith(QStringLiteral("Replace %1?").arg(existing)));
+    QCOMPARE(dialog->result(), int(QDialog::Accepted));
 }
 
 QTEST_MAIN(TestFileDialogs)
