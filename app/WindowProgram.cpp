@@ -70,7 +70,7 @@ int WindowProgram::run(int argc, char *argv[]) const
         return 2;
     }
 
-    DialogPrompts prompts;
+    DialogPrompts prompts(storage);
     AppController controller(settings, runConfig);
     QObject::connect(&controller, &AppController::settingsChanged, &controller,
                      [&storage](const AppSettings &changed) { changed.save(storage); });

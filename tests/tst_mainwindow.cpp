@@ -984,7 +984,7 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
 
 void TestMainWindow::exportDialogKeepsExtensionInStep()
 {
-    ExportDialog dialog(5, 2);
+    ExportDialog dialog(5, 2, QStringLiteral("/tmp/out"), ExportFormat::Json);
     dialog.setPath(QStringLiteral("/tmp/out/discodesk-export.json"));
     const QList<QRadioButton *> radios = dialog.findChildren<QRadioButton *>();
     QCOMPARE(radios.size(), 4);

@@ -5,7 +5,8 @@
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QMessageBox>
-#include <QStandardPaths>
+
+DialogPrompts::DialogPrompts(QSettings &settings) : m_files(settings) {}
 
 std::optional<QString> DialogPrompts::askLabel(QWidget *parent, const QString &title, const QString &current)
 {
@@ -45,17 +46,24 @@ std::optional<PruneRules> DialogPrompts::askPruneRules(QWidget *parent, const Pr
 
 std::optional<ExportRequest> DialogPrompts::askExport(QWidget *parent, int allCount, int selectedCount)
 {
-    ExportDialog dialog(allCount, selectedCount, parent);
+    ExportDialog dialog(allCount, selectedCount, m_files.exportFolder(), m_files.exportFormat(), parent);
     if (dialog.exec() != QDialog::Accepted)
         return std::nullopt;
-    return dialog.request();
+    const ExportRequest request = dialog.request();
+    // Kept now, not once written: if the write fails, the next Export starts here again.
+    m_files.rememberExport(request.path, request.format);
+    return request;
 }
 
 QString DialogPrompts::askImportFile(QWidget *parent)
 {
-    return QFileDialog::getOpenFileName(parent, QObject::tr("Import"),
-                                        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
-                                        QObject::tr("DiscoDesk exports (*.json);;All files (*)"));
+    // An existing folder: given a missing one, the file dialog opens its parent with
+    // the folder's name as the file's.
+    const QString path = QFileDialog::getOpenFileName(parent, QObject::tr("Import"), m_files.importFolder(),
+                                                      QObject::tr("DiscoDesk exports (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        m_files.rememberImport(path);
+    return path;
 }
 
 std::optional<AppSettings> DialogPrompts::askSettings(QWidget *parent, const AppSettings &current,

@@ -2,12 +2,14 @@
 
 #include "AppSettings.h"
 #include "ExportDialog.h"
+#include "FileChoices.h"
 #include "NewEtcdTokenDialog.h"
 #include "PruneDialog.h"
 #include "SettingsDialog.h"
 
 #include <optional>
 
+class QSettings;
 class QWidget;
 
 // Everything the window asks the user, in one interface: the program shows real
@@ -40,6 +42,9 @@ public:
 class DialogPrompts final : public UserPrompts
 {
 public:
+    // settings keeps where Export and Import were last used (FileChoices).
+    explicit DialogPrompts(QSettings &settings);
+
     std::optional<QString> askLabel(QWidget *parent, const QString &title, const QString &current) override;
     std::optional<EtcdTokenRequest> askEtcdToken(QWidget *parent) override;
     bool confirm(QWidget *parent, const QString &title, const QString &question) override;
@@ -52,4 +57,7 @@ public:
     void inform(QWidget *parent, const QString &title, const QString &text) override;
     void showError(QWidget *parent, const QString &title, const QString &text) override;
     void showAbout(QWidget *parent, const QString &text) override;
+
+private:
+    FileChoices m_files;
 };
