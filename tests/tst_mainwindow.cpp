@@ -4,6 +4,8 @@
 // instead of modal dialogs.
 
 #include "ChangeBatcher.h"
+#include "ClusterDiagram.h"
+#include "ClusterPicturePane.h"
 #include "EtcdCommands.h"
 #include "ExportDialog.h"
 #include "IdTableModel.h"
@@ -14,6 +16,7 @@
 #include "NewEtcdTokenDialog.h"
 #include "NodeTableModel.h"
 #include "PruneDialog.h"
+#include "RegistrationTimeline.h"
 #include "RequestLogModel.h"
 #include "ActivityLogModel.h"
 #include "RqliteCommands.h"
@@ -31,6 +34,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QDockWidget>
 #include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QPushButton>
@@ -161,6 +165,7 @@ private slots:
     void newIdIsSelectedAndItsCommandsCopied();
     void etcdTokenFormsLive();
     void aConsulKvClusterShowsItsLeaderAndWaitingVoters();
+    void theClusterPictureFormsLiveAsNodesRegister();
     void pruneRemovesConsulKvKeysNotWrittenSince();
     void newEtcdTokenDialogReadsTheForm();
     void editLabel();
@@ -600,6 +605,100 @@ void TestMainWindow::aConsulKvClusterShowsItsLeaderAndWaitingVoters()
     kv->findChild<QPushButton *>(QStringLiteral("kvDelete"))->click();
     QTRY_COMPARE_WITH_TIMEOUT(keys->rowCount(), 0, 10000);
     QCOMPARE(http.get("/v1/kv/team%20a/leader").status, 404);
+}
+
+// The picture beside the tables: the selected ID's nodes drawn as they register over
+// HTTP, its timeline growing with each registration, re-registration and removal;
+// then an over-full etcd token, and a Consul KV cluster while its tab is in front.
+void TestMainWindow::theClusterPictureFormsLiveAsNodesRegister()
+{
+    MainWindow *window = openWindow();
+    QVERIFY(window->findChild<QDockWidget *>(QStringLiteral("pictureDock"))->isVisible());
+    const ClusterDiagram &diagram = *window->clusterPicture()->diagram();
+    const RegistrationTimeline &timeline = *window->clusterPicture()->timeline();
+    QVERIFY(diagram.isVisible() && timeline.isVisible());
+    QVERIFY(diagram.picture().isEmpty());
+    auto drawnAddresses = [&diagram] {
+        QStringList addresses;
+        for (const ClusterDiagram::DrawnNode &drawn : diagram.drawnNodes())
+            addresses << drawn.label;
+        return addresses;
+    };
+    auto drawnEvents = [&timeline] {
+        QStringList events;
+        for (const RegistrationTimeline::DrawnEvent &drawn : timeline.drawnEvents())
+            events << drawn.label;
+        return events;
+    };
+
+    const QString id = createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 1);
+    window->selectIds({id});
+    QTRY_COMPARE(diagram.picture().title, QStringLiteral("No nodes yet in the rqlite ID %1").arg(id));
+
+    HttpClient client(quint16(server().url().port()));
+    const QByteArray path = '/' + id.toUtf8();
+    const QStringList nodes{QStringLiteral("localhost:4001"), QStringLiteral("localhost:4003"),
+                            QStringLiteral("localhost:4005")};
+    for (int i = 0; i < nodes.size(); ++i) {
+        QCOMPARE(client.send("POST", path, body(nodes.at(i)), "application-type/json").status, 200);
+        // Each one drawn as it registers, without selecting anything again.
+        QTRY_COMPARE(drawnAddresses(), nodes.mid(0, i + 1));
+        QCOMPARE(drawnEvents(), nodes.mid(0, i + 1));
+    }
+    QCOMPARE(diagram.drawnNodes().at(0).node.role, NodeRole::Bootstrapped);
+    QCOMPARE(diagram.drawnNodes().at(2).node.role, NodeRole::Member);
+
+    // Node 1 restarts, node 2 leaves: the timeline says so, the diagram has two nodes.
+    QCOMPARE(client.post(path, body(nodes.at(0))).status, 200);
+    QCOMPARE(client.del(path, body(nodes.at(1))).status, 200);
+    QTRY_COMPARE(drawnAddresses(), (QStringList{nodes.at(0), nodes.at(2)}));
+    QTRY_COMPARE(drawnEvents(), (nodes + QStringList{QStringLiteral("localhost:4001 again"), nodes.at(1)}));
+    QCOMPARE(timeline.drawnEvents().last().event.kind, RegistrationEvent::Kind::Removed);
+    QCOMPARE(timeline.caption(), QStringLiteral("3 registrations, 1 re-registration, 1 removal"));
+
+    // An etcd token for 3, and a fourth member: drawn beyond the size, with the warning.
+    m_prompts.etcdTokens << EtcdTokenRequest{3, QStringLiteral("picture")};
+    action("newEtcdTokenAction")->trigger();
+    QTRY_COMPARE(window->idModel()->rowCount(), 2);
+    const QString token = window->idModel()->idAt(window->idModel()->rowOf(id) == 0 ? 1 : 0).id;
+    QTRY_COMPARE(window->currentId(), token);
+    const QByteArray directory = "/etcd/" + token.toUtf8();
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(client.send("PUT", directory + "/member" + QByteArray::number(i) + "?prevExist=false",
+                             memberBody(QStringLiteral("m%1").arg(i + 1), 23801 + i), "application/x-www-form-urlencoded")
+                     .status,
+                 201);
+    }
+    QTRY_COMPARE(diagram.drawnNodes().size(), 4);
+    QCOMPARE(diagram.picture().count(NodeRole::BeyondSize), 1);
+    QCOMPARE(diagram.drawnNodes().at(3).note, QStringLiteral("beyond size: proxy"));
+    QVERIFY(!diagram.warningRect().isEmpty());
+    QCOMPARE(timeline.drawnEvents().size(), 4);
+
+    // The Consul KV tab in front: its selected cluster's leader and the voter that lost.
+    KvPane *kv = window->kvPane();
+    window->tabs()->setCurrentWidget(kv);
+    QVERIFY(diagram.picture().isEmpty()); // no key selected
+    QCOMPARE(client.send("PUT", "/v1/kv/rqlite/leader?cas=0",
+                         R"({"id":"1","api_addr":"http://localhost:4001","addr":"localhost:4002"})",
+                         "application/octet-stream").body,
+             QByteArray("true"));
+    QTRY_COMPARE(kv->keyModel()->rowCount(), 1);
+    kv->selectKey(QStringLiteral("rqlite/leader"));
+    QCOMPARE(client.send("PUT", "/v1/kv/rqlite/leader?cas=0",
+                         R"({"id":"2","api_addr":"http://localhost:4003","addr":"localhost:4004"})",
+                         "application/octet-stream").body,
+             QByteArray("false"));
+    QTRY_COMPARE_WITH_TIMEOUT(drawnAddresses(), (QStringList{QStringLiteral("localhost:4002"), QStringLiteral("localhost:4004")}),
+                              10000);
+    QCOMPARE(diagram.drawnNodes().at(0).node.role, NodeRole::Leader);
+    QVERIFY(timeline.drawnEvents().isEmpty());
+
+    // Back on the IDs: the token again, its timeline kept.
+    window->tabs()->setCurrentIndex(0);
+    QCOMPARE(diagram.drawnNodes().size(), 4);
+    QCOMPARE(timeline.drawnEvents().size(), 4);
 }
 
 void TestMainWindow::pruneRemovesConsulKvKeysNotWrittenSince()

@@ -54,6 +54,7 @@ public:
     void setAskers(const QString &key, const QList<KvAsker> &askers);
     const QString &key() const { return m_key; }
     const KvAsker &askerAt(int row) const { return m_rows.at(row); }
+    const QList<KvAsker> &askers() const { return m_rows; }
     void setTimeZone(TimeZoneChoice zone);
     void setNow(Timestamp now);
 

@@ -2,10 +2,12 @@
 
 #include "EtcdCommands.h"
 #include "ActivityLogModel.h"
+#include "ClusterPicturePane.h"
 #include "Icons.h"
 #include "IdSortProxy.h"
 #include "IdTableModel.h"
 #include "KvPane.h"
+#include "KvTableModel.h"
 #include "MessageLine.h"
 #include "NodeTableModel.h"
 #include "Plural.h"
@@ -82,6 +84,8 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
         m_activity->setTimeZone(settings.timeZone);
         if (m_kv)
             m_kv->setTimeZone(settings.timeZone);
+        if (m_picture)
+            m_picture->setTimeZone(settings.timeZone);
     };
     showTimesIn(m_app.settings());
     connect(&m_app, &AppController::settingsChanged, this, showTimesIn);
@@ -100,6 +104,7 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
     createActions();
     setCentralWidget(createCentralWidget());
     createRequestDock();
+    createPictureDock();
     createMenusAndToolBar();
     createStatusBar();
     createTray();
@@ -405,6 +410,30 @@ void MainWindow::createRequestDock()
     dock->installEventFilter(this); // the user's drag sets its share
 }
 
+// Beside the tables rather than under them: a ring of nodes and a time axis need
+// height that the nodes table, under the IDs, does not have.
+void MainWindow::createPictureDock()
+{
+    m_picture = new ClusterPicturePane(*m_nodes);
+    m_picture->setObjectName(QStringLiteral("clusterPicture"));
+    m_picture->setTimeZone(m_app.settings().timeZone);
+    auto *dock = new QDockWidget(tr("Cluster Picture"), this);
+    dock->setObjectName(QStringLiteral("pictureDock"));
+    dock->setWidget(m_picture);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea); // the whole height, beside the Requests too
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    resizeDocks({dock}, {340}, Qt::Horizontal);
+
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updatePictureSource);
+    // The Consul KV tab's rows are replaced whenever a key or its askers change.
+    auto kvChanged = [this] {
+        if (m_tabs->currentWidget() == m_kv)
+            updatePictureSource();
+    };
+    connect(m_kv->keyModel(), &QAbstractItemModel::modelReset, this, kvChanged);
+    connect(m_kv->askerModel(), &QAbstractItemModel::modelReset, this, kvChanged);
+}
+
 void MainWindow::createMenusAndToolBar()
 {
     const Actions &a = m_actions;
@@ -454,6 +483,7 @@ void MainWindow::createMenusAndToolBar()
     view->addAction(toolBar->toggleViewAction());
     view->addAction(findChild<QDockWidget *>(QStringLiteral("requestDock"))->toggleViewAction());
     view->addAction(findChild<QDockWidget *>(QStringLiteral("activityDock"))->toggleViewAction());
+    view->addAction(findChild<QDockWidget *>(QStringLiteral("pictureDock"))->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a.about);
@@ -574,6 +604,7 @@ void MainWindow::applyChanges(const QList<StoreChanges> &transactions)
     m_totals.applyChanges(transactions, *m_ids); // before the rows change: it reads them
     m_ids->applyChanges(transactions);
     m_nodes->applyChanges(transactions);
+    m_picture->applyChanges(transactions);
     m_kv->applyChanges(transactions);
     // Another server on a shared database changed something this one could not
     // hear: read what is shown again.
@@ -1121,6 +1152,19 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
         return true;
     }
     return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::updatePictureSource()
+{
+    if (m_tabs->currentWidget() != m_kv)
+        return m_picture->showSelectedId();
+    const QString key = m_kv->currentKey();
+    const int row = key.isEmpty() ? -1 : m_kv->keyModel()->rowOf(key);
+    if (row < 0)
+        return m_picture->showKvCluster(nullptr, {});
+    // The askers of another key (the one selected before) are not this cluster's.
+    const KvAskerTableModel &askers = *m_kv->askerModel();
+    m_picture->showKvCluster(&m_kv->keyModel()->entryAt(row), askers.key() == key ? askers.askers() : QList<KvAsker>());
 }
 
 void MainWindow::tick()

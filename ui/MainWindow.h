@@ -9,6 +9,7 @@
 #include <QTimer>
 
 class ActivityLogModel;
+class ClusterPicturePane;
 class IdTableModel;
 class QDockWidget;
 class KvPane;
@@ -48,6 +49,8 @@ public:
     DataTableView *idView() const { return m_idView; }
     QTableView *nodeView() const { return m_nodeView; }
     KvPane *kvPane() const { return m_kv; }
+    // The picture of the selected cluster: its diagram and registration timeline.
+    ClusterPicturePane *clusterPicture() const { return m_picture; }
     QTabWidget *tabs() const { return m_tabs; }
     // How many IDs and nodes the store holds (the table loads its rows lazily).
     const StoreTotals &totals() const { return m_totals; }
@@ -102,6 +105,7 @@ private:
     void createMenusAndToolBar();
     QWidget *createCentralWidget();
     void createRequestDock();
+    void createPictureDock();
     void createStatusBar();
     void createTray();
 
@@ -121,6 +125,8 @@ private:
     void updateNodesTitle();
     void updateNodeColumns();
     void updateEmptyHint();
+    // The picture shows the selected ID, or the selected Consul KV cluster while that tab is in front.
+    void updatePictureSource();
     void tick();
     // Tells the user: on the status line until the next message, and in Activity.
     void say(const QString &text);
@@ -159,6 +165,7 @@ private:
     int m_heightSized = 0;            // the window's height resizeEvent last sized the dock for
     QTabWidget *m_tabs = nullptr;
     KvPane *m_kv = nullptr; // the Consul KV tab
+    ClusterPicturePane *m_picture = nullptr;
 
     MessageLine *m_messageLine = nullptr;
     QLabel *m_stateLabel = nullptr;

@@ -1,10 +1,9 @@
 #include "NodeTableModel.h"
 
+#include "EtcdTokenSize.h"
 #include "Icons.h"
 
 #include <QColor>
-
-#include <algorithm>
 
 NodeTableModel::NodeTableModel(QObject *parent)
     : LiveTableModel({FirstRegisteredColumn, LastSeenColumn}, parent)
@@ -39,20 +38,9 @@ void NodeTableModel::applyChanges(const QList<StoreChanges> &transactions)
 
 QSet<QString> NodeTableModel::membersBeyondSize() const
 {
-    QSet<QString> beyond;
-    if (m_kind != DiscoveryKind::Etcd || !m_expectedSize || *m_expectedSize < 1 || m_rows.size() <= *m_expectedSize)
-        return beyond;
-    // etcd sorts the members by createdIndex and counts the first size of them.
-    QList<qint64> indexes;
-    for (const Node &node : m_rows)
-        indexes.append(node.etcdIndex);
-    std::sort(indexes.begin(), indexes.end());
-    const qint64 last = indexes.at(*m_expectedSize - 1);
-    for (const Node &node : m_rows) {
-        if (node.etcdIndex > last)
-            beyond.insert(node.address);
-    }
-    return beyond;
+    if (m_kind != DiscoveryKind::Etcd)
+        return {};
+    return etcdMembersBeyondSize(m_rows, m_expectedSize);
 }
 
 void NodeTableModel::updateBeyondSize()

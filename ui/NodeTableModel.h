@@ -27,6 +27,9 @@ public:
                   std::optional<int> expectedSize = std::nullopt);
     QString discoveryId() const { return m_discoveryId; }
     DiscoveryKind kind() const { return m_kind; }
+    std::optional<int> expectedSize() const { return m_expectedSize; }
+    // The rows, in registration order: what the cluster picture draws.
+    const QList<Node> &nodes() const { return m_rows; }
     void applyChanges(const QList<StoreChanges> &transactions);
 
     const Node &nodeAt(int row) const { return m_rows.at(row); }
