@@ -77,7 +77,23 @@ public:
         record.id.lastActivity = std::max(id.lastActivity, id.createdAt);
         return importAt(now, {record}).ok();
     }
+    // An rqlite ID created at the given second, without nodes.
+    bool insertCreatedAt(const QString &id, qint64 seconds)
+    {
+        DiscoveryId record;
+        record.id = id;
+        record.createdAt = at(seconds);
+        return insert(record);
+    }
 };
+
+QStringList idsOf(const PruneResult &result)
+{
+    QStringList ids;
+    for (const DiscoveryId &id : result.ids)
+        ids << id.id;
+    return ids;
+}
 
 } // namespace
 
@@ -421,15 +437,9 @@ private slots:
     {
         DISCODESK_OPEN_STORE(store, location());
         Clocked clocked(*store);
-        auto make = [&](const QString &id, qint64 created) {
-            DiscoveryId record;
-            record.id = id;
-            record.createdAt = at(created);
-            QVERIFY(clocked.insert(record));
-        };
-        make(QStringLiteral("old"), 100);       // created before 500: goes with its node
-        make(QStringLiteral("empty"), 600);     // no nodes: goes
-        make(QStringLiteral("busy"), 700);      // keeps its fresh node, loses the stale one
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("old"), 100));   // created before 500: goes with its node
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("empty"), 600)); // no nodes: goes
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("busy"), 700));  // keeps its fresh node, loses the stale one
         clocked.registerAt(900, QStringLiteral("old"), QStringLiteral("o:1"), {});
         clocked.registerAt(710, QStringLiteral("busy"), QStringLiteral("stale:1"), {});
         clocked.registerAt(990, QStringLiteral("busy"), QStringLiteral("fresh:1"), {});
@@ -462,6 +472,35 @@ private slots:
         QCOMPARE(left->total, 1);
         QCOMPARE(addresses(*store->findIdWithNodes(QStringLiteral("busy")).value()),
                  QStringList{QStringLiteral("fresh:1")});
+    }
+
+    // "IDs with no nodes" with an age leaves an ID made or active since: rqlite's
+    // nodes register seconds after their ID is made. Without one, any age (the
+    // admin API's no_nodes alone, as it always was).
+    void noNodesWithAnAgeLeavesIdsNewOrActiveSince()
+    {
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("old-quiet"), 1000));
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("old-emptied"), 1000));
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("old-busy"), 1000));
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("new"), 9990));
+        clocked.registerAt(2000, QStringLiteral("old-emptied"), QStringLiteral("a:1"), {});
+        clocked.removeAt(9000, QStringLiteral("old-emptied"), QStringLiteral("a:1"));
+        clocked.registerAt(2000, QStringLiteral("old-busy"), QStringLiteral("b:1"), {});
+
+        PruneRules rules;
+        rules.noNodes = true;
+        rules.noNodesInactiveSince = at(10000 - 3600); // an hour before the prune
+        const auto preview = clocked.pruneAt(10000, rules, true);
+        QVERIFY2(preview.ok(), qPrintable(preview.error()));
+        QCOMPARE(idsOf(preview.value()), QStringList{"old-quiet"});
+        const auto pruned = clocked.pruneAt(10000, rules, false);
+        QCOMPARE(idsOf(pruned.value()), QStringList{"old-quiet"});
+        QCOMPARE(store->countIdsAndNodes()->ids, 3);
+
+        rules.noNodesInactiveSince.reset();
+        QCOMPARE(idsOf(clocked.pruneAt(10000, rules, true).value()), (QStringList{"old-emptied", "new"}));
     }
 
     void exportThenImportIntoEmptyStoreGivesSameData()

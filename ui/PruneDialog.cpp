@@ -117,8 +117,11 @@ void PruneDialog::updatePreview()
     // Fixed times, computed once: the prune removes what this preview shows, not
     // what the same ages would mean a minute later.
     const Timestamp now = Timestamp::now();
-    m_rules = PruneRules{cutoff(m_createdBefore, now), m_noNodes->isChecked(), cutoff(m_notSeenSince, now),
-                         cutoff(m_kvNotReportedSince, now)};
+    m_rules = PruneRules();
+    m_rules.createdBefore = cutoff(m_createdBefore, now);
+    m_rules.noNodes = m_noNodes->isChecked();
+    m_rules.notSeenSince = cutoff(m_notSeenSince, now);
+    m_rules.kvNotReportedSince = cutoff(m_kvNotReportedSince, now);
     const int asked = ++m_asked;
     m_pruneButton->setEnabled(false); // until the preview of these rules is shown
     m_summary->setText(tr("Looking for what these rules match\u2026"));

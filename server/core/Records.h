@@ -149,8 +149,12 @@ struct IdPage
 struct PruneRules
 {
     std::optional<Timestamp> createdBefore; // IDs created before this time
-    bool noNodes = false;                   // IDs that have no nodes
-    std::optional<Timestamp> notSeenSince;  // nodes whose last registration is older
+    bool noNodes = false;                   // IDs that have no nodes...
+    // ...and, when set, were created and last active before this time: an ID made
+    // a moment ago has had no time to get its first node, and an ID that lost its
+    // last node a moment ago may be a cluster restarting.
+    std::optional<Timestamp> noNodesInactiveSince;
+    std::optional<Timestamp> notSeenSince; // nodes whose last registration is older
     // Consul KV keys last written before this time: for rqlite, a cluster whose
     // leader stopped reporting (it reports every 10 s).
     std::optional<Timestamp> kvNotReportedSince;

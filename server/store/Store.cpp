@@ -89,8 +89,15 @@ IdRule idRule(const PruneRules &rules)
         conditions << QStringLiteral("d.created_at < ?");
         rule.values << rules.createdBefore->microseconds();
     }
-    if (rules.noNodes)
-        conditions << QStringLiteral("NOT EXISTS (SELECT 1 FROM nodes n WHERE n.discovery_id = d.id)");
+    if (rules.noNodes) {
+        QString noNodes = QStringLiteral("NOT EXISTS (SELECT 1 FROM nodes n WHERE n.discovery_id = d.id)");
+        if (rules.noNodesInactiveSince) {
+            // Both: an imported ID may say it was last active before it was made.
+            noNodes += QStringLiteral(" AND d.created_at < ? AND d.last_activity < ?");
+            rule.values << rules.noNodesInactiveSince->microseconds() << rules.noNodesInactiveSince->microseconds();
+        }
+        conditions << u'(' + noNodes + u')';
+    }
     rule.where = conditions.join(QStringLiteral(" OR "));
     return rule;
 }
