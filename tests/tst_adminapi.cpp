@@ -273,6 +273,25 @@ private slots:
         QCOMPARE(client().get("/" + old).status, 200);
     }
 
+    // no_nodes alone keeps its meaning (any age); with no_nodes_inactive_since it
+    // leaves an ID made or active since, as the window's Prune does.
+    void pruneNoNodesWithAnAge()
+    {
+        const QByteArray fresh = m_server->createId();
+        const QString hourAgo = Timestamp::fromMicroseconds(Timestamp::now().microseconds() - 3600'000'000LL).toIso8601();
+        const HttpResponse aged = client().post("/api/v1/prune", QJsonDocument(QJsonObject{
+            {QStringLiteral("no_nodes"), true}, {QStringLiteral("no_nodes_inactive_since"), hourAgo},
+            {QStringLiteral("dry_run"), true}}).toJson());
+        QCOMPARE(aged.status, 200);
+        QCOMPARE(aged.json().value(QStringLiteral("removed")).toObject().value(QStringLiteral("ids")).toInt(), 0);
+        const HttpResponse anyAge = client().post("/api/v1/prune", R"({"no_nodes":true,"dry_run":true})");
+        QCOMPARE(idsOf(anyAge.jsonArray(QStringLiteral("ids"))), QStringList{QString::fromUtf8(fresh)});
+        const HttpResponse later = client().post(
+            "/api/v1/prune", R"({"no_nodes":true,"no_nodes_inactive_since":"2999-01-01T00:00:00Z"})");
+        QCOMPARE(idsOf(later.jsonArray(QStringLiteral("ids"))), QStringList{QString::fromUtf8(fresh)});
+        QCOMPARE(client().get("/" + fresh).status, 404);
+    }
+
     void exportThenImportIntoEmptyServer()
     {
         // Consul KV keys go along (format version 2): values byte for byte, and flags.
@@ -594,6 +613,7 @@ private slots:
         QTest::newRow("prune typo") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"created_befor":"2020-01-01T00:00:00Z"})") << 400 << "unknown field";
         QTest::newRow("prune time") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"created_before":"2020-01-01"})") << 400 << "ISO 8601";
         QTest::newRow("prune bool") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"no_nodes":"yes"})") << 400 << "true or false";
+        QTest::newRow("prune age alone") << QByteArray("POST") << QByteArray("/api/v1/prune") << QByteArray(R"({"no_nodes_inactive_since":"2999-01-01T00:00:00Z"})") << 400 << "needs \"no_nodes\": true";
         QTest::newRow("list limit") << QByteArray("GET") << QByteArray("/api/v1/ids?limit=0") << QByteArray() << 400 << "limit must be";
         QTest::newRow("list offset") << QByteArray("GET") << QByteArray("/api/v1/ids?offset=-1") << QByteArray() << 400 << "offset must be";
         QTest::newRow("list sort") << QByteArray("GET") << QByteArray("/api/v1/ids?sort=size") << QByteArray() << 400 << "sort must be";

@@ -227,9 +227,14 @@ void TestClusterPicture::theTimelineFollowsReRegistrationsAndRemovals()
     QCOMPARE(events.at(4).address, RqliteNodes.at(1));
     QVERIFY(events.at(3).at < events.at(4).at);
 
+    // Drawn at times a second apart: where labels fit must not depend on how fast
+    // this machine sent the requests.
+    QList<RegistrationEvent> spaced = events;
+    for (qsizetype i = 0; i < spaced.size(); ++i)
+        spaced[i].at = Timestamp::fromMicroseconds(events.first().at.microseconds() + i * 1'000'000);
     RegistrationTimeline timeline;
     timeline.resize(400, 150);
-    timeline.setEvents(events, history.dropped());
+    timeline.setEvents(spaced, history.dropped());
     QCOMPARE(timeline.caption(), QStringLiteral("3 registrations, 1 re-registration, 1 removal"));
     const QList<RegistrationTimeline::DrawnEvent> drawn = timeline.drawnEvents();
     // Registrations above the axis, the removal below it.

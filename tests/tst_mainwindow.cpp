@@ -17,6 +17,7 @@
 #include "NodeTableModel.h"
 #include "PruneDialog.h"
 #include "RegistrationTimeline.h"
+#include "PrunePreviewModel.h"
 #include "RequestLogModel.h"
 #include "ActivityLogModel.h"
 #include "RqliteCommands.h"
@@ -47,7 +48,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
+#include <QComboBox>
 #include <QRadioButton>
 #include <QSortFilterProxyModel>
 #include <QScopeGuard>
@@ -172,6 +173,7 @@ private slots:
     void deleteIdAsksFirst();
     void deleteNode();
     void prunePreviewMatchesWhatIsRemoved();
+    void theDefaultPruneLeavesAnIdMadeSecondsAgo();
     void aBigPruneElsewhereLeavesTheWindowRight();
     void aBigPrunePreviewListsAPageAndCountsAll();
     void exportJsonAndCsv();
@@ -729,10 +731,9 @@ void TestMainWindow::pruneRemovesConsulKvKeysNotWrittenSince()
     action("pruneAction")->trigger();
     QCOMPARE(previewed.kvKeyCount, 1);
     QCOMPARE(previewed.kvKeys.value(0).key, QStringLiteral("old/leader"));
-    QVERIFY2(summary.endsWith(QStringLiteral("And 1 Consul KV key.")), qPrintable(summary));
+    QCOMPARE(summary, QStringLiteral("Removes 1 Consul KV key."));
     QTRY_COMPARE_WITH_TIMEOUT(keys->rowCount(), 0, 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(window->message().endsWith(QStringLiteral("And 1 Consul KV key.")),
-                             10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window->message(), QStringLiteral("Pruned 1 Consul KV key."), 10000);
     QCOMPARE(http.get("/v1/kv/old/leader").status, 404);
 }
 
@@ -961,15 +962,15 @@ void TestMainWindow::aBigPruneElsewhereLeavesTheWindowRight()
     QCOMPARE(window->idModel()->totalNodes(), 1250);
 }
 
-// A preview of more than the dialog lists: a page of rows, one that says how many more,
-// and counts of everything.
+// A preview of more than the dialog lists: a page of rows, a line that says how many
+// more, and counts of everything.
 void TestMainWindow::aBigPrunePreviewListsAPageAndCountsAll()
 {
     fillDatabase(2500);
     MainWindow *window = openWindow();
     QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 2500 nodes"));
     QString summary;
-    QStringList lastRows;
+    QStringList page;
     m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
         PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
         dialog.findChild<QCheckBox *>(QStringLiteral("noNodesRule"))->setChecked(false);
@@ -978,15 +979,15 @@ void TestMainWindow::aBigPrunePreviewListsAPageAndCountsAll()
         if (!previewShown(dialog))
             return std::nullopt;
         summary = dialog.summary();
-        const auto *list = dialog.findChild<QListWidget *>(QStringLiteral("pruneList"));
-        lastRows = {QString::number(list->count()), list->item(list->count() - 1)->text()};
+        const auto *unlisted = dialog.findChild<QLabel *>(QStringLiteral("pruneUnlisted"));
+        page = {QString::number(dialog.table()->rowCount()), unlisted->isVisibleTo(&dialog) ? unlisted->text() : QString()};
         return dialog.rules();
     };
     action("pruneAction")->trigger();
-    QCOMPARE(summary, QStringLiteral("Removes 0 IDs (with 0 nodes) and 2500 nodes of other IDs: 2500 nodes in all."));
-    QCOMPARE(lastRows, (QStringList{QString::number(PruneResult::MaxListed + 1),
-                                    QStringLiteral("\u2026 and 1500 more, not listed")}));
-    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 0 IDs and 2500 nodes."));
+    QCOMPARE(summary, QStringLiteral("Removes 2500 nodes of 2500 IDs."));
+    QCOMPARE(page, (QStringList{QString::number(PruneResult::MaxListed),
+                                QStringLiteral("The table lists the first 1000 of 2500; the other 1500 are removed too.")}));
+    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 2500 nodes of 2500 IDs."));
     QTRY_COMPARE(window->countsText(), QStringLiteral("2500 IDs \u00B7 0 nodes"));
 }
 
@@ -1001,13 +1002,18 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
     QTRY_COMPARE(window->idModel()->totalNodes(), 1);
     QCOMPARE(window->idModel()->rowCount(), 3);
 
-    // The user opens the real dialog, keeps "IDs with no nodes", reads the preview
-    // and confirms.
+    const Timestamp created = Timestamp::now();
+    QVERIFY(QTest::qWaitFor([created] { return Timestamp::now() > created; }, 1000));
+
+    // The user opens the real dialog, keeps "IDs with no nodes" but makes its age 0
+    // minutes (the IDs were made a moment ago), reads the preview and confirms.
     PruneResult previewed;
     QString summary;
     m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
         PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
         auto *noNodes = dialog.findChild<QCheckBox *>(QStringLiteral("noNodesRule"));
+        dialog.findChild<QComboBox *>(QStringLiteral("noNodesRuleUnit"))->setCurrentIndex(0);
+        dialog.findChild<QSpinBox *>(QStringLiteral("noNodesRuleAmount"))->setValue(0);
         if (!noNodes || !noNodes->isChecked() || !previewShown(dialog))
             return std::nullopt;
         previewed = dialog.preview();
@@ -1024,12 +1030,12 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
     QStringList expected{emptyOne, emptyTwo};
     expected.sort();
     QCOMPARE(previewedIds, expected);
-    QCOMPARE(summary, QStringLiteral("Removes 2 IDs (with 0 nodes) and 0 nodes of other IDs: 0 nodes in all."));
+    QCOMPARE(summary, QStringLiteral("Removes 2 IDs."));
 
     // Exactly what the preview listed is gone.
     QTRY_COMPARE(window->idModel()->rowCount(), 1);
     QCOMPARE(window->idModel()->idAt(0).id, inUse);
-    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 2 IDs and 0 nodes."));
+    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 2 IDs."));
     QCOMPARE(client.get('/' + emptyOne.toUtf8()).status, 404);
     QCOMPARE(client.get('/' + inUse.toUtf8()).status, 200);
 
@@ -1066,19 +1072,58 @@ void TestMainWindow::prunePreviewMatchesWhatIsRemoved()
             return std::nullopt;
         previewed = dialog.preview();
         summary = dialog.summary();
-        const auto *list = dialog.findChild<QListWidget *>(QStringLiteral("pruneList"));
-        if (list->count() != 1 || !list->item(0)->text().startsWith(QStringLiteral("Node localhost:4001 of ")))
+        const PrunePreviewModel *table = dialog.table();
+        if (table->rowCount() != 1 || cell(*table, 0, PrunePreviewModel::KindColumn) != u"node"
+            || cell(*table, 0, PrunePreviewModel::NameColumn) != inUse
+            || cell(*table, 0, PrunePreviewModel::NodesColumn) != u"localhost:4001")
             return std::nullopt;
         return dialog.rules();
     };
     action("pruneAction")->trigger();
     QCOMPARE(previewsAsked, 2); // when the dialog opened, and once after the three changes
     QCOMPARE(previewed.nodes.size(), 1);
-    QCOMPARE(summary, QStringLiteral("Removes 0 IDs (with 0 nodes) and 1 node of other IDs: 1 node in all."));
+    QCOMPARE(summary, QStringLiteral("Removes 1 node of 1 ID."));
     QTRY_COMPARE(window->nodeModel()->rowCount(), 0);
     QCOMPARE(window->idModel()->totalNodes(), 0);
     QCOMPARE(window->idModel()->rowCount(), 1);
-    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 0 IDs and 1 node."));
+    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 1 node of 1 ID."));
+}
+
+// The walk-through: Prune as it opens, with nothing changed, removed IDs made
+// seconds before. It leaves them now, and removes an empty ID nobody used for hours.
+void TestMainWindow::theDefaultPruneLeavesAnIdMadeSecondsAgo()
+{
+    {
+        DISCODESK_OPEN_STORE(store, testSettings(QStringLiteral("discodesk.sqlite")).databasePath);
+        DiscoveryIdWithNodes forgotten;
+        forgotten.id.id = QStringLiteral("forgotten");
+        forgotten.id.createdAt = Timestamp::fromMicroseconds(Timestamp::now().microseconds() - 2 * 3600 * 1'000'000LL);
+        forgotten.id.lastActivity = forgotten.id.createdAt;
+        const auto imported = DiscoveryService(*store).importIds({forgotten});
+        QVERIFY(imported.ok() && !imported->refused);
+    }
+    MainWindow *window = openWindow();
+    const QString justMade = createIdOverHttp();
+    QTRY_COMPARE(window->idModel()->rowCount(), 2);
+
+    QString summary;
+    QStringList listed;
+    m_prompts.pruneAnswer = [&](QWidget *parent, const PrunePreview &preview) -> std::optional<PruneRules> {
+        PruneDialog dialog(preview, TimeZoneChoice::Utc, parent);
+        if (!previewShown(dialog))
+            return std::nullopt;
+        summary = dialog.summary();
+        for (int row = 0; row < dialog.table()->rowCount(); ++row)
+            listed << cell(*dialog.table(), row, PrunePreviewModel::NameColumn);
+        return dialog.rules();
+    };
+    action("pruneAction")->trigger();
+    QCOMPARE(listed, QStringList{QStringLiteral("forgotten")});
+    QCOMPARE(summary, QStringLiteral("Removes 1 ID."));
+    QTRY_COMPARE(window->message(), QStringLiteral("Pruned 1 ID."));
+    QCOMPARE(window->idModel()->rowCount(), 1);
+    QCOMPARE(window->idModel()->idAt(0).id, justMade);
+    QCOMPARE(HttpClient(quint16(server().url().port())).get('/' + justMade.toUtf8()).status, 200);
 }
 
 void TestMainWindow::exportDialogKeepsExtensionInStep()

@@ -3,6 +3,7 @@
 // prune, export and import. What only a SQLite file has is in tst_sqlitefile.
 
 #include "service/DiscoveryService.h"
+#include "service/KvService.h"
 #include "core/ExchangeFormat.h"
 #include "store/ChangeMessage.h"
 #include "store/Store.h"
@@ -77,7 +78,32 @@ public:
         record.id.lastActivity = std::max(id.lastActivity, id.createdAt);
         return importAt(now, {record}).ok();
     }
+    // An rqlite ID created at the given second, without nodes.
+    bool insertCreatedAt(const QString &id, qint64 seconds)
+    {
+        DiscoveryId record;
+        record.id = id;
+        record.createdAt = at(seconds);
+        return insert(record);
+    }
 };
+
+QStringList idsOf(const PruneResult &result)
+{
+    QStringList ids;
+    for (const DiscoveryId &id : result.ids)
+        ids << id.id;
+    return ids;
+}
+
+// "ID/address (how many its ID loses)" for each node listed on its own.
+QStringList nodesOf(const PruneResult &result)
+{
+    QStringList nodes;
+    for (const PrunedNode &node : result.nodes)
+        nodes << QStringLiteral("%1/%2 (%3)").arg(node.discoveryId, node.address).arg(node.removedFromId);
+    return nodes;
+}
 
 } // namespace
 
@@ -421,15 +447,9 @@ private slots:
     {
         DISCODESK_OPEN_STORE(store, location());
         Clocked clocked(*store);
-        auto make = [&](const QString &id, qint64 created) {
-            DiscoveryId record;
-            record.id = id;
-            record.createdAt = at(created);
-            QVERIFY(clocked.insert(record));
-        };
-        make(QStringLiteral("old"), 100);       // created before 500: goes with its node
-        make(QStringLiteral("empty"), 600);     // no nodes: goes
-        make(QStringLiteral("busy"), 700);      // keeps its fresh node, loses the stale one
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("old"), 100));   // created before 500: goes with its node
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("empty"), 600)); // no nodes: goes
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("busy"), 700));  // keeps its fresh node, loses the stale one
         clocked.registerAt(900, QStringLiteral("old"), QStringLiteral("o:1"), {});
         clocked.registerAt(710, QStringLiteral("busy"), QStringLiteral("stale:1"), {});
         clocked.registerAt(990, QStringLiteral("busy"), QStringLiteral("fresh:1"), {});
@@ -462,6 +482,157 @@ private slots:
         QCOMPARE(left->total, 1);
         QCOMPARE(addresses(*store->findIdWithNodes(QStringLiteral("busy")).value()),
                  QStringList{QStringLiteral("fresh:1")});
+    }
+
+    // What a user unticks in the preview stays, and the preview with those exceptions
+    // is what the prune removes. A kept ID keeps all its nodes, stale ones too.
+    void pruneLeavesWhatIsKept()
+    {
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        KvService kv(*store, [&clocked] { return clocked.now; });
+        for (const auto &[id, created] : {std::pair{"old", 100}, std::pair{"empty", 600}, std::pair{"empty-kept", 610},
+                                          std::pair{"busy", 700}, std::pair{"quiet", 650}, std::pair{"all-kept", 660}})
+            QVERIFY(clocked.insertCreatedAt(QString::fromLatin1(id), created));
+        clocked.registerAt(900, QStringLiteral("old"), QStringLiteral("o:1"), {});
+        clocked.registerAt(150, QStringLiteral("old"), QStringLiteral("stale:1"), {});
+        clocked.registerAt(710, QStringLiteral("busy"), QStringLiteral("stale:1"), {});
+        clocked.registerAt(720, QStringLiteral("busy"), QStringLiteral("stale:2"), {});
+        clocked.registerAt(990, QStringLiteral("busy"), QStringLiteral("fresh:1"), {});
+        clocked.registerAt(700, QStringLiteral("quiet"), QStringLiteral("q:1"), {});
+        clocked.registerAt(705, QStringLiteral("quiet"), QStringLiteral("q:2"), {});
+        clocked.registerAt(700, QStringLiteral("all-kept"), QStringLiteral("k:1"), {});
+        clocked.now = at(100);
+        for (const char *key : {"a/leader", "b/leader"})
+            QVERIFY(kv.put(QString::fromLatin1(key), QByteArray("x"), 0).ok());
+        clocked.now = at(990);
+        QVERIFY(kv.put(QStringLiteral("c/leader"), QByteArray("x"), 0).ok());
+
+        PruneRules rules;
+        rules.createdBefore = at(500);
+        rules.noNodes = true;
+        rules.notSeenSince = at(800);
+        rules.kvNotReportedSince = at(800);
+        const auto everything = clocked.pruneAt(1000, rules, true);
+        QVERIFY2(everything.ok(), qPrintable(everything.error()));
+        QCOMPARE(idsOf(everything.value()), (QStringList{"old", "empty", "empty-kept"}));
+        QCOMPARE(nodesOf(everything.value()), (QStringList{"all-kept/k:1 (1)", "busy/stale:1 (2)", "busy/stale:2 (2)",
+                                                    "quiet/q:1 (2)", "quiet/q:2 (2)"}));
+        QCOMPARE(everything->singleNodeIdCount, 3);
+        QCOMPARE(everything->kvKeyCount, 2);
+
+        rules.keepIds = {QStringLiteral("old"), QStringLiteral("empty-kept")};
+        rules.keepNodes = {{QStringLiteral("busy"), QStringLiteral("stale:2")},
+                           {QStringLiteral("quiet"), QStringLiteral("q:1")},
+                           {QStringLiteral("all-kept"), QStringLiteral("k:1")}};
+        rules.keepKvKeys = {QStringLiteral("b/leader")};
+        const auto preview = clocked.pruneAt(1000, rules, true);
+        QVERIFY2(preview.ok(), qPrintable(preview.error()));
+        QCOMPARE(idsOf(preview.value()), QStringList{"empty"});
+        QCOMPARE(preview->nodesOfIdsCount, 0);
+        QCOMPARE(nodesOf(preview.value()), (QStringList{"busy/stale:1 (1)", "quiet/q:2 (1)"}));
+        QCOMPARE(preview->singleNodeCount, 2);
+        QCOMPARE(preview->singleNodeIdCount, 2); // all-kept keeps its one stale node: untouched
+        QCOMPARE(preview->kvKeys.size(), 1);
+        QCOMPARE(preview->kvKeys.constFirst().key, QStringLiteral("a/leader"));
+        QCOMPARE(preview->kvKeyCount, 1);
+
+        const auto pruned = clocked.pruneAt(1000, rules, false);
+        QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
+        QCOMPARE(idsOf(pruned.value()), idsOf(preview.value()));
+        QCOMPARE(pruned->idCount, preview->idCount);
+        QCOMPARE(pruned->nodesOfIdsCount, preview->nodesOfIdsCount);
+        QCOMPARE(nodesOf(pruned.value()), nodesOf(preview.value()));
+        QCOMPARE(pruned->singleNodeCount, preview->singleNodeCount);
+        QCOMPARE(pruned->singleNodeIdCount, preview->singleNodeIdCount);
+        QCOMPARE(pruned->kvKeyCount, preview->kvKeyCount);
+
+        auto nodesLeft = [&](const QString &id) {
+            const auto found = store->findIdWithNodes(id);
+            return found.ok() && found.value() ? addresses(*found.value()) : QStringList{QStringLiteral("(gone)")};
+        };
+        QCOMPARE(nodesLeft(QStringLiteral("old")), (QStringList{"o:1", "stale:1"}));
+        QCOMPARE(nodesLeft(QStringLiteral("empty")), QStringList{"(gone)"});
+        QCOMPARE(nodesLeft(QStringLiteral("empty-kept")), QStringList());
+        QCOMPARE(nodesLeft(QStringLiteral("busy")), (QStringList{"stale:2", "fresh:1"}));
+        QCOMPARE(nodesLeft(QStringLiteral("quiet")), QStringList{"q:1"});
+        QCOMPARE(nodesLeft(QStringLiteral("all-kept")), QStringList{"k:1"});
+        // Only an ID that lost a node counts as active at the prune.
+        QCOMPARE(store->findId(QStringLiteral("quiet"))->value().lastActivity, at(1000));
+        QCOMPARE(store->findId(QStringLiteral("all-kept"))->value().lastActivity, at(700));
+        QVERIFY(!kv.get(QStringLiteral("a/leader"))->entry);
+        QVERIFY(kv.get(QStringLiteral("b/leader"))->entry);
+        QVERIFY(kv.get(QStringLiteral("c/leader"))->entry);
+    }
+
+    // A user may untick hundreds of rows: every one is kept, on both engines.
+    void pruneKeepsLongListsOfExceptions()
+    {
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        QList<DiscoveryIdWithNodes> records;
+        PruneRules rules;
+        rules.noNodes = true;
+        rules.notSeenSince = at(900); // every node
+        QStringList removed;
+        for (int i = 0; i < 700; ++i) {
+            DiscoveryIdWithNodes record;
+            record.id.id = QStringLiteral("id%1").arg(i, 3, 10, QLatin1Char('0'));
+            record.id.createdAt = at(i);
+            record.id.lastActivity = at(i);
+            if (i % 2 == 1) // stale nodes of IDs that stay
+                record.nodes << Node{QStringLiteral("n:%1").arg(i), at(i), at(i), 1, QStringLiteral("test"), {}, 0};
+            if (i % 7 == 0)
+                removed << record.id.id + (i % 2 == 1 ? QStringLiteral("/n:%1").arg(i) : QString());
+            else if (i % 2 == 0)
+                rules.keepIds.insert(record.id.id);
+            else
+                rules.keepNodes.insert({record.id.id, QStringLiteral("n:%1").arg(i)});
+            records << record;
+        }
+        QVERIFY(clocked.importAt(at(700), records).ok());
+        QCOMPARE(rules.keepIds.size() + rules.keepNodes.size(), 600);
+
+        const auto preview = clocked.pruneAt(1000, rules, true);
+        QVERIFY2(preview.ok(), qPrintable(preview.error()));
+        QCOMPARE(preview->idCount + preview->singleNodeCount, qint64(removed.size()));
+        const auto pruned = clocked.pruneAt(1000, rules, false);
+        QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
+        QStringList went = idsOf(pruned.value());
+        for (const PrunedNode &node : pruned->nodes)
+            went << node.discoveryId + u'/' + node.address;
+        went.sort();
+        QCOMPARE(went, removed);
+        QCOMPARE(store->countIdsAndNodes()->ids, 700 - idsOf(pruned.value()).size());
+    }
+
+    // "IDs with no nodes" with an age leaves an ID made or active since: rqlite's
+    // nodes register seconds after their ID is made. Without one, any age (the
+    // admin API's no_nodes alone, as it always was).
+    void noNodesWithAnAgeLeavesIdsNewOrActiveSince()
+    {
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("old-quiet"), 1000));
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("old-emptied"), 1000));
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("old-busy"), 1000));
+        QVERIFY(clocked.insertCreatedAt(QStringLiteral("new"), 9990));
+        clocked.registerAt(2000, QStringLiteral("old-emptied"), QStringLiteral("a:1"), {});
+        clocked.removeAt(9000, QStringLiteral("old-emptied"), QStringLiteral("a:1"));
+        clocked.registerAt(2000, QStringLiteral("old-busy"), QStringLiteral("b:1"), {});
+
+        PruneRules rules;
+        rules.noNodes = true;
+        rules.noNodesInactiveSince = at(10000 - 3600); // an hour before the prune
+        const auto preview = clocked.pruneAt(10000, rules, true);
+        QVERIFY2(preview.ok(), qPrintable(preview.error()));
+        QCOMPARE(idsOf(preview.value()), QStringList{"old-quiet"});
+        const auto pruned = clocked.pruneAt(10000, rules, false);
+        QCOMPARE(idsOf(pruned.value()), QStringList{"old-quiet"});
+        QCOMPARE(store->countIdsAndNodes()->ids, 3);
+
+        rules.noNodesInactiveSince.reset();
+        QCOMPARE(idsOf(clocked.pruneAt(10000, rules, true).value()), (QStringList{"old-emptied", "new"}));
     }
 
     void exportThenImportIntoEmptyStoreGivesSameData()

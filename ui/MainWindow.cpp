@@ -10,6 +10,7 @@
 #include "KvTableModel.h"
 #include "MessageLine.h"
 #include "NodeTableModel.h"
+#include "PruneCounts.h"
 #include "Plural.h"
 #include "RequestLogModel.h"
 #include "RqliteCommands.h"
@@ -891,12 +892,9 @@ void MainWindow::prune()
         [this](const StoreResult<PruneResult> &result) {
             if (!result.ok())
                 return reportFailure(tr("Prune"), result.error());
-            QString text = tr("Pruned %1 and %2.")
-                               .arg(countOf(result->idCount, tr("ID"), tr("IDs")),
-                                    countOf(result->removedNodeCount(), tr("node"), tr("nodes")));
-            if (result->kvKeyCount > 0)
-                text += u' ' + tr("And %1.").arg(countOf(result->kvKeyCount, tr("Consul KV key"), tr("Consul KV keys")));
-            say(text);
+            const PruneCounts counts = PruneCounts::of(result.value());
+            say(counts.isEmpty() ? tr("Pruned nothing: nothing matched the rules any more.")
+                                 : tr("Pruned %1.").arg(counts.text()));
         });
 }
 

@@ -1,67 +1,97 @@
 #include "PruneDialog.h"
 
 #include "Plural.h"
+#include "TableViews.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QFormLayout>
-#include <QHBoxLayout>
+#include <QGridLayout>
+#include <QHeaderView>
 #include <QLabel>
-#include <QListWidget>
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableView>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <iterator>
 
 namespace {
 
-constexpr qint64 UnitSeconds[] = {60, 3600, 86400}; // minutes, hours, days
+struct Unit
+{
+    qint64 seconds;
+    const char *one;
+    const char *many;
+};
+constexpr Unit Units[] = {{60, QT_TRANSLATE_NOOP("PruneDialog", "minute"), QT_TRANSLATE_NOOP("PruneDialog", "minutes")},
+                          {3600, QT_TRANSLATE_NOOP("PruneDialog", "hour"), QT_TRANSLATE_NOOP("PruneDialog", "hours")},
+                          {86400, QT_TRANSLATE_NOOP("PruneDialog", "day"), QT_TRANSLATE_NOOP("PruneDialog", "days")}};
+constexpr int Hours = 1, Days = 2; // indexes in Units
+
+const Unit &unitOf(const QComboBox *unit)
+{
+    return Units[std::clamp(unit->currentIndex(), 0, int(std::size(Units)) - 1)];
+}
 
 } // namespace
 
 PruneDialog::PruneDialog(PrunePreview preview, TimeZoneChoice zone, QWidget *parent)
-    : QDialog(parent), m_runPreview(std::move(preview)), m_zone(zone)
+    : QDialog(parent), m_runPreview(std::move(preview))
 {
     setWindowTitle(tr("Prune"));
     auto *layout = new QVBoxLayout(this);
     auto *intro = new QLabel(tr("Remove what is no longer in use. Each rule is checked on its own; "
-                                "an ID that goes takes its nodes with it."));
+                                "an ID that goes takes its nodes with it. Untick a row to keep it."));
     intro->setWordWrap(true);
     layout->addWidget(intro);
 
-    auto *rulesLayout = new QVBoxLayout;
-    m_createdBefore = makeAgeRule(tr("IDs created more than"), QStringLiteral("createdBeforeRule"), 7, 2);
-    m_noNodes = new QCheckBox(tr("IDs with no nodes"));
-    m_noNodes->setObjectName(QStringLiteral("noNodesRule"));
-    m_noNodes->setChecked(true);
-    m_notSeenSince = makeAgeRule(tr("Nodes not seen for more than"), QStringLiteral("notSeenSinceRule"), 1, 1);
+    m_createdBefore = makeAgeRule(tr("IDs created more than"), QStringLiteral("createdBeforeRule"), 7, Days);
+    m_noNodes = makeAgeRule(tr("IDs with no nodes, created and last active more than"), QStringLiteral("noNodesRule"),
+                            NoNodesDefaultHours, Hours, true);
+    m_notSeenSince = makeAgeRule(tr("Nodes not seen for more than"), QStringLiteral("notSeenSinceRule"), 1, Hours);
     // rqlite's leader writes its key every 10 s; one silent this long is gone.
     m_kvNotReportedSince = makeAgeRule(tr("Consul KV keys not written for more than"),
-                                       QStringLiteral("kvNotReportedSinceRule"), 1, 1);
-    for (const AgeRule *rule : {&m_createdBefore, &m_notSeenSince, &m_kvNotReportedSince}) {
-        auto *row = new QHBoxLayout;
-        row->addWidget(rule->enabled);
-        row->addWidget(rule->amount);
-        row->addWidget(rule->unit);
-        row->addWidget(new QLabel(tr("ago")));
-        row->addStretch();
-        rulesLayout->addLayout(row);
-        if (rule == &m_createdBefore)
-            rulesLayout->addWidget(m_noNodes);
-    }
+                                       QStringLiteral("kvNotReportedSinceRule"), 1, Hours);
+    auto *rulesLayout = new QGridLayout;
+    rulesLayout->setColumnStretch(4, 1);
     layout->addLayout(rulesLayout);
+    for (const auto &[rule, after] : {std::pair{&m_createdBefore, tr("ago")}, std::pair{&m_noNodes, tr("ago")},
+                                      std::pair{&m_notSeenSince, QString()},
+                                      std::pair{&m_kvNotReportedSince, QString()}}) {
+        const int row = rulesLayout->rowCount();
+        rulesLayout->addWidget(rule->enabled, row, 0);
+        rulesLayout->addWidget(rule->amount, row, 1);
+        rulesLayout->addWidget(rule->unit, row, 2);
+        if (!after.isEmpty())
+            rulesLayout->addWidget(new QLabel(after), row, 3);
+    }
 
-    m_summary = new QLabel;
-    m_summary->setObjectName(QStringLiteral("pruneSummary"));
+    m_summary = makeTableTitle(QStringLiteral("pruneSummary"));
     m_summary->setWordWrap(true);
-    QFont bold = m_summary->font();
-    bold.setBold(true);
-    m_summary->setFont(bold);
     layout->addWidget(m_summary);
-    m_list = new QListWidget;
-    m_list->setObjectName(QStringLiteral("pruneList"));
-    layout->addWidget(m_list, 1);
+    m_unlisted = new QLabel;
+    m_unlisted->setObjectName(QStringLiteral("pruneUnlisted"));
+    m_unlisted->setWordWrap(true);
+    m_unlisted->hide();
+    layout->addWidget(m_unlisted);
+    m_table = new PrunePreviewModel(this);
+    m_table->setTimeZone(zone);
+    QTableView *view = makeTable(m_table, QStringLiteral("pruneTable"));
+    // Set widths, not fitted to the rows: fitting reads every row, and there may be thousands.
+    const QFontMetrics metrics = view->fontMetrics();
+    for (const auto &[column, sample] : {std::pair{PrunePreviewModel::RemoveColumn, tr("Remove")},
+                                        std::pair{PrunePreviewModel::KindColumn, tr("Consul KV key")},
+                                        std::pair{PrunePreviewModel::NameColumn, QString(36, u'0')},
+                                        std::pair{PrunePreviewModel::LabelColumn, QString(12, u'x')},
+                                        std::pair{PrunePreviewModel::CreatedColumn, tr("59 min ago")},
+                                        std::pair{PrunePreviewModel::NodesColumn, QStringLiteral("localhost:4002")}})
+        view->setColumnWidth(column, metrics.horizontalAdvance(sample) + 24);
+    view->horizontalHeader()->setStretchLastSection(true);
+    layout->addWidget(view, 1);
+    connect(m_table, &PrunePreviewModel::countsChanged, this, &PruneDialog::showCounts);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_pruneButton = buttons->addButton(tr("Prune"), QDialogButtonBox::AcceptRole);
@@ -73,21 +103,28 @@ PruneDialog::PruneDialog(PrunePreview preview, TimeZoneChoice zone, QWidget *par
     m_delay.setSingleShot(true);
     m_delay.setInterval(PreviewDelayMs);
     connect(&m_delay, &QTimer::timeout, this, &PruneDialog::updatePreview);
-    connect(m_noNodes, &QCheckBox::toggled, this, &PruneDialog::formChanged);
-    resize(560, 420);
+    resize(1040, 600);
     updatePreview();
 }
 
-PruneDialog::AgeRule PruneDialog::makeAgeRule(const QString &text, const QString &name, int amount, int unitIndex)
+PruneDialog::AgeRule PruneDialog::makeAgeRule(const QString &text, const QString &name, int amount, int unitIndex,
+                                              bool checked)
 {
     AgeRule rule{new QCheckBox(text), new QSpinBox, new QComboBox};
     rule.enabled->setObjectName(name);
+    rule.enabled->setChecked(checked);
     rule.amount->setObjectName(name + QStringLiteral("Amount"));
     rule.amount->setRange(0, 9999);
     rule.amount->setValue(amount);
     rule.unit->setObjectName(name + QStringLiteral("Unit"));
-    rule.unit->addItems({tr("minutes"), tr("hours"), tr("days")});
+    for (const Unit &unit : Units)
+        rule.unit->addItem(tr(amount == 1 ? unit.one : unit.many));
     rule.unit->setCurrentIndex(unitIndex);
+    QComboBox *units = rule.unit;
+    connect(rule.amount, &QSpinBox::valueChanged, units, [units](int value) {
+        for (int i = 0; i < units->count(); ++i)
+            units->setItemText(i, tr(value == 1 ? Units[i].one : Units[i].many)); // "1 hour", "2 hours"
+    });
     connect(rule.enabled, &QCheckBox::toggled, this, &PruneDialog::formChanged);
     connect(rule.amount, &QSpinBox::valueChanged, this, &PruneDialog::formChanged);
     connect(rule.unit, &QComboBox::currentIndexChanged, this, &PruneDialog::formChanged);
@@ -98,8 +135,22 @@ std::optional<Timestamp> PruneDialog::cutoff(const AgeRule &rule, Timestamp now)
 {
     if (!rule.enabled->isChecked())
         return std::nullopt;
-    const qint64 seconds = rule.amount->value() * UnitSeconds[std::clamp(rule.unit->currentIndex(), 0, 2)];
+    const qint64 seconds = rule.amount->value() * unitOf(rule.unit).seconds;
     return Timestamp::fromMicroseconds(now.microseconds() - seconds * 1000000);
+}
+
+QString PruneDialog::age(const AgeRule &rule) const
+{
+    const Unit &unit = unitOf(rule.unit);
+    return countOf(rule.amount->value(), tr(unit.one), tr(unit.many));
+}
+
+PrunePreviewModel::Reasons PruneDialog::reasons() const
+{
+    return {tr("created more than %1 ago").arg(age(m_createdBefore)),
+            tr("no nodes; created and last active more than %1 ago").arg(age(m_noNodes)),
+            tr("not seen for more than %1").arg(age(m_notSeenSince)),
+            tr("not written for more than %1").arg(age(m_kvNotReportedSince))};
 }
 
 void PruneDialog::formChanged()
@@ -117,8 +168,13 @@ void PruneDialog::updatePreview()
     // Fixed times, computed once: the prune removes what this preview shows, not
     // what the same ages would mean a minute later.
     const Timestamp now = Timestamp::now();
-    m_rules = PruneRules{cutoff(m_createdBefore, now), m_noNodes->isChecked(), cutoff(m_notSeenSince, now),
-                         cutoff(m_kvNotReportedSince, now)};
+    m_rules = PruneRules();
+    m_rules.createdBefore = cutoff(m_createdBefore, now);
+    m_rules.noNodes = m_noNodes.enabled->isChecked();
+    m_rules.noNodesInactiveSince = cutoff(m_noNodes, now);
+    m_rules.notSeenSince = cutoff(m_notSeenSince, now);
+    m_rules.kvNotReportedSince = cutoff(m_kvNotReportedSince, now);
+    m_reasons = reasons();
     const int asked = ++m_asked;
     m_pruneButton->setEnabled(false); // until the preview of these rules is shown
     m_summary->setText(tr("Looking for what these rules match\u2026"));
@@ -134,34 +190,22 @@ void PruneDialog::showPreview(int asked, const StoreResult<PruneResult> &result)
     if (asked != m_asked)
         return; // the form changed since: a newer preview is on its way
     m_answered = asked;
-    const Timestamp now = Timestamp::now();
     m_error = result.ok() ? QString() : result.error();
     m_preview = result.ok() ? result.value() : PruneResult();
+    // A bounded page (the store lists at most PruneResult::MaxListed of each kind),
+    // however big the store: the counts say the rest.
+    const qint64 all = m_preview.idCount + m_preview.singleNodeCount + m_preview.kvKeyCount;
+    const qint64 listed = m_preview.ids.size() + m_preview.nodes.size() + m_preview.kvKeys.size();
+    m_unlisted->setText(tr("The table lists the first %1 of %2; the other %3 are removed too.")
+                            .arg(listed).arg(all).arg(all - listed));
+    m_unlisted->setVisible(!m_preview.listsAll());
+    m_table->setPreview(m_preview, m_rules, m_reasons, Timestamp::now()); // shows the counts
+}
 
-    m_list->clear();
-    for (const DiscoveryId &id : std::as_const(m_preview.ids)) {
-        const QString label = id.label.isEmpty() ? QString() : QStringLiteral(" \u201c%1\u201d").arg(id.label);
-        m_list->addItem(tr("ID %1%2: created %3, %4")
-                            .arg(id.id, label, TimeText::relative(id.createdAt, now),
-                                 countOf(id.nodeCount, tr("node"), tr("nodes"))));
-        m_list->item(m_list->count() - 1)->setToolTip(TimeText::absolute(id.createdAt, m_zone));
-    }
-    for (const PrunedNode &node : std::as_const(m_preview.nodes)) {
-        m_list->addItem(tr("Node %1 of %2: last seen %3")
-                            .arg(node.address, node.discoveryId, TimeText::relative(node.lastSeen, now)));
-        m_list->item(m_list->count() - 1)->setToolTip(TimeText::absolute(node.lastSeen, m_zone));
-    }
-    for (const KvEntry &entry : std::as_const(m_preview.kvKeys)) {
-        m_list->addItem(tr("Consul KV key %1: last written %2")
-                            .arg(entry.key, TimeText::relative(entry.reportedAt, now)));
-        m_list->item(m_list->count() - 1)->setToolTip(TimeText::absolute(entry.reportedAt, m_zone));
-    }
-    if (!m_preview.listsAll()) {
-        const qint64 unlisted = m_preview.idCount + m_preview.singleNodeCount + m_preview.kvKeyCount - m_list->count();
-        m_list->addItem(tr("\u2026 and %1 more, not listed").arg(unlisted));
-    }
+void PruneDialog::showCounts()
+{
     m_summary->setText(summary());
-    m_pruneButton->setEnabled(m_error.isEmpty() && !m_preview.isEmpty());
+    m_pruneButton->setEnabled(m_error.isEmpty() && !isPreviewing() && !m_table->counts().isEmpty());
 }
 
 QString PruneDialog::summary() const
@@ -172,12 +216,8 @@ QString PruneDialog::summary() const
         return tr("Choose at least one rule.");
     if (m_preview.isEmpty())
         return tr("Nothing matches these rules: nothing would be removed.");
-    const QString ids = tr("Removes %1 (with %2) and %3 of other IDs: %4 in all.")
-                            .arg(countOf(m_preview.idCount, tr("ID"), tr("IDs")),
-                                 countOf(m_preview.nodesOfIdsCount, tr("node"), tr("nodes")),
-                                 countOf(m_preview.singleNodeCount, tr("node"), tr("nodes")),
-                                 countOf(m_preview.removedNodeCount(), tr("node"), tr("nodes")));
-    if (!m_rules.kvNotReportedSince)
-        return ids;
-    return ids + u' ' + tr("And %1.").arg(countOf(m_preview.kvKeyCount, tr("Consul KV key"), tr("Consul KV keys")));
+    const PruneCounts counts = m_table->counts();
+    if (counts.isEmpty())
+        return tr("Nothing would be removed: every row is unticked.");
+    return tr("Removes %1.").arg(counts.text());
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "PruneCounts.h"
+#include "PrunePreviewModel.h"
 #include "TimeText.h"
 #include "core/Records.h"
 #include "core/StoreResult.h"
@@ -12,7 +14,6 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
-class QListWidget;
 class QPushButton;
 class QSpinBox;
 
@@ -22,9 +23,9 @@ using PrunePreviewDone = std::function<void(const StoreResult<PruneResult> &)>;
 using PrunePreview = std::function<void(const PruneRules &rules, PrunePreviewDone done)>;
 
 // Chooses the prune rules and shows, before anything happens, exactly what they
-// remove, with counts. Accepting means "prune with rules()". The preview is asked
-// for once the form has been still for PreviewDelayMs, not at every keystroke, and
-// the Prune button waits for it.
+// remove: a table of it, with counts, where unticking a row keeps it. Accepting
+// means "prune with rules()". The preview is asked for once the form has been still
+// for PreviewDelayMs, not at every keystroke, and the Prune button waits for it.
 class PruneDialog : public QDialog
 {
     Q_OBJECT
@@ -32,13 +33,19 @@ class PruneDialog : public QDialog
 public:
     PruneDialog(PrunePreview preview, TimeZoneChoice zone, QWidget *parent = nullptr);
 
-    // The rules the shown preview was made with: what the prune will use.
-    const PruneRules &rules() const { return m_rules; }
+    // The rules the shown preview was made with, keeping the unticked rows: what the
+    // prune will use.
+    PruneRules rules() const { return m_table->keeping(m_rules); }
     const PruneResult &preview() const { return m_preview; }
-    // "Removes 2 IDs (with 3 nodes) and 1 node of other IDs", or why nothing.
+    PrunePreviewModel *table() const { return m_table; }
+    // "Removes 2 IDs (with 3 nodes) and 1 node of 1 other ID.", or why nothing.
     QString summary() const;
 
     static constexpr int PreviewDelayMs = 250;
+    // The age "IDs with no nodes" starts with: nothing made or active in the last hour
+    // goes, as rqlite's nodes register seconds after their ID is made, and a
+    // restarting cluster has no nodes for a moment.
+    static constexpr int NoNodesDefaultHours = 1;
     // A preview has been asked for and not answered yet (or is about to be asked).
     bool isPreviewing() const { return m_delay.isActive() || m_asked != m_answered; }
 
@@ -47,31 +54,35 @@ public slots:
     void updatePreview();
 
 private:
-    void formChanged();
-    void showPreview(int asked, const StoreResult<PruneResult> &result);
     struct AgeRule
     {
         QCheckBox *enabled;
         QSpinBox *amount;
         QComboBox *unit;
     };
-    AgeRule makeAgeRule(const QString &text, const QString &name, int amount, int unitIndex);
+    AgeRule makeAgeRule(const QString &text, const QString &name, int amount, int unitIndex, bool checked = false);
     std::optional<Timestamp> cutoff(const AgeRule &rule, Timestamp now) const;
+    QString age(const AgeRule &rule) const; // "1 hour", "7 days"
+    PrunePreviewModel::Reasons reasons() const;
+    void formChanged();
+    void showPreview(int asked, const StoreResult<PruneResult> &result);
+    void showCounts();
 
     PrunePreview m_runPreview;
-    TimeZoneChoice m_zone;
     AgeRule m_createdBefore;
-    QCheckBox *m_noNodes;
+    AgeRule m_noNodes;
     AgeRule m_notSeenSince;
     AgeRule m_kvNotReportedSince;
     QLabel *m_summary;
-    QListWidget *m_list;
+    QLabel *m_unlisted;
+    PrunePreviewModel *m_table;
     QPushButton *m_pruneButton;
 
     QTimer m_delay; // the form changed: preview once it is still
     int m_asked = 0;    // previews asked for; an answer to an older one is dropped
     int m_answered = 0;
     PruneRules m_rules;
+    PrunePreviewModel::Reasons m_reasons; // the rules' words, with them
     PruneResult m_preview;
     QString m_error;
 };

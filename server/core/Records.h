@@ -4,10 +4,12 @@
 
 #include <QList>
 #include <QMetaType>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
 #include <optional>
+#include <utility>
 
 // The plain values that move between the store, the discovery rules, the HTTP APIs
 // and the window. No behaviour lives here.
@@ -145,15 +147,25 @@ struct IdPage
 // What to prune. Each rule is optional; a prune with no rule removes nothing.
 // Rules are judged independently against the store as it is when the prune runs:
 // an ID matched by createdBefore or noNodes goes with all its nodes, and
-// notSeenSince removes single nodes from the IDs that stay.
+// notSeenSince removes single nodes from the IDs that stay. What the keep lists
+// name stays whatever the rules say: the rows a user unticked in the preview.
 struct PruneRules
 {
     std::optional<Timestamp> createdBefore; // IDs created before this time
-    bool noNodes = false;                   // IDs that have no nodes
-    std::optional<Timestamp> notSeenSince;  // nodes whose last registration is older
+    bool noNodes = false;                   // IDs that have no nodes...
+    // ...and, when set, were created and last active before this time: an ID made
+    // a moment ago has had no time to get its first node, and an ID that lost its
+    // last node a moment ago may be a cluster restarting.
+    std::optional<Timestamp> noNodesInactiveSince;
+    std::optional<Timestamp> notSeenSince; // nodes whose last registration is older
     // Consul KV keys last written before this time: for rqlite, a cluster whose
     // leader stopped reporting (it reports every 10 s).
     std::optional<Timestamp> kvNotReportedSince;
+
+    using NodeRef = std::pair<QString, QString>; // (ID, address)
+    QSet<QString> keepIds;   // left as they are, with all their nodes
+    QSet<NodeRef> keepNodes;
+    QSet<QString> keepKvKeys;
 
     bool isEmpty() const { return !createdBefore && !noNodes && !notSeenSince && !kvNotReportedSince; }
 };
@@ -163,6 +175,9 @@ struct PrunedNode
     QString discoveryId;
     QString address;
     Timestamp lastSeen;
+    // How many nodes the rules remove from this node's ID, this one included, listed
+    // or not: what tells whether keeping some of them leaves the ID untouched.
+    qint64 removedFromId = 0;
 };
 
 // Exactly what a prune removed, or would remove in a dry run: all of it counted, and
@@ -177,6 +192,7 @@ struct PruneResult
     qint64 idCount = 0;         // every removed ID
     qint64 nodesOfIdsCount = 0; // the nodes those IDs had
     qint64 singleNodeCount = 0; // every node removed on its own
+    qint64 singleNodeIdCount = 0; // the IDs (which stay) those nodes are removed from
     QList<KvEntry> kvKeys;      // removed Consul KV keys, by key (without values)
     qint64 kvKeyCount = 0;      // every removed key
 

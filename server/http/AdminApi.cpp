@@ -280,14 +280,15 @@ HttpReply AdminApi::prune(const HttpRequest &request)
     HttpReply error;
     const auto body = readObject(request,
                                  {QStringLiteral("created_before"), QStringLiteral("no_nodes"),
-                                  QStringLiteral("not_seen_since"), QStringLiteral("kv_not_reported_since"),
-                                  QStringLiteral("dry_run")},
+                                  QStringLiteral("no_nodes_inactive_since"), QStringLiteral("not_seen_since"),
+                                  QStringLiteral("kv_not_reported_since"), QStringLiteral("dry_run")},
                                  false, &error);
     if (!body)
         return error;
 
     PruneRules rules;
     for (const auto &[key, target] : {std::pair{QStringLiteral("created_before"), &rules.createdBefore},
+                                      std::pair{QStringLiteral("no_nodes_inactive_since"), &rules.noNodesInactiveSince},
                                       std::pair{QStringLiteral("not_seen_since"), &rules.notSeenSince},
                                       std::pair{QStringLiteral("kv_not_reported_since"), &rules.kvNotReportedSince}}) {
         // null is refused like any other wrong type: it must not quietly drop a rule.
@@ -310,6 +311,10 @@ HttpReply AdminApi::prune(const HttpRequest &request)
             return HttpReply::error(400, QStringLiteral("%1 must be true or false").arg(key));
         *target = value.toBool();
     }
+    // Without it, no_nodes means any age, as it always has; alone it would be a
+    // rule that quietly does nothing.
+    if (rules.noNodesInactiveSince && !rules.noNodes)
+        return HttpReply::error(400, QStringLiteral("no_nodes_inactive_since needs \"no_nodes\": true"));
     if (rules.isEmpty())
         return HttpReply::error(400, QStringLiteral("no prune rule given: set created_before, no_nodes, "
                                                     "not_seen_since or kv_not_reported_since"));

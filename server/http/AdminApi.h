@@ -16,7 +16,8 @@ class PendingReply;
 //   PATCH  /api/v1/ids/{id}             {"label"}
 //   DELETE /api/v1/ids/{id}
 //   DELETE /api/v1/ids/{id}/nodes?addr=ADDRESS
-//   POST   /api/v1/prune                {"created_before", "no_nodes", "not_seen_since", "dry_run"}
+//   POST   /api/v1/prune                {"created_before", "no_nodes", "no_nodes_inactive_since",
+//                                        "not_seen_since", "kv_not_reported_since", "dry_run"}
 //   GET    /api/v1/export[?ids=ID,ID]
 //   POST   /api/v1/import               an export document
 //

@@ -3,6 +3,7 @@
 #include "store/DatabaseLocation.h"
 #include "store/PostgresStore.h"
 #include "store/Schema.h"
+#include "store/SqlCondition.h"
 #include "store/SqliteStore.h"
 
 #include <QAtomicInteger>
@@ -74,24 +75,39 @@ QString containsPattern(const QString &text)
     return u'%' + escaped + u'%';
 }
 
-// The SQL conditions of the rules that remove whole IDs, and their values.
-struct IdRule
-{
-    QString where; // empty: no rule removes whole IDs
-    QVariantList values;
-};
-
-IdRule idRule(const PruneRules &rules)
+// The rules that remove whole IDs, on discovery_ids d; empty when none does.
+SqlCondition idRule(const PruneRules &rules)
 {
     QStringList conditions;
-    IdRule rule;
+    SqlCondition rule;
     if (rules.createdBefore) {
         conditions << QStringLiteral("d.created_at < ?");
         rule.values << rules.createdBefore->microseconds();
     }
-    if (rules.noNodes)
-        conditions << QStringLiteral("NOT EXISTS (SELECT 1 FROM nodes n WHERE n.discovery_id = d.id)");
-    rule.where = conditions.join(QStringLiteral(" OR "));
+    if (rules.noNodes) {
+        QString noNodes = QStringLiteral("NOT EXISTS (SELECT 1 FROM nodes n WHERE n.discovery_id = d.id)");
+        if (rules.noNodesInactiveSince) {
+            // Both: an imported ID may say it was last active before it was made.
+            noNodes += QStringLiteral(" AND d.created_at < ? AND d.last_activity < ?");
+            rule.values << rules.noNodesInactiveSince->microseconds() << rules.noNodesInactiveSince->microseconds();
+        }
+        conditions << u'(' + noNodes + u')';
+    }
+    if (conditions.isEmpty())
+        return rule;
+    rule.sql = u'(' + conditions.join(QStringLiteral(" OR ")) + u')';
+    rule.append(leavingOut(QStringLiteral("d.id"), rules.keepIds));
+    return rule;
+}
+
+// The rule that removes single nodes, on nodes as alias (with notSeenSince only). A
+// kept ID keeps all its nodes.
+SqlCondition nodeRule(const PruneRules &rules, const QString &alias)
+{
+    SqlCondition rule{QStringLiteral("%1.last_seen < ?").arg(alias), {rules.notSeenSince->microseconds()}};
+    rule.append(leavingOut(alias + QStringLiteral(".discovery_id"), rules.keepIds));
+    rule.append(leavingOut(alias + QStringLiteral(".discovery_id"), alias + QStringLiteral(".address"),
+                           rules.keepNodes));
     return rule;
 }
 
@@ -511,21 +527,21 @@ StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules, Counting c
     Transaction transaction(*this, Access::Read);
     if (!transaction.error().isEmpty())
         return failure<PruneResult>(transaction.error());
-    const IdRule ids = idRule(rules);
+    const SqlCondition ids = idRule(rules);
     const QVariantList limit = {PruneResult::MaxListed};
-    if (!ids.where.isEmpty() && counting == Counting::Counted) {
+    if (!ids.sql.isEmpty() && counting == Counting::Counted) {
         Statement counts = run(QStringLiteral("SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM nodes n"
                                               " WHERE n.discovery_id = d.id)), 0) FROM discovery_ids d WHERE %1")
-                                   .arg(ids.where),
+                                   .arg(ids.sql),
                                ids.values);
         if (!counts || !counts->next())
             return failure<PruneResult>(counts ? describe(counts->lastError()) : counts.error());
         result.idCount = counts->value(0).toLongLong();
         result.nodesOfIdsCount = counts->value(1).toLongLong();
     }
-    if (!ids.where.isEmpty()) {
+    if (!ids.sql.isEmpty()) {
         Statement q = run(QStringLiteral("SELECT %1 FROM discovery_ids d WHERE %2 ORDER BY d.created_at, d.id LIMIT ?")
-                              .arg(IdColumns, ids.where),
+                              .arg(IdColumns, ids.sql),
                           ids.values + limit);
         if (!q)
             return failure<PruneResult>(q.error());
@@ -534,39 +550,44 @@ StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules, Counting c
     }
     if (rules.notSeenSince) {
         // Nodes of IDs that go anyway are counted with their IDs.
-        const QString ofIdsThatStay = ids.where.isEmpty()
-            ? QString()
-            : QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM discovery_ids d WHERE d.id = s.discovery_id AND (%1))")
-                  .arg(ids.where);
-        const QVariantList values = QVariantList{rules.notSeenSince->microseconds()} + ids.values;
+        SqlCondition nodes = nodeRule(rules, QStringLiteral("s"));
+        if (!ids.sql.isEmpty()) {
+            nodes.append({QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM discovery_ids d"
+                                         " WHERE d.id = s.discovery_id AND %1)").arg(ids.sql),
+                          ids.values});
+        }
         if (counting == Counting::Counted) {
-            Statement counts = run(QStringLiteral("SELECT COUNT(*) FROM nodes s WHERE s.last_seen < ?%1")
-                                       .arg(ofIdsThatStay),
-                                   values);
+            Statement counts = run(QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT s.discovery_id) FROM nodes s"
+                                                  " WHERE %1").arg(nodes.sql),
+                                   nodes.values);
             if (!counts || !counts->next())
                 return failure<PruneResult>(counts ? describe(counts->lastError()) : counts.error());
             result.singleNodeCount = counts->value(0).toLongLong();
+            result.singleNodeIdCount = counts->value(1).toLongLong();
         }
-        Statement q = run(QStringLiteral("SELECT s.discovery_id, s.address, s.last_seen FROM nodes s"
-                                         " WHERE s.last_seen < ?%1 ORDER BY s.discovery_id, s.seq LIMIT ?")
-                              .arg(ofIdsThatStay),
-                          values + limit);
+        // Each listed node says how many its ID loses (its ID stays, so all of them
+        // are single nodes): computed for the listed rows only.
+        const SqlCondition ofTheSameId = nodeRule(rules, QStringLiteral("t"));
+        Statement q = run(QStringLiteral("SELECT s.discovery_id, s.address, s.last_seen,"
+                                         " (SELECT COUNT(*) FROM nodes t WHERE t.discovery_id = s.discovery_id AND %1)"
+                                         " FROM nodes s WHERE %2 ORDER BY s.discovery_id, s.seq LIMIT ?")
+                              .arg(ofTheSameId.sql, nodes.sql),
+                          ofTheSameId.values + nodes.values + limit);
         if (!q)
             return failure<PruneResult>(q.error());
         while (q->next()) {
             result.nodes.append({q->value(0).toString(), q->value(1).toString(),
-                                 Timestamp::fromMicroseconds(q->value(2).toLongLong())});
+                                 Timestamp::fromMicroseconds(q->value(2).toLongLong()), q->value(3).toLongLong()});
         }
     }
     if (rules.kvNotReportedSince) {
-        const QVariant before = rules.kvNotReportedSince->microseconds();
         if (counting == Counting::Counted) {
-            Statement counts = run(QStringLiteral("SELECT COUNT(*) FROM kv_entries WHERE reported_at < ?"), {before});
-            if (!counts || !counts->next())
-                return failure<PruneResult>(counts ? describe(counts->lastError()) : counts.error());
-            result.kvKeyCount = counts->value(0).toLongLong();
+            const auto counted = countPrunableKv(rules);
+            if (!counted.ok())
+                return failure<PruneResult>(counted.error());
+            result.kvKeyCount = counted.value();
         }
-        auto listed = listKvReportedBefore(*rules.kvNotReportedSince, PruneResult::MaxListed);
+        auto listed = listPrunableKv(rules, PruneResult::MaxListed);
         if (!listed.ok())
             return failure<PruneResult>(listed.error());
         result.kvKeys = listed.value();
@@ -759,19 +780,19 @@ StoreResult<bool> Store::deleteNode(const QString &id, const QString &address, T
 StoreResult<bool> Store::removePrunable(const PruneRules &rules, PruneResult &found, Timestamp at)
 {
     // A statement per rule, not per row; each counts what it removed.
-    const IdRule ids = idRule(rules);
-    if (!ids.where.isEmpty()) {
+    const SqlCondition ids = idRule(rules);
+    if (!ids.sql.isEmpty()) {
         // Nodes first: the IDs' rule "no nodes" then still picks the same IDs, as
         // only IDs it picked lost their nodes.
-        const auto nodes = removeRows(QStringLiteral("DELETE FROM nodes WHERE discovery_id IN"
-                                                     " (SELECT d.id FROM discovery_ids d WHERE %1)").arg(ids.where),
+        const auto nodes = changeRows(QStringLiteral("DELETE FROM nodes WHERE discovery_id IN"
+                                                     " (SELECT d.id FROM discovery_ids d WHERE %1)").arg(ids.sql),
                                       ids.values);
         if (!nodes.ok())
             return failure<bool>(nodes.error());
         // By the rule itself, not by the list of IDs: SQLite then walks the rows in
         // the rule's index order instead of looking each ID up (half a million IDs:
         // 10 s instead of 21).
-        const auto removed = removeRows(QStringLiteral("DELETE FROM discovery_ids AS d WHERE %1").arg(ids.where),
+        const auto removed = changeRows(QStringLiteral("DELETE FROM discovery_ids AS d WHERE %1").arg(ids.sql),
                                         ids.values);
         if (!removed.ok())
             return failure<bool>(removed.error());
@@ -779,19 +800,21 @@ StoreResult<bool> Store::removePrunable(const PruneRules &rules, PruneResult &fo
         found.idCount = removed.value();
     }
     if (rules.notSeenSince) {
-        const qint64 notSeenSince = rules.notSeenSince->microseconds();
-        Statement touched = run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id IN"
-                                               " (SELECT discovery_id FROM nodes WHERE last_seen < ?)"),
-                                {at.microseconds(), notSeenSince});
-        if (!touched)
+        // The IDs that go are gone: what the rule matches now is single nodes.
+        const SqlCondition nodes = nodeRule(rules, QStringLiteral("s"));
+        const auto touched = changeRows(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id IN"
+                                                       " (SELECT s.discovery_id FROM nodes s WHERE %1)").arg(nodes.sql),
+                                        QVariantList{at.microseconds()} + nodes.values);
+        if (!touched.ok())
             return failure<bool>(touched.error());
-        const auto removed = removeRows(QStringLiteral("DELETE FROM nodes WHERE last_seen < ?"), {notSeenSince});
+        const auto removed = changeRows(QStringLiteral("DELETE FROM nodes AS s WHERE %1").arg(nodes.sql), nodes.values);
         if (!removed.ok())
             return failure<bool>(removed.error());
+        found.singleNodeIdCount = touched.value();
         found.singleNodeCount = removed.value();
     }
     if (rules.kvNotReportedSince) {
-        const auto removed = removeKvReportedBefore(*rules.kvNotReportedSince);
+        const auto removed = removePrunableKv(rules);
         if (!removed.ok())
             return failure<bool>(removed.error());
         found.kvKeyCount = removed.value();
@@ -803,7 +826,7 @@ StoreResult<bool> Store::removePrunable(const PruneRules &rules, PruneResult &fo
     return true;
 }
 
-StoreResult<qint64> Store::removeRows(const QString &sql, const QVariantList &values)
+StoreResult<qint64> Store::changeRows(const QString &sql, const QVariantList &values)
 {
     Statement q = run(sql, values);
     if (!q)

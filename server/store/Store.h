@@ -251,13 +251,15 @@ private:
     void reconnectIfFailed();
     void breakBatch(const QString &error); // the batch cannot commit: refuse writes until commitBatch()
     StoreResult<std::optional<DiscoveryIdWithNodes>> readIdWithNodes(const QString &id);
-    // Runs a DELETE: how many rows it removed.
-    StoreResult<qint64> removeRows(const QString &sql, const QVariantList &values);
+    // Runs a DELETE or an UPDATE: how many rows it changed.
+    StoreResult<qint64> changeRows(const QString &sql, const QVariantList &values);
     void notePruned(const PruneResult &result, Timestamp at);
-    // The prune rule of Consul KV (StoreKv.cpp): the keys last written before, by key,
-    // at most limit; and removing them all (one new index), how many went.
-    StoreResult<QList<KvEntry>> listKvReportedBefore(Timestamp before, qsizetype limit);
-    StoreResult<qint64> removeKvReportedBefore(Timestamp before);
+    // The prune rule of Consul KV (StoreKv.cpp): the keys last written before
+    // rules.kvNotReportedSince and not kept, counted, listed by key (at most limit),
+    // and removed (one new index for them all): how many went.
+    StoreResult<qint64> countPrunableKv(const PruneRules &rules);
+    StoreResult<QList<KvEntry>> listPrunableKv(const PruneRules &rules, qsizetype limit);
+    StoreResult<qint64> removePrunableKv(const PruneRules &rules);
 
     QHash<QString, QSqlQuery *> m_statements; // prepared once, reused
     StoreChanges m_pending;                   // changes of the open transaction

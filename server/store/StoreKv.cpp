@@ -1,6 +1,7 @@
 // Store: the SQL of Consul's KV API. Both engines run the same statements.
 
 #include "Store.h"
+#include "store/SqlCondition.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -31,6 +32,14 @@ QList<KvEntry> kvRows(QSqlQuery &q)
     while (q.next())
         entries.append(kvFromRow(q));
     return entries;
+}
+
+// The keys the prune rule of Consul KV removes (with kvNotReportedSince only).
+SqlCondition kvRule(const PruneRules &rules)
+{
+    SqlCondition rule{QStringLiteral("reported_at < ?"), {rules.kvNotReportedSince->microseconds()}};
+    rule.append(leavingOut(QStringLiteral("key"), rules.keepKvKeys));
+    return rule;
 }
 
 KvAsker askerFromRow(const QSqlQuery &q)
@@ -103,35 +112,46 @@ StoreResult<qsizetype> Store::exportKv(const KvVisitor &visit)
     return visited;
 }
 
-StoreResult<QList<KvEntry>> Store::listKvReportedBefore(Timestamp before, qsizetype limit)
+StoreResult<qint64> Store::countPrunableKv(const PruneRules &rules)
+{
+    const SqlCondition keys = kvRule(rules);
+    Statement q = run(QStringLiteral("SELECT COUNT(*) FROM kv_entries WHERE %1").arg(keys.sql), keys.values);
+    if (!q || !q->next())
+        return StoreResult<qint64>::failure(q ? describe(q->lastError()) : q.error());
+    return q->value(0).toLongLong();
+}
+
+StoreResult<QList<KvEntry>> Store::listPrunableKv(const PruneRules &rules, qsizetype limit)
 {
     using Result = StoreResult<QList<KvEntry>>;
+    const SqlCondition keys = kvRule(rules);
     Statement q = run(QStringLiteral("SELECT key, NULL, flags, create_index, modify_index, created_at, modified_at,"
-                                     " reported_at FROM kv_entries WHERE reported_at < ? ORDER BY key LIMIT ?"),
-                      {before.microseconds(), limit});
+                                     " reported_at FROM kv_entries WHERE %1 ORDER BY key LIMIT ?").arg(keys.sql),
+                      keys.values + QVariantList{limit});
     if (!q)
         return Result::failure(q.error());
     return kvRows(*q);
 }
 
-StoreResult<qint64> Store::removeKvReportedBefore(Timestamp before)
+StoreResult<qint64> Store::removePrunableKv(const PruneRules &rules)
 {
     using Result = StoreResult<qint64>;
-    Statement askers = run(QStringLiteral("DELETE FROM kv_askers WHERE key IN"
-                                          " (SELECT key FROM kv_entries WHERE reported_at < ?)"),
-                           {before.microseconds()});
+    const SqlCondition keys = kvRule(rules);
+    Statement askers = run(QStringLiteral("DELETE FROM kv_askers WHERE key IN (SELECT key FROM kv_entries WHERE %1)")
+                               .arg(keys.sql),
+                           keys.values);
     if (!askers)
         return Result::failure(askers.error());
-    Statement keys = run(QStringLiteral("DELETE FROM kv_entries WHERE reported_at < ?"), {before.microseconds()});
-    if (!keys)
-        return Result::failure(keys.error());
-    const qint64 removed = keys->numRowsAffected();
+    Statement removed = run(QStringLiteral("DELETE FROM kv_entries WHERE %1").arg(keys.sql), keys.values);
+    if (!removed)
+        return Result::failure(removed.error());
+    const qint64 count = removed->numRowsAffected();
     // A delete takes an index, so that readers of the keys see them go.
-    if (removed > 0) {
+    if (count > 0) {
         if (const auto index = nextKvIndex(); !index.ok())
             return Result::failure(index.error());
     }
-    return removed;
+    return count;
 }
 
 StoreResult<qint64> Store::countKv()
