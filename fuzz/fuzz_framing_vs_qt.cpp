@@ -81,20 +81,13 @@ protected:
                                       .toUpper();
         seen.append({method, targetOf(request.url()), request.body()});
     }
-#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *) override
     {
         record(request);
         return true;
     }
     void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
-#elif QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
-    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &) override
-    {
-        record(request);
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QHttpServerResponder &&) override {}
 #else
     bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &) override
     {
