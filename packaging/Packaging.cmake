@@ -22,8 +22,18 @@ elseif(WIN32)
 elseif(APPLE)
     include("${CMAKE_CURRENT_LIST_DIR}/macos/macos.cmake")
 endif()
+if(WIN32 OR APPLE)
+    # The GPL's text in the install folder and the ZIP (Windows), beside the
+    # application in the disk image (macOS); the Linux packages have their DEP-5
+    # copyright file (linux/install.cmake).
+    install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "." RENAME "LICENSE.txt")
+endif()
 # windeployqt / macdeployqt, through Qt's deploy script.
 include("${CMAKE_CURRENT_LIST_DIR}/deploy.cmake")
+
+# The licence (SPDX), as the RPM and the AppStream metadata name it. Qt HTTP Server
+# is under the GPL 3 only, and both programs link it; see LICENSE and README.
+set(DISCODESK_LICENSE "GPL-3.0-or-later")
 
 # ---- CPack: settings every generator shares -------------------------------------
 
@@ -37,6 +47,8 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "local discovery service for rqlite and etcd clusters, with a window")
 set(CPACK_PACKAGE_DESCRIPTION_FILE "${CMAKE_CURRENT_LIST_DIR}/description.txt")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "DiscoDesk")
+# The GPL's text: the NSIS installer shows it, the disk image and archives carry it.
+set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 # Start-menu entry (NSIS) for the window: executable name, then the label.
 if(TARGET discodesk)
     set(CPACK_PACKAGE_EXECUTABLES "discodesk" "DiscoDesk")
@@ -95,7 +107,6 @@ set(CPACK_RPM_FILE_NAME RPM-DEFAULT)              # discodesk-0.1.0-1.x86_64.rpm
 set(CPACK_RPM_PACKAGE_RELEASE 1)
 set(CPACK_RPM_PACKAGE_GROUP "Applications/Internet")
 set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
-set(DISCODESK_LICENSE "Unspecified" CACHE STRING "The license named in the packages' metadata")
 set(CPACK_RPM_PACKAGE_LICENSE "${DISCODESK_LICENSE}")
 # rpm's own scan finds the linked libraries; the plugins are named by hand, with
 # Fedora's package names (qt6-qtbase carries the SQLite driver there,

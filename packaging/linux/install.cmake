@@ -70,4 +70,8 @@ _discodesk_compress("${_linux_build_dir}/changelog" _changelog)
 install(FILES "${_changelog}" DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/discodesk")
 list(APPEND _compressed "${_changelog}")
 
+# The licence, in Debian's machine-readable format, where Debian looks for it (never
+# compressed). The tarball and the RPM carry the same file.
+install(FILES "${_linux_dir}/copyright" DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/discodesk")
+
 add_custom_target(discodesk_compressed_docs ALL DEPENDS ${_compressed})

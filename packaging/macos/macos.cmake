@@ -26,3 +26,7 @@ endif()
 
 set(CPACK_DMG_VOLUME_NAME "DiscoDesk")
 set(CPACK_DMG_FORMAT "UDZO")
+
+# The GPL asks for no agreement, so the image opens without a licence dialog
+# (CMP0133's default, said here so that it stays so); LICENSE.txt is in it.
+set(CPACK_DMG_SLA_USE_RESOURCE_FILE_LICENSE OFF)

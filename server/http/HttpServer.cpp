@@ -12,6 +12,8 @@
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
 #include <QHttpHeaders>
+#elif QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+#error "Qt 6.5 to 6.7 are not supported: build with Qt 6.4 or 6.8 and later (see CMakeLists.txt)"
 #endif
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
@@ -178,7 +180,7 @@ quint16 HttpServer::port() const
 
 HttpConnection *HttpServer::connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder) const
 {
-#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     Q_UNUSED(request);
     return qobject_cast<HttpConnection *>(responder.socket());
 #else
@@ -200,7 +202,7 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
 {
     QElapsedTimer timer;
     timer.start();
-#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     const QTcpSocket *socket = responder.socket();
     HttpRequest parsed = HttpRequest::from(request, usesTls(), socket->localAddress(), socket->localPort());
 #else
@@ -248,7 +250,7 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
     emit requestFinished(entry);
 }
 
-#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     QHttpServerResponder responder = makeResponder(request, socket);
@@ -267,11 +269,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerRes
     return true;
 }
 
-#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
-void HttpServer::missingHandler(const QHttpServerRequest &request, QHttpServerResponder &&responder)
-#else
 void HttpServer::missingHandler(const QHttpServerRequest &request, QHttpServerResponder &responder)
-#endif
 {
     answer(request, responder); // not reached: handleRequest answers everything
 }
