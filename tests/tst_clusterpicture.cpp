@@ -270,7 +270,7 @@ void TestClusterPicture::anOverFullEtcdTokenMarksTheMemberBeyondItsSize()
     QCOMPARE(addressesOf(picture), members);
     QCOMPARE(rolesOf(picture),
              (QList<NodeRole>{NodeRole::Member, NodeRole::Member, NodeRole::Member, NodeRole::BeyondSize}));
-    QCOMPARE(picture.title, QStringLiteral("4/3 members of the etcd token %1").arg(token));
+    QCOMPARE(picture.title, QStringLiteral("4 of 3 members of the etcd token %1").arg(token));
     QVERIFY2(picture.warning.startsWith(QStringLiteral("Over-full: 1 member beyond the token's size of 3.")),
              qPrintable(picture.warning));
     QVERIFY(picture.warning.contains(QStringLiteral("proxy")));

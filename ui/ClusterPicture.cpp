@@ -47,7 +47,7 @@ ClusterPicture pictureOfEtcdToken(const QString &id, std::optional<int> size, co
                               beyond.contains(member.address) ? NodeRole::BeyondSize : NodeRole::Member,
                               EtcdMemberValue::parse(member.etcdValue).name});
     const qsizetype count = members.size();
-    picture.title = size ? tr("%1/%2 members of the etcd token %3").arg(count).arg(*size).arg(id)
+    picture.title = size ? tr("%1 of %2 members of the etcd token %3").arg(count).arg(*size).arg(id)
                          : tr("%1 of the etcd token %2").arg(countOf(count, tr("member"), tr("members")), id);
     if (!beyond.isEmpty()) {
         picture.warning = tr("Over-full: %1 beyond the token's size of %2. etcd makes each a proxy to the first %2 "

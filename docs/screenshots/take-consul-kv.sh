@@ -30,7 +30,7 @@ PY
 curl -s -XPOST $U/api/v1/import --data-binary @"$WORK/old.json" > /dev/null
 # The Consul KV tab (the second), and its first row once there.
 sleep 1
-xdotool mousemove 308 75 click 1
+xdotool mousemove 300 75 click 1
 sleep 0.5
 
 # Three voters as rqlite's Go client: GET, then the CAS race; the losers read again.
@@ -54,7 +54,7 @@ for _ in range(2):
 call(voters[0], "PUT", "/v1/kv/demo/leader", node(1))  # the leader's report
 PY
 sleep 1.5
-xdotool mousemove 300 144 click 1
+xdotool mousemove 150 144 click 1
 sleep 1.5
 xdotool mousemove 1200 780
 sleep 0.5

@@ -27,7 +27,7 @@ TOKEN=$(create '{"kind":"etcd","label":"etcd demo","expected_size":3}')
 URL=$U/etcd/$TOKEN
 sleep 1
 # Select the etcd token (the newest ID, in the first row) to watch its members arrive.
-xdotool mousemove 420 121 click 1
+xdotool mousemove 150 152 click 1
 
 # The window's "Copy etcd Commands (3 Members)", with the data folders in $HOME.
 for i in 1 2 3; do

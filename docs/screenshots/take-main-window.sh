@@ -31,7 +31,7 @@ curl -s $U/$ID > /dev/null
 curl -s $U/does-not-exist > /dev/null
 sleep 0.6
 # Select the demo cluster (the newest ID, in the first row) to show its nodes.
-xdotool mousemove 420 121 click 1
+xdotool mousemove 150 152 click 1
 sleep 0.3
 xdotool mousemove 1200 780
 sleep 0.5
