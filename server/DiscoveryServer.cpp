@@ -4,13 +4,16 @@
 #include "http/AdminApi.h"
 #include "http/ConsulKvApi.h"
 #include "http/EtcdApi.h"
+#include "http/MetricsApi.h"
 #include "http/RqliteApi.h"
 #include "service/GroupCommit.h"
 #include "service/KvService.h"
+#include "store/BackgroundCount.h"
 #include "store/DamageCheck.h"
 #include "store/DatabaseLocation.h"
 #include "store/PostgresStore.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QSslKey>
 #include <QSslSocket>
@@ -25,9 +28,9 @@ QString ServerConfig::defaultDatabasePath()
 // Built when the server starts, in this order, and gone when it stops.
 struct DiscoveryServer::Running
 {
-    Running(std::unique_ptr<Store> opened, int maxNodesPerId)
+    Running(std::unique_ptr<Store> opened, int maxNodesPerId, MetricsApi::Text metricsText)
         : store(std::move(opened)), service(*store), kv(*store), adminApi(service), etcdApi(service),
-          kvApi(kv), rqliteApi(service)
+          kvApi(kv), metricsApi(std::move(metricsText)), rqliteApi(service)
     {
         service.setMaxNodesPerId(maxNodesPerId);
     }
@@ -38,14 +41,22 @@ struct DiscoveryServer::Running
     AdminApi adminApi;
     EtcdApi etcdApi;
     ConsulKvApi kvApi;
+    MetricsApi metricsApi;
     RqliteApi rqliteApi;
     GroupCommit commits;
-    std::unique_ptr<DamageCheck> damageCheck; // first to go: it may still be reading
+    // First to go: they may still be reading.
+    std::unique_ptr<BackgroundCount> count; // for /metrics, while one is under way
+    bool countAgain = false;                // something changed while it counted
+    std::unique_ptr<DamageCheck> damageCheck;
 };
 
-DiscoveryServer::DiscoveryServer(QObject *parent) : QObject(parent), m_http(this)
+DiscoveryServer::DiscoveryServer(QObject *parent) : QObject(parent), m_http(this), m_recount(this)
 {
     connect(&m_http, &HttpServer::requestFinished, this, &DiscoveryServer::requestFinished);
+    connect(&m_http, &HttpServer::requestFinished, this,
+            [this](const RequestLogEntry &entry) { m_metrics.noteRequest(entry); });
+    m_recount.setSingleShot(true);
+    connect(&m_recount, &QTimer::timeout, this, &DiscoveryServer::countForMetrics);
 }
 
 DiscoveryServer::~DiscoveryServer()
@@ -131,15 +142,16 @@ QString DiscoveryServer::start(const ServerConfig &config)
             shared->setPollForChanges(true);
     }
 
-    m_running = std::make_unique<Running>(std::move(store), config.maxNodesPerId);
+    m_running = std::make_unique<Running>(std::move(store), config.maxNodesPerId, [this] { return metricsText(); });
     Running &running = *m_running;
     running.adminApi.requireToken(loopback ? QString() : m_adminToken);
     running.kvApi.requireToken(loopback ? QString() : m_adminToken);
+    running.metricsApi.requireToken(loopback ? QString() : m_adminToken);
     running.adminApi.setDatabaseLocation(path);
     running.etcdApi.setWaitTimeout(config.etcdWaitTimeout);
-    // Order matters: /healthz, /api/v1, /new, /etcd/ and /v1/kv/ first; rqlite's /{id}
-    // takes what is left.
-    m_http.setHandlers({&running.adminApi, &running.etcdApi, &running.kvApi, &running.rqliteApi});
+    // Order matters: /healthz, /api/v1, /new, /etcd/, /v1/kv/ and /metrics first;
+    // rqlite's /{id} takes what is left.
+    m_http.setHandlers({&running.adminApi, &running.etcdApi, &running.kvApi, &running.metricsApi, &running.rqliteApi});
     Store *opened = running.store.get();
     // Direct: the cache forgets a changed ID before the next request is read.
     connect(opened, &Store::changed, this, [this](const StoreChanges &changes) {
@@ -155,6 +167,19 @@ QString DiscoveryServer::start(const ServerConfig &config)
     connect(&running.commits, &GroupCommit::saved, &running.etcdApi, &EtcdApi::onStoreChanged);
     connect(&running.commits, &GroupCommit::saved, &running.kvApi, &ConsulKvApi::onStoreChanged);
     connect(&running.commits, &GroupCommit::saved, this, &DiscoveryServer::storeChanged);
+    connect(&running.commits, &GroupCommit::saved, this, [this](const StoreChanges &changes) {
+        m_metrics.noteSaved(changes);
+        if (!m_recount.isActive())
+            m_recount.start(m_config.metricsRecountDelay);
+    });
+    connect(&running.commits, &GroupCommit::committed, this,
+            [this](int waiting, double seconds) { m_metrics.noteCommit(waiting, seconds); });
+    connect(&running.commits, &GroupCommit::synced, this, [this](double seconds) { m_metrics.noteSync(seconds); });
+    connect(opened, &Store::statementFailed, this, [this] { m_metrics.noteStoreError(); });
+    connect(opened, &Store::reconnected, this, [this] { m_metrics.noteReconnect(); });
+    // The first count once the server listens, not before: at a million IDs it takes a while.
+    m_counts.reset();
+    m_recount.start(0);
     if (!durabilityError.isEmpty()) {
         const QString name = opened->name();
         stop();
@@ -211,6 +236,43 @@ int DiscoveryServer::openKvWaits() const
     return m_running ? m_running->kvApi.openWaitCount() : 0;
 }
 
+QByteArray DiscoveryServer::metricsText() const
+{
+    ServerMetrics::Now now;
+    now.openConnections = m_http.openConnections();
+    now.refusedConnections = m_http.refusedConnections();
+    now.etcdWaits = openEtcdWaits();
+    now.kvWaits = openKvWaits();
+    now.counts = m_counts;
+    now.countedAtMs = m_countedAtMs;
+    return m_metrics.text(now);
+}
+
+void DiscoveryServer::countForMetrics()
+{
+    if (!m_running)
+        return;
+    Running &running = *m_running;
+    if (running.count) {
+        running.countAgain = true; // it may have begun before the change
+        return;
+    }
+    running.count = std::make_unique<BackgroundCount>(m_databaseLocation);
+    connect(running.count.get(), &BackgroundCount::finished, this,
+            [this](const KindCounts &counts, const QString &error) {
+                Running &running = *m_running;
+                if (error.isEmpty()) {
+                    m_counts = counts;
+                    m_countedAtMs = QDateTime::currentMSecsSinceEpoch();
+                } else {
+                    m_metrics.noteStoreError(); // the next change tries again
+                }
+                running.count.release()->deleteLater(); // not from inside its own signal
+                if (std::exchange(running.countAgain, false))
+                    countForMetrics();
+            });
+}
+
 KvService &DiscoveryServer::kv()
 {
     Q_ASSERT(m_running);
@@ -224,6 +286,7 @@ QString DiscoveryServer::databasePath() const
 
 void DiscoveryServer::stop()
 {
+    m_recount.stop();
     retireRun();
     m_http.close();
     m_config = {};

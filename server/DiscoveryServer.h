@@ -3,10 +3,12 @@
 #include "core/Durability.h"
 #include "core/StoreChange.h"
 #include "http/HttpServer.h"
+#include "http/ServerMetrics.h"
 #include "service/DiscoveryService.h"
 
 #include <QHostAddress>
 #include <QObject>
+#include <QTimer>
 #include <QUrl>
 
 #include <memory>
@@ -33,6 +35,9 @@ struct ServerConfig
     QString adminTokenPath;      // empty: beside the database (AdminToken::defaultPathFor)
     QString tlsCertificatePath;  // PEM; with tlsKeyPath, the server speaks only HTTPS
     QString tlsKeyPath;
+    // How long after a change the store's IDs, nodes and keys are counted again for
+    // /metrics: a count reads whole tables, so it is never done per scrape.
+    std::chrono::milliseconds metricsRecountDelay{15000};
 
     // discodesk.sqlite under QStandardPaths::AppDataLocation.
     static QString defaultDatabasePath();
@@ -77,6 +82,8 @@ public:
     // Held etcd waits and blocking KV reads: for tests and the request log.
     int openEtcdWaits() const;
     int openKvWaits() const;
+    // GET /metrics's text: what this server did since it was made, and how it is now.
+    QByteArray metricsText() const;
 
     // Reads a PEM certificate (chain) and its unencrypted private key.
     static std::optional<QSslConfiguration> loadTls(const QString &certificatePath, const QString &keyPath,
@@ -96,6 +103,7 @@ private:
 
     // Ends the run's held replies and closes its database; the listener stays.
     void retireRun();
+    void countForMetrics();
 
     std::unique_ptr<Running> m_running;
     ServerConfig m_config;      // the running one's
@@ -103,4 +111,8 @@ private:
     HttpServer m_http;
     QString m_adminToken;
     QString m_adminTokenPath;
+    ServerMetrics m_metrics; // since this server was made, across runs
+    std::optional<KindCounts> m_counts; // the store's, as last counted
+    qint64 m_countedAtMs = 0;
+    QTimer m_recount;
 };

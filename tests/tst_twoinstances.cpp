@@ -118,7 +118,8 @@ private:
     HttpClient b() const { return HttpClient(quint16(m_b->url().port())); }
 
     // Both servers on one fresh database.
-    void startBoth(int maxNodesPerId = DiscoveryService::DefaultMaxNodesPerId)
+    void startBoth(int maxNodesPerId = DiscoveryService::DefaultMaxNodesPerId,
+                   std::chrono::milliseconds metricsRecountDelay = ServerConfig().metricsRecountDelay)
     {
         QString error;
         TestPostgres *postgres = TestDatabase::postgres(&error);
@@ -128,6 +129,7 @@ private:
         m_config.databasePath = postgres->createDatabase();
         QVERIFY2(!m_config.databasePath.isEmpty(), qPrintable(postgres->lastError()));
         m_config.maxNodesPerId = maxNodesPerId;
+        m_config.metricsRecountDelay = metricsRecountDelay;
         m_config.adminTokenPath = m_dir.filePath(QStringLiteral("admin-token"));
         m_a = std::make_unique<ServerThread>();
         m_b = std::make_unique<ServerThread>();
@@ -161,6 +163,22 @@ private slots:
         QVERIFY(addressesOf(a().get("/" + id)).isEmpty());
         QCOMPARE(b().del("/api/v1/ids/" + id).status, 200);
         QCOMPARE(a().get("/" + id).status, 404);
+    }
+
+    void eachServerCountsItsOwnRegistrationsAndBothTheWholeStore()
+    {
+        startBoth(DiscoveryService::DefaultMaxNodesPerId, std::chrono::milliseconds(0));
+        const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
+        QCOMPARE(a().post("/" + id, addrBody(QStringLiteral("localhost:4001"))).status, 200);
+        QCOMPARE(a().post("/" + id, addrBody(QStringLiteral("localhost:4002"))).status, 200);
+        QCOMPARE(b().post("/" + id, addrBody(QStringLiteral("localhost:4003"))).status, 200);
+        // Each counts what went through it, not what it heard from the other...
+        QTRY_VERIFY(a().get("/metrics").body.contains("\ndiscodesk_registrations_total{kind=\"rqlite\"} 2\n"));
+        QVERIFY(b().get("/metrics").body.contains("\ndiscodesk_registrations_total{kind=\"rqlite\"} 1\n"));
+        // ...and both count the database's nodes, the other's included.
+        QTRY_VERIFY(a().get("/metrics").body.contains("\ndiscodesk_nodes{kind=\"rqlite\"} 3\n"));
+        QTRY_VERIFY(b().get("/metrics").body.contains("\ndiscodesk_nodes{kind=\"rqlite\"} 3\n"));
+        QVERIFY(b().get("/metrics").body.contains("\ndiscodesk_registrations_total{kind=\"rqlite\"} 1\n"));
     }
 
     void concurrentRegistrationsThroughBothAreEachStoredOnce()

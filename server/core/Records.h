@@ -138,6 +138,17 @@ struct StoreCounts
     qint64 nodes = 0;
 };
 
+// The same by kind, for /metrics: rqlite IDs and their nodes, etcd tokens and their
+// members, Consul KV keys.
+struct KindCounts
+{
+    qint64 rqliteIds = 0;
+    qint64 rqliteNodes = 0;
+    qint64 etcdTokens = 0;
+    qint64 etcdMembers = 0;
+    qint64 kvKeys = 0;
+};
+
 struct IdPage
 {
     qint64 total = 0; // IDs matching the filter, over all pages

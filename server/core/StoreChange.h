@@ -30,6 +30,9 @@ struct StoreChange
         KvAsked,    // kv.key was read, or lost a CAS, by asker
     };
 
+    // Made through this server, or heard from another one on a shared database.
+    enum class Origin { ThisServer, OtherServer };
+
     Type type = Type::IdCreated;
     QString discoveryId;
     Timestamp at; // when it happened: an ID's last activity moves to it
@@ -37,6 +40,12 @@ struct StoreChange
     Node node;
     KvEntry kv{};
     KvAsker asker{};
+    Origin origin = Origin::ThisServer;
+    // ChangedElsewhere for a big prune here: what it removed (IDs with their nodes,
+    // single nodes, KV keys), which no change by change says.
+    qint64 prunedIds = 0;
+    qint64 prunedNodes = 0;
+    qint64 prunedKvKeys = 0;
 };
 
 using StoreChanges = QList<StoreChange>;

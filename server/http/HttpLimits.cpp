@@ -120,6 +120,7 @@ void LimitedTcpServer::refuseOverCap(QTcpSocket *socket)
     RequestLogEntry entry{Timestamp::now(), QStringLiteral("-"), QStringLiteral("-"), 503, 0,
                           socket->peerAddress().toString(), QStringLiteral("too many connections")};
     emit requestRefused(entry);
+    emit connectionRefused();
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     if (m_tls) {
         // Before its handshake a TLS client cannot be told anything: a handshake for a

@@ -60,6 +60,8 @@ public:
 signals:
     // A request the limits refused before the server saw it: for the request log.
     void requestRefused(const RequestLogEntry &entry);
+    // A connection refused because maxConnections were open.
+    void connectionRefused();
 
 protected:
     void incomingConnection(qintptr descriptor) override;

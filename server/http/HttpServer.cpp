@@ -143,6 +143,7 @@ QString HttpServer::listen(const QHostAddress &address, quint16 port, const Http
     close();
     m_tls = tls;
     connect(tcpServer, &LimitedTcpServer::requestRefused, this, &HttpServer::requestFinished);
+    connect(tcpServer, &LimitedTcpServer::connectionRefused, this, [this] { ++m_refusedConnections; });
     bind(tcpServer);
     m_tcpServer = tcpServer;
     return {};
@@ -171,6 +172,11 @@ bool HttpServer::isListening() const
 QHostAddress HttpServer::address() const
 {
     return m_tcpServer ? m_tcpServer->serverAddress() : QHostAddress();
+}
+
+int HttpServer::openConnections() const
+{
+    return m_tcpServer ? m_tcpServer->openConnections() : 0;
 }
 
 quint16 HttpServer::port() const

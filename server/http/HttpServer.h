@@ -38,6 +38,10 @@ public:
     // about to go.
     void dropHeldReplies();
     bool isListening() const;
+    // Connections open now, and refused by the connection limit since this server
+    // was made (for /metrics).
+    int openConnections() const;
+    quint64 refusedConnections() const { return m_refusedConnections; }
     QHostAddress address() const;
     quint16 port() const;
 
@@ -82,4 +86,5 @@ private:
     GroupCommit *m_commits = nullptr; // DiscoveryServer's, while it runs
     std::optional<QSslConfiguration> m_tls;
     QPointer<LimitedTcpServer> m_tcpServer;
+    quint64 m_refusedConnections = 0;
 };

@@ -67,11 +67,15 @@ std::optional<QString> GroupCommit::commitNow()
     m_timer.stop();
     const bool batchWasOpen = m_store && m_store->isBatchOpen();
     std::optional<QString> failure;
+    QElapsedTimer commitTime;
+    commitTime.start();
     if (m_store) {
         if (const auto committed = m_store->commitBatch(); !committed.ok())
             failure = committed.error();
     }
     QList<Delivery> waiting = std::exchange(m_waiting, {});
+    if (batchWasOpen && !failure)
+        emit committed(int(waiting.size()), double(commitTime.nsecsElapsed()) / 1e9);
     if (failure) {
         emit commitFailed(*failure);
     } else if (m_disk) {
@@ -113,6 +117,7 @@ void GroupCommit::startSync()
     if (m_inFlight.committed || !m_next.committed)
         return;
     m_inFlight = std::exchange(m_next, {});
+    m_syncTime.start();
     m_disk->start(++m_round);
 }
 
@@ -120,6 +125,7 @@ void GroupCommit::onSynced(quint64 round, const QString &error)
 {
     if (round != m_round || !m_inFlight.committed)
         return; // finish() synced past it
+    emit synced(double(m_syncTime.nsecsElapsed()) / 1e9);
     release(std::exchange(m_inFlight, {}), error);
     startSync();
 }

@@ -3,6 +3,7 @@
 #include "core/Durability.h"
 #include "core/StoreChange.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
@@ -65,6 +66,10 @@ signals:
     // Changes that are saved as the durability asks: for whatever shows them or
     // answers with them on its own (the window, etcd's waits).
     void saved(const StoreChanges &changes);
+    // A batch was committed: how many pieces of work waited for it, and how long the
+    // commit took; then a sync of the log, and how long it took (for /metrics).
+    void committed(int waiting, double seconds);
+    void synced(double seconds);
 
 private:
     // What a sync covers: the answers and changes of the commits before it began.
@@ -86,4 +91,5 @@ private:
     Unsynced m_next;     // for the next sync
     Unsynced m_inFlight; // for the sync under way, if its committed is set
     quint64 m_round = 0; // of the sync under way; a later one's result is not its
+    QElapsedTimer m_syncTime; // of the sync under way
 };

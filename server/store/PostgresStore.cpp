@@ -151,6 +151,13 @@ void PostgresStore::rollbackOwn()
     m_db.rollback();
 }
 
+StoreChange PostgresStore::changedElsewhere()
+{
+    StoreChange change{StoreChange::Type::ChangedElsewhere, {}, Timestamp::now(), {}, {}};
+    change.origin = StoreChange::Origin::OtherServer;
+    return change;
+}
+
 void PostgresStore::reconnect()
 {
     // A lost connection (a restarted server) comes back with its LISTEN made anew.
@@ -158,9 +165,7 @@ void PostgresStore::reconnect()
     if (m_db.open() && configureConnection().isEmpty()) {
         // What others did while we were away was never heard: read again. Emitted
         // later, not from inside the transaction that is starting.
-        QMetaObject::invokeMethod(this, [this] {
-            emit changed({StoreChange{StoreChange::Type::ChangedElsewhere, {}, Timestamp::now(), {}, {}}});
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this] { emit changed({changedElsewhere()}); }, Qt::QueuedConnection);
     }
 }
 
@@ -170,8 +175,10 @@ void PostgresStore::onNotification(const QString &name, QSqlDriver::Notification
     // Our own connection's notices repeat what changed() told already.
     if (source == QSqlDriver::SelfSource || name != QLatin1String(ChangeMessage::Channel))
         return;
-    if (const auto change = ChangeMessage::decode(payload.toString().toUtf8()))
+    if (auto change = ChangeMessage::decode(payload.toString().toUtf8())) {
+        change->origin = StoreChange::Origin::OtherServer;
         emit changed({*change});
+    }
 }
 
 void PostgresStore::setPollForChanges(bool poll)
@@ -219,5 +226,5 @@ void PostgresStore::pollForChanges()
     }
     const bool first = m_lastFingerprint.isEmpty();
     if (std::exchange(m_lastFingerprint, fingerprint) != fingerprint && !first)
-        emit changed({StoreChange{StoreChange::Type::ChangedElsewhere, {}, Timestamp::now(), {}, {}}});
+        emit changed({changedElsewhere()});
 }

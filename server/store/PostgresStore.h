@@ -38,6 +38,8 @@ protected:
     QString commitOwn(const StoreChanges &changes) override;
     void rollbackOwn() override;
     void reconnect() override;
+    // "Read everything again": what other servers did could not be heard change by change.
+    static StoreChange changedElsewhere();
     // A forward-only result is lost when the connection runs another statement
     // before it is read to the end.
     bool forwardOnlyIsSafe(Rows rows) const override { return rows == Rows::Streamed; }

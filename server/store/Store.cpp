@@ -199,6 +199,7 @@ QString Store::describe(const QSqlError &error)
 Store::Statement Store::failed(const QString &error)
 {
     m_failedSinceConnect = true;
+    emit statementFailed();
     return Statement::failed(error);
 }
 
@@ -247,6 +248,7 @@ void Store::reconnectIfFailed()
     m_failedSinceConnect = false;
     forgetStatements();
     reconnect();
+    emit reconnected();
 }
 
 QString Store::setDurability(Durability durability)
@@ -517,6 +519,27 @@ StoreResult<StoreCounts> Store::countIdsAndNodes()
     if (!q || !q->next())
         return failure<StoreCounts>(q ? describe(q->lastError()) : q.error());
     return StoreCounts{q->value(0).toLongLong(), q->value(1).toLongLong()};
+}
+
+StoreResult<KindCounts> Store::countByKind()
+{
+    // One statement: one snapshot. An etcd member is a node with an etcd index.
+    Statement q = run(QStringLiteral(
+        "SELECT (SELECT COUNT(*) FROM discovery_ids WHERE kind = ?),"
+        " (SELECT COUNT(*) FROM discovery_ids WHERE kind = ?),"
+        " (SELECT COUNT(*) FROM nodes WHERE etcd_index = 0),"
+        " (SELECT COUNT(*) FROM nodes WHERE etcd_index <> 0),"
+        " (SELECT COUNT(*) FROM kv_entries)"),
+        {kindName(DiscoveryKind::Rqlite), kindName(DiscoveryKind::Etcd)});
+    if (!q || !q->next())
+        return failure<KindCounts>(q ? describe(q->lastError()) : q.error());
+    KindCounts counts;
+    counts.rqliteIds = q->value(0).toLongLong();
+    counts.etcdTokens = q->value(1).toLongLong();
+    counts.rqliteNodes = q->value(2).toLongLong();
+    counts.etcdMembers = q->value(3).toLongLong();
+    counts.kvKeys = q->value(4).toLongLong();
+    return counts;
 }
 
 StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules, Counting counting)
@@ -840,7 +863,11 @@ void Store::notePruned(const PruneResult &result, Timestamp at)
     // "read again", cheaper for everyone than tens of thousands of single changes.
     static_assert(MaxPruneNotices <= PruneResult::MaxListed, "a prune with notices lists all it removed");
     if (result.idCount + result.singleNodeCount + result.kvKeyCount > MaxPruneNotices) {
-        noteChange({StoreChange::Type::ChangedElsewhere, {}, at, {}, {}});
+        StoreChange change{StoreChange::Type::ChangedElsewhere, {}, at, {}, {}};
+        change.prunedIds = result.idCount;
+        change.prunedNodes = result.singleNodeCount;
+        change.prunedKvKeys = result.kvKeyCount;
+        noteChange(std::move(change));
         return;
     }
     for (const DiscoveryId &id : result.ids)

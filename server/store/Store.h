@@ -103,6 +103,7 @@ public:
     StoreResult<IdPage> listIds(const IdListQuery &query);
     // Every ID and node: plain counts, quick on a big store.
     StoreResult<StoreCounts> countIdsAndNodes();
+    StoreResult<KindCounts> countByKind(); // reads whole tables: see BackgroundCount
     // What the rules match now: the IDs to remove, with their node counts, and the
     // nodes to remove on their own from IDs that stay (see PruneRules), the first of
     // each listed and, with Counted, all of them counted.
@@ -181,6 +182,10 @@ public:
 
 signals:
     void changed(const StoreChanges &changes);
+    // A statement failed (the database refused it or is gone), and the connection was
+    // opened again after one had: for /metrics.
+    void statementFailed();
+    void reconnected();
     // A write opened a batch: whoever turned group commit on must commit it soon.
     void batchOpened();
 
