@@ -1,5 +1,9 @@
 #include "CommandLine.h"
 
+#include <QJsonObject>
+
+#include <algorithm>
+
 ServerOptions::ServerOptions(QCommandLineParser &parser)
     : m_bind(QStringLiteral("bind"),
              QStringLiteral("Address to listen on (default 127.0.0.1; anything but loopback lets "
@@ -45,11 +49,33 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
       m_tlsCert(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve HTTPS only (with --tls-key)."),
                 QStringLiteral("path or URL")),
       m_tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert, unencrypted."),
-               QStringLiteral("path"))
+               QStringLiteral("path")),
+      m_expireInactiveIds(QStringLiteral("expire-inactive-ids"),
+                          QStringLiteral("Expiry: remove IDs with no activity (made, registered to) for this long, "
+                                         "e.g. 30d. Any --expire option replaces the rules stored in the database; "
+                                         "the others are then off."),
+                          QStringLiteral("age")),
+      m_expireEmptyIds(QStringLiteral("expire-empty-ids"),
+                       QStringLiteral("Expiry: remove IDs without nodes that were made and last active this long "
+                                      "ago, e.g. 1d."),
+                       QStringLiteral("age")),
+      m_expireNodes(QStringLiteral("expire-nodes"),
+                    QStringLiteral("Expiry: remove nodes not registered again for this long, e.g. 7d. rqlite 6 "
+                                   "nodes register once, at start: this removes them that long after."),
+                    QStringLiteral("age")),
+      m_expireKv(QStringLiteral("expire-kv"),
+                 QStringLiteral("Expiry: remove Consul KV keys not written for this long, e.g. 1d (an rqlite "
+                                "leader reports every 10 s)."),
+                 QStringLiteral("age")),
+      m_expireEvery(QStringLiteral("expire-every"),
+                    QStringLiteral("Expiry: how often sweeps run, 1m to 7d (default 1h)."), QStringLiteral("interval")),
+      m_noExpiry(QStringLiteral("no-expiry"), QStringLiteral("Turns expiry off in the database (the default until set)."))
 {
     for (const QCommandLineOption *option : {&m_bind, &m_port, &m_db, &m_maxHeader, &m_maxBody, &m_idleTimeout,
                                              &m_requestTimeout, &m_maxConnections, &m_maxNodes, &m_durability,
-                                             &m_adminTokenFile, &m_tlsCert, &m_tlsKey})
+                                             &m_adminTokenFile, &m_tlsCert, &m_tlsKey, &m_expireInactiveIds,
+                                             &m_expireEmptyIds, &m_expireNodes, &m_expireKv, &m_expireEvery,
+                                             &m_noExpiry})
         parser.addOption(*option);
 }
 
@@ -71,6 +97,51 @@ QString readNumber(const QCommandLineParser &parser, const QCommandLineOption &o
 }
 
 } // namespace
+
+QString ServerOptions::applyExpiry(const QCommandLineParser &parser, ServerConfig &config) const
+{
+    const std::pair<const QCommandLineOption *, std::optional<ExpiryRules::Age> ExpiryRules::*> rules[] = {
+        {&m_expireInactiveIds, &ExpiryRules::idsInactiveFor},
+        {&m_expireEmptyIds, &ExpiryRules::emptyIdsAfter},
+        {&m_expireNodes, &ExpiryRules::nodesNotSeenFor},
+        {&m_expireKv, &ExpiryRules::kvNotReportedFor},
+    };
+    const bool anyRule = std::any_of(std::begin(rules), std::end(rules),
+                                     [&](const auto &rule) { return parser.isSet(*rule.first); });
+    if (parser.isSet(m_noExpiry)) {
+        if (anyRule || parser.isSet(m_expireEvery))
+            return QStringLiteral("--no-expiry and the --expire options exclude each other");
+        config.expiry = ExpiryRules{};
+        return {};
+    }
+    if (!anyRule) {
+        if (parser.isSet(m_expireEvery))
+            return QStringLiteral("--expire-every needs a rule: --expire-inactive-ids, --expire-empty-ids, "
+                                  "--expire-nodes or --expire-kv");
+        return {}; // the rules stored in the database stay
+    }
+    QJsonObject object;
+    const auto name = [](const QCommandLineOption &option) { return option.names().constFirst(); };
+    const QStringList keys = {QStringLiteral("ids_inactive_for"), QStringLiteral("empty_ids_after"),
+                              QStringLiteral("nodes_not_seen_for"), QStringLiteral("kv_not_reported_for")};
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        if (parser.isSet(*rules[i].first))
+            object.insert(keys.at(i), parser.value(*rules[i].first));
+    }
+    if (parser.isSet(m_expireEvery))
+        object.insert(QStringLiteral("every"), parser.value(m_expireEvery));
+    QString error;
+    const auto parsed = ExpiryRules::fromJson(object, &error);
+    if (!parsed) {
+        // "nodes_not_seen_for: ..." names the option as typed instead.
+        for (qsizetype i = 0; i < keys.size(); ++i)
+            error.replace(keys.at(i) + u':', QStringLiteral("--") + name(*rules[i].first) + u':');
+        error.replace(QStringLiteral("every:"), QStringLiteral("--expire-every:"));
+        return error;
+    }
+    config.expiry = parsed;
+    return {};
+}
 
 QString ServerOptions::apply(const QCommandLineParser &parser, ServerConfig &config) const
 {
@@ -125,6 +196,8 @@ QString ServerOptions::apply(const QCommandLineParser &parser, ServerConfig &con
         return QStringLiteral("--tls-cert and --tls-key go together");
     config.tlsCertificatePath = parser.value(m_tlsCert);
     config.tlsKeyPath = parser.value(m_tlsKey);
+    if (const QString error = applyExpiry(parser, config); !error.isEmpty())
+        return error;
     limits.idleTimeout = std::chrono::seconds(idleSeconds);
     limits.requestTimeout = std::chrono::seconds(requestSeconds);
     limits.maxConnections = int(connections);

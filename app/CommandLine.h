@@ -4,7 +4,8 @@
 
 #include <QCommandLineParser>
 
-// The options both programs share: --bind, --port, --db, --durability and the limits.
+// The options both programs share: --bind, --port, --db, --durability, the limits and
+// the expiry rules.
 class ServerOptions
 {
 public:
@@ -15,6 +16,8 @@ public:
     QString apply(const QCommandLineParser &parser, ServerConfig &config) const;
 
 private:
+    QString applyExpiry(const QCommandLineParser &parser, ServerConfig &config) const;
+
     QCommandLineOption m_bind;
     QCommandLineOption m_port;
     QCommandLineOption m_db;
@@ -28,4 +31,10 @@ private:
     QCommandLineOption m_adminTokenFile;
     QCommandLineOption m_tlsCert;
     QCommandLineOption m_tlsKey;
+    QCommandLineOption m_expireInactiveIds;
+    QCommandLineOption m_expireEmptyIds;
+    QCommandLineOption m_expireNodes;
+    QCommandLineOption m_expireKv;
+    QCommandLineOption m_expireEvery;
+    QCommandLineOption m_noExpiry;
 };

@@ -48,6 +48,12 @@ int main(int argc, char *argv[])
     QObject::connect(&server, &DiscoveryServer::checkedForDamage, &app, [&out](const QString &outcome) {
         out.writeLineNow(outcome);
     });
+    QObject::connect(&server, &DiscoveryServer::expirySwept, &app, [&out](const ExpirySweep &sweep) {
+        out.writeLineNow(QStringLiteral("Expiry sweep at %1: %2").arg(sweep.at.toIso8601(), sweep.summary()));
+    });
+    QObject::connect(&server, &DiscoveryServer::expiryFailed, &app, [&err](const QString &reason) {
+        err.writeLineNow(QStringLiteral("discodesk-server: an expiry sweep failed: %1").arg(reason));
+    });
     out.writeLineNow(QStringLiteral("DiscoDesk %1 listening on %2 (database %3)")
                          .arg(QStringLiteral(DISCODESK_VERSION), server.url().toString(), server.databasePath()));
     if (!config.bindAddress.isLoopback())

@@ -44,6 +44,7 @@ struct DiscoveryServer::Running
     MetricsApi metricsApi;
     RqliteApi rqliteApi;
     GroupCommit commits;
+    std::unique_ptr<ExpirySweeper> sweeper; // made once the commits are set up
     // First to go: they may still be reading.
     std::unique_ptr<BackgroundCount> count; // for /metrics, while one is under way
     bool countAgain = false;                // something changed while it counted
@@ -187,6 +188,26 @@ QString DiscoveryServer::start(const ServerConfig &config)
     }
     // Cached replies need this server to make every change.
     running.rqliteApi.cache().setEnabled(!opened->othersMayWrite());
+
+    if (config.expiry) {
+        const auto stored = running.service.setExpiryRules(*config.expiry);
+        const auto committed = running.commits.commitNow();
+        if (!stored.ok() || committed) {
+            stop();
+            return QStringLiteral("cannot store the expiry rules: %1").arg(committed ? *committed : stored.error());
+        }
+    }
+    running.sweeper = std::make_unique<ExpirySweeper>(running.service, config.expirySchedule);
+    connect(running.sweeper.get(), &ExpirySweeper::swept, this, [this](const ExpirySweep &sweep) {
+        // Told once its removals are saved, as a write's answer is.
+        m_running->commits.afterCommit([this, sweep](const std::optional<QString> &failure) {
+            if (failure)
+                return emit expiryFailed(*failure);
+            m_metrics.noteExpirySweep(sweep);
+            emit expirySwept(sweep);
+        });
+    });
+    connect(running.sweeper.get(), &ExpirySweeper::sweepFailed, this, &DiscoveryServer::expiryFailed);
 
     if (!postgres) {
         // Damaged pages would fail requests and take writes: a file found damaged is

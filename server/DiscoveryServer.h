@@ -5,6 +5,7 @@
 #include "http/HttpServer.h"
 #include "http/ServerMetrics.h"
 #include "service/DiscoveryService.h"
+#include "service/ExpirySweeper.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -38,6 +39,10 @@ struct ServerConfig
     // How long after a change the store's IDs, nodes and keys are counted again for
     // /metrics: a count reads whole tables, so it is never done per scrape.
     std::chrono::milliseconds metricsRecountDelay{15000};
+    // Expiry rules to store in the database at start, replacing what it held (the
+    // --expire-... options); none: keep the stored ones.
+    std::optional<ExpiryRules> expiry;
+    ExpirySweeper::Schedule expirySchedule;
 
     // discodesk.sqlite under QStandardPaths::AppDataLocation.
     static QString defaultDatabasePath();
@@ -97,6 +102,9 @@ signals:
     void checkedForDamage(const QString &outcome);
     void requestFinished(const RequestLogEntry &entry);
     void storeChanged(const StoreChanges &changes);
+    // An expiry sweep ran here and its removals are saved; or it failed.
+    void expirySwept(const ExpirySweep &sweep);
+    void expiryFailed(const QString &reason);
 
 private:
     struct Running; // the store, the service on it and the APIs on that, while running

@@ -401,6 +401,16 @@ private slots:
         QTest::newRow("db empty") << QStringList{QStringLiteral("--db"), QString()} << "--db";
         QTest::newRow("durability") << QStringList{QStringLiteral("--durability"), QStringLiteral("fsync")}
                                     << "--durability";
+        QTest::newRow("expiry age") << QStringList{QStringLiteral("--expire-nodes"), QStringLiteral("7x")}
+                                    << "--expire-nodes: \"7x\" is not an age such as 90s, 15m, 12h or 30d";
+        QTest::newRow("expiry interval") << QStringList{QStringLiteral("--expire-kv"), QStringLiteral("1d"),
+                                                        QStringLiteral("--expire-every"), QStringLiteral("10s")}
+                                         << "--expire-every: sweeps run every 1m to 7d";
+        QTest::newRow("expiry on and off") << QStringList{QStringLiteral("--no-expiry"), QStringLiteral("--expire-kv"),
+                                                          QStringLiteral("1d")}
+                                           << "--no-expiry and the --expire options exclude each other";
+        QTest::newRow("interval alone") << QStringList{QStringLiteral("--expire-every"), QStringLiteral("1h")}
+                                        << "--expire-every needs a rule";
     }
     void badOptionsExitWithUsageError()
     {

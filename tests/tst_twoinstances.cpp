@@ -118,8 +118,12 @@ private:
     HttpClient b() const { return HttpClient(quint16(m_b->url().port())); }
 
     // Both servers on one fresh database.
-    void startBoth(int maxNodesPerId = DiscoveryService::DefaultMaxNodesPerId,
-                   std::chrono::milliseconds metricsRecountDelay = ServerConfig().metricsRecountDelay)
+    void startBoth(int maxNodesPerId = DiscoveryService::DefaultMaxNodesPerId)
+    {
+        startBoth([maxNodesPerId](ServerConfig &config) { config.maxNodesPerId = maxNodesPerId; });
+    }
+    // Both servers on one fresh database, with settings of the test's.
+    void startBoth(const std::function<void(ServerConfig &)> &adjust)
     {
         QString error;
         TestPostgres *postgres = TestDatabase::postgres(&error);
@@ -128,9 +132,8 @@ private:
         m_config.port = 0;
         m_config.databasePath = postgres->createDatabase();
         QVERIFY2(!m_config.databasePath.isEmpty(), qPrintable(postgres->lastError()));
-        m_config.maxNodesPerId = maxNodesPerId;
-        m_config.metricsRecountDelay = metricsRecountDelay;
         m_config.adminTokenPath = m_dir.filePath(QStringLiteral("admin-token"));
+        adjust(m_config);
         m_a = std::make_unique<ServerThread>();
         m_b = std::make_unique<ServerThread>();
         error = TestServer::startAndWait(*m_a, m_config);
@@ -167,7 +170,7 @@ private slots:
 
     void eachServerCountsItsOwnRegistrationsAndBothTheWholeStore()
     {
-        startBoth(DiscoveryService::DefaultMaxNodesPerId, std::chrono::milliseconds(0));
+        startBoth([](ServerConfig &config) { config.metricsRecountDelay = std::chrono::milliseconds(0); });
         const QByteArray id = a().post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
         QCOMPARE(a().post("/" + id, addrBody(QStringLiteral("localhost:4001"))).status, 200);
         QCOMPARE(a().post("/" + id, addrBody(QStringLiteral("localhost:4002"))).status, 200);
@@ -179,6 +182,31 @@ private slots:
         QTRY_VERIFY(a().get("/metrics").body.contains("\ndiscodesk_nodes{kind=\"rqlite\"} 3\n"));
         QTRY_VERIFY(b().get("/metrics").body.contains("\ndiscodesk_nodes{kind=\"rqlite\"} 3\n"));
         QVERIFY(b().get("/metrics").body.contains("\ndiscodesk_registrations_total{kind=\"rqlite\"} 1\n"));
+    }
+
+    void expiryRulesAreSharedAndOneServerSweepsPerInterval()
+    {
+        // Both look for a due sweep every 20 ms.
+        startBoth([](ServerConfig &config) {
+            config.expirySchedule = {std::chrono::milliseconds(0), std::chrono::milliseconds(20)};
+        });
+        const QByteArray old = "{\"format\":\"discodesk-export\",\"format_version\":1,\"ids\":[{\"id\":"
+                               "\"0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e0e\",\"kind\":\"rqlite\",\"created_at\":"
+                               "\"2020-01-01T00:00:00Z\",\"nodes\":[]}]}";
+        QCOMPARE(a().post("/api/v1/import", old).status, 200);
+        // Set through one server, the rules are the other's too.
+        QCOMPARE(a().send("PUT", "/api/v1/expiry", R"({"ids_inactive_for": "30d", "every": "1h"})").status, 200);
+        QCOMPARE(b().get("/api/v1/expiry").json().value(QStringLiteral("rules")).toObject()
+                     .value(QStringLiteral("ids_inactive_for")).toString(), QStringLiteral("30d"));
+        QTRY_COMPARE(b().get("/0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e0e").status, 404);
+        // One of the two swept, the other found it done; and neither again within the hour.
+        QTest::qWait(200);
+        const auto sweeps = [](HttpClient client) {
+            return client.get("/metrics").body.contains("\ndiscodesk_expiry_sweeps_total 1\n") ? 1 : 0;
+        };
+        QCOMPARE(sweeps(a()) + sweeps(b()), 1);
+        const QByteArray zero = "\ndiscodesk_expiry_sweeps_total 0\n";
+        QVERIFY(a().get("/metrics").body.contains(zero) != b().get("/metrics").body.contains(zero));
     }
 
     void concurrentRegistrationsThroughBothAreEachStoredOnce()

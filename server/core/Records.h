@@ -163,6 +163,7 @@ struct IdPage
 struct PruneRules
 {
     std::optional<Timestamp> createdBefore; // IDs created before this time
+    std::optional<Timestamp> inactiveSince; // IDs last active (made, registered to) before this time
     bool noNodes = false;                   // IDs that have no nodes...
     // ...and, when set, were created and last active before this time: an ID made
     // a moment ago has had no time to get its first node, and an ID that lost its
@@ -178,7 +179,10 @@ struct PruneRules
     QSet<NodeRef> keepNodes;
     QSet<QString> keepKvKeys;
 
-    bool isEmpty() const { return !createdBefore && !noNodes && !notSeenSince && !kvNotReportedSince; }
+    bool isEmpty() const
+    {
+        return !createdBefore && !inactiveSince && !noNodes && !notSeenSince && !kvNotReportedSince;
+    }
 };
 
 struct PrunedNode

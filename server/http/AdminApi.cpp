@@ -141,6 +141,13 @@ std::optional<HttpReply> AdminApi::handle(const HttpRequest &request)
     }
     if (resource == u"prune" && s.size() == 3)
         return method == "POST" ? prune(request) : HttpReply::methodNotAllowed("POST");
+    if (resource == u"expiry" && s.size() == 3) {
+        if (method == "GET")
+            return expiry();
+        return method == "PUT" ? setExpiry(request) : HttpReply::methodNotAllowed("GET, PUT");
+    }
+    if (resource == u"expiry" && s.size() == 4 && s.at(3) == u"preview")
+        return method == "GET" ? previewExpiry() : HttpReply::methodNotAllowed("GET");
     if (resource == u"export" && s.size() == 3)
         return method == "GET" ? exportIds(request) : HttpReply::methodNotAllowed("GET");
     if (resource == u"import" && s.size() == 3)
@@ -279,7 +286,7 @@ HttpReply AdminApi::prune(const HttpRequest &request)
 {
     HttpReply error;
     const auto body = readObject(request,
-                                 {QStringLiteral("created_before"), QStringLiteral("no_nodes"),
+                                 {QStringLiteral("created_before"), QStringLiteral("inactive_since"), QStringLiteral("no_nodes"),
                                   QStringLiteral("no_nodes_inactive_since"), QStringLiteral("not_seen_since"),
                                   QStringLiteral("kv_not_reported_since"), QStringLiteral("dry_run")},
                                  false, &error);
@@ -288,6 +295,7 @@ HttpReply AdminApi::prune(const HttpRequest &request)
 
     PruneRules rules;
     for (const auto &[key, target] : {std::pair{QStringLiteral("created_before"), &rules.createdBefore},
+                                      std::pair{QStringLiteral("inactive_since"), &rules.inactiveSince},
                                       std::pair{QStringLiteral("no_nodes_inactive_since"), &rules.noNodesInactiveSince},
                                       std::pair{QStringLiteral("not_seen_since"), &rules.notSeenSince},
                                       std::pair{QStringLiteral("kv_not_reported_since"), &rules.kvNotReportedSince}}) {
@@ -316,33 +324,94 @@ HttpReply AdminApi::prune(const HttpRequest &request)
     if (rules.noNodesInactiveSince && !rules.noNodes)
         return HttpReply::error(400, QStringLiteral("no_nodes_inactive_since needs \"no_nodes\": true"));
     if (rules.isEmpty())
-        return HttpReply::error(400, QStringLiteral("no prune rule given: set created_before, no_nodes, "
-                                                    "not_seen_since or kv_not_reported_since"));
+        return HttpReply::error(400, QStringLiteral("no prune rule given: set created_before, inactive_since, "
+                                                    "no_nodes, not_seen_since or kv_not_reported_since"));
 
     const auto result = dryRun ? m_service.previewPrune(rules) : m_service.prune(rules);
     if (!result.ok())
         return HttpReply::unavailable(result.error());
+    return pruneReply(result.value(), dryRun);
+}
+
+HttpReply AdminApi::expiry()
+{
+    const auto rules = m_service.expiryRules();
+    if (!rules.ok())
+        return HttpReply::unavailable(rules.error());
+    const auto last = m_service.lastExpirySweep();
+    if (!last.ok())
+        return HttpReply::unavailable(last.error());
+    // Due an interval after the last sweep by any server, or now; sweeps are looked
+    // for once a minute.
+    QJsonValue due;
+    if (!rules->isOff()) {
+        const Timestamp now = Timestamp::now();
+        due = now.toIso8601();
+        if (last.value()) {
+            const auto next = Timestamp::fromMicroseconds(last.value()->at.microseconds()
+                                                          + qint64(rules->interval.count()) * 1'000'000);
+            if (now < next)
+                due = next.toIso8601();
+        }
+    }
+    return HttpReply::json(200, QJsonObject{
+        {QStringLiteral("rules"), rules->toJson()},
+        {QStringLiteral("enabled"), !rules->isOff()},
+        {QStringLiteral("last_sweep"), last.value() ? QJsonValue(last.value()->toJson()) : QJsonValue()},
+        {QStringLiteral("next_sweep_due"), due},
+    });
+}
+
+HttpReply AdminApi::setExpiry(const HttpRequest &request)
+{
+    HttpReply error;
+    const auto body = readObject(request,
+                                 {QStringLiteral("ids_inactive_for"), QStringLiteral("empty_ids_after"),
+                                  QStringLiteral("nodes_not_seen_for"), QStringLiteral("kv_not_reported_for"),
+                                  QStringLiteral("every")},
+                                 false, &error);
+    if (!body)
+        return error;
+    QString problem;
+    const auto rules = ExpiryRules::fromJson(*body, &problem);
+    if (!rules)
+        return HttpReply::error(400, problem);
+    if (const auto stored = m_service.setExpiryRules(*rules); !stored.ok())
+        return HttpReply::unavailable(stored.error());
+    return expiry();
+}
+
+HttpReply AdminApi::previewExpiry()
+{
+    const auto result = m_service.previewExpiry();
+    if (!result.ok())
+        return HttpReply::unavailable(result.error());
+    return pruneReply(result.value(), true);
+}
+
+HttpReply AdminApi::pruneReply(const PruneResult &result, bool dryRun)
+{
     QJsonArray ids;
-    for (const DiscoveryId &id : result->ids)
+    for (const DiscoveryId &id : result.ids)
         ids.append(ExchangeFormat::toJson(id));
     QJsonArray kvKeys;
-    for (const KvEntry &entry : result->kvKeys)
+    for (const KvEntry &entry : result.kvKeys)
         kvKeys.append(QJsonObject{{QStringLiteral("key"), entry.key},
                                   {QStringLiteral("reported_at"), entry.reportedAt.toIso8601()}});
     QJsonArray nodes;
-    for (const PrunedNode &node : result->nodes)
+    for (const PrunedNode &node : result.nodes)
         nodes.append(QJsonObject{{QStringLiteral("id"), node.discoveryId},
                                  {QStringLiteral("addr"), node.address},
                                  {QStringLiteral("last_seen"), node.lastSeen.toIso8601()}});
     return HttpReply::json(200, QJsonObject{
         {QStringLiteral("dry_run"), dryRun},
-        {QStringLiteral("removed"), QJsonObject{{QStringLiteral("ids"), result->idCount},
-                                                {QStringLiteral("nodes"), result->removedNodeCount()},
-                                                {QStringLiteral("kv_keys"), result->kvKeyCount}}},
+        {QStringLiteral("removed"), QJsonObject{{QStringLiteral("ids"), result.idCount},
+                                                {QStringLiteral("nodes"), result.removedNodeCount()},
+                                                {QStringLiteral("kv_keys"), result.kvKeyCount}}},
         {QStringLiteral("ids"), ids},
         {QStringLiteral("nodes"), nodes},
         {QStringLiteral("kv_keys"), kvKeys},
-        {QStringLiteral("listed_all"), result->listsAll()},
+        {QStringLiteral("listed_all"), result.listsAll()},
     });
 }
 

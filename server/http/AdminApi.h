@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/Records.h"
 #include "http/HttpTypes.h"
 
 #include <QList>
@@ -16,8 +17,13 @@ class PendingReply;
 //   PATCH  /api/v1/ids/{id}             {"label"}
 //   DELETE /api/v1/ids/{id}
 //   DELETE /api/v1/ids/{id}/nodes?addr=ADDRESS
-//   POST   /api/v1/prune                {"created_before", "no_nodes", "no_nodes_inactive_since",
-//                                        "not_seen_since", "kv_not_reported_since", "dry_run"}
+//   POST   /api/v1/prune                {"created_before", "inactive_since", "no_nodes",
+//                                        "no_nodes_inactive_since", "not_seen_since",
+//                                        "kv_not_reported_since", "dry_run"}
+//   GET    /api/v1/expiry               the expiry rules, the last sweep, when the next is due
+//   PUT    /api/v1/expiry               {"ids_inactive_for", "empty_ids_after",
+//                                        "nodes_not_seen_for", "kv_not_reported_for", "every"}
+//   GET    /api/v1/expiry/preview       what a sweep would remove now (as a prune's dry run)
 //   GET    /api/v1/export[?ids=ID,ID]
 //   POST   /api/v1/import               an export document
 //
@@ -51,6 +57,10 @@ private:
     HttpReply deleteId(const QString &id);
     HttpReply deleteNode(const HttpRequest &request, const QString &id);
     HttpReply prune(const HttpRequest &request);
+    HttpReply expiry();
+    HttpReply setExpiry(const HttpRequest &request);
+    HttpReply previewExpiry();
+    static HttpReply pruneReply(const PruneResult &result, bool dryRun);
     HttpReply exportIds(const HttpRequest &request);
     HttpReply importIds(const HttpRequest &request);
 

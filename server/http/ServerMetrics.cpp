@@ -84,6 +84,14 @@ void ServerMetrics::noteCommit(int waiting, double seconds)
     m_commitSeconds.observe(seconds);
 }
 
+void ServerMetrics::noteExpirySweep(const ExpirySweep &sweep)
+{
+    ++m_sweeps;
+    m_expired.ids += sweep.ids;
+    m_expired.singleNodes += sweep.singleNodes;
+    m_expired.kvKeys += sweep.kvKeys;
+}
+
 void ServerMetrics::noteSync(double seconds)
 {
     m_syncSeconds.observe(seconds);
@@ -165,6 +173,14 @@ QByteArray ServerMetrics::text(const Now &now) const
     out.sample("discodesk_store_errors_total", {}, double(m_storeErrors));
     out.family("discodesk_store_reconnects_total", Type::Counter, "Times the database connection was opened again.");
     out.sample("discodesk_store_reconnects_total", {}, double(m_reconnects));
+
+    out.family("discodesk_expiry_sweeps_total", Type::Counter, "Expiry sweeps this server ran.");
+    out.sample("discodesk_expiry_sweeps_total", {}, double(m_sweeps));
+    out.family("discodesk_expiry_removals_total", Type::Counter,
+               "What this server's expiry sweeps removed: IDs (with their nodes), single nodes, Consul KV keys.");
+    out.sample("discodesk_expiry_removals_total", label("what", QStringLiteral("id")), double(m_expired.ids));
+    out.sample("discodesk_expiry_removals_total", label("what", QStringLiteral("node")), double(m_expired.singleNodes));
+    out.sample("discodesk_expiry_removals_total", label("what", QStringLiteral("kv_key")), double(m_expired.kvKeys));
 
     out.family("discodesk_connections_open", Type::Gauge, "Client connections open now.");
     out.sample("discodesk_connections_open", {}, now.openConnections);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/ExpiryRules.h"
 #include "core/PrometheusText.h"
 #include "core/Records.h"
 #include "core/StoreChange.h"
@@ -30,6 +31,7 @@ public:
     void noteSync(double seconds);
     void noteStoreError() { ++m_storeErrors; }
     void noteReconnect() { ++m_reconnects; }
+    void noteExpirySweep(const ExpirySweep &sweep);
 
     // What is not counted here, read when the text is made.
     struct Now
@@ -60,5 +62,7 @@ private:
     Histogram m_syncSeconds;
     quint64 m_storeErrors = 0;
     quint64 m_reconnects = 0;
+    quint64 m_sweeps = 0;
+    ExpirySweep m_expired; // what every sweep here removed, added up
     double m_startedAt = 0; // seconds since the epoch
 };

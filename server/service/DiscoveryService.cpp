@@ -4,6 +4,7 @@
 #include "service/KvService.h"
 #include "store/Store.h"
 
+#include <QJsonDocument>
 #include <QUuid>
 
 namespace {
@@ -242,6 +243,94 @@ StoreResult<PruneResult> DiscoveryService::prune(const PruneRules &rules)
         if (const auto removed = m_store.removePrunable(rules, result, m_clock()); !removed.ok())
             return failure<PruneResult>(removed.error());
         return StoreResult<PruneResult>(result);
+    });
+}
+
+namespace {
+
+const QString ExpiryRulesSetting = QStringLiteral("expiry_rules");
+const QString LastExpirySweepSetting = QStringLiteral("expiry_last_sweep");
+
+} // namespace
+
+StoreResult<ExpiryRules> DiscoveryService::expiryRules()
+{
+    const auto stored = m_store.setting(ExpiryRulesSetting);
+    if (!stored.ok())
+        return failure<ExpiryRules>(stored.error());
+    if (stored->isEmpty())
+        return ExpiryRules{}; // never set: off
+    QString error;
+    const auto rules = ExpiryRules::fromJson(QJsonDocument::fromJson(stored->toUtf8()).object(), &error);
+    if (!rules)
+        return failure<ExpiryRules>(QStringLiteral("the stored expiry rules are unreadable: %1").arg(error));
+    return *rules;
+}
+
+StoreResult<bool> DiscoveryService::setExpiryRules(const ExpiryRules &rules)
+{
+    return inTransaction(m_store, Access::Write, [&] {
+        return m_store.setSetting(ExpiryRulesSetting,
+                                  QString::fromUtf8(QJsonDocument(rules.toJson()).toJson(QJsonDocument::Compact)));
+    });
+}
+
+StoreResult<std::optional<ExpirySweep>> DiscoveryService::lastExpirySweep()
+{
+    using Result = StoreResult<std::optional<ExpirySweep>>;
+    const auto stored = m_store.setting(LastExpirySweepSetting);
+    if (!stored.ok())
+        return Result::failure(stored.error());
+    if (stored->isEmpty())
+        return std::optional<ExpirySweep>();
+    return ExpirySweep::fromJson(QJsonDocument::fromJson(stored->toUtf8()).object());
+}
+
+StoreResult<PruneResult> DiscoveryService::previewExpiry()
+{
+    const auto rules = expiryRules();
+    if (!rules.ok())
+        return failure<PruneResult>(rules.error());
+    return previewPrune(rules->pruneRules(m_clock()));
+}
+
+StoreResult<std::optional<ExpirySweep>> DiscoveryService::sweepIfDue()
+{
+    using Result = StoreResult<std::optional<ExpirySweep>>;
+    // Whether a sweep is due: the rules are on and no server swept for an interval.
+    const auto due = [this](Timestamp now) -> StoreResult<std::optional<ExpiryRules>> {
+        const auto rules = expiryRules();
+        if (!rules.ok())
+            return StoreResult<std::optional<ExpiryRules>>::failure(rules.error());
+        if (rules->isOff())
+            return std::optional<ExpiryRules>();
+        const auto last = lastExpirySweep();
+        if (!last.ok())
+            return StoreResult<std::optional<ExpiryRules>>::failure(last.error());
+        const qint64 intervalUs = qint64(rules->interval.count()) * 1'000'000;
+        if (last.value() && now.microseconds() - last.value()->at.microseconds() < intervalUs)
+            return std::optional<ExpiryRules>(); // this server or another swept lately
+        return std::optional<ExpiryRules>(rules.value());
+    };
+    // Asked first without the servers' write lock, which most looks would take for nothing.
+    const Timestamp now = m_clock();
+    if (const auto looked = due(now); !looked.ok() || !looked.value())
+        return looked.ok() ? Result(std::optional<ExpirySweep>()) : Result::failure(looked.error());
+    return inTransaction(m_store, Access::Exclusive, [&]() -> Result {
+        const auto rules = due(now); // again: another server may have swept meanwhile
+        if (!rules.ok())
+            return Result::failure(rules.error());
+        if (!rules.value())
+            return std::optional<ExpirySweep>();
+        const auto pruned = prune(rules.value()->pruneRules(now));
+        if (!pruned.ok())
+            return Result::failure(pruned.error());
+        const ExpirySweep sweep = ExpirySweep::of(pruned.value(), now);
+        const auto saved = m_store.setSetting(LastExpirySweepSetting,
+                                              QString::fromUtf8(QJsonDocument(sweep.toJson()).toJson(QJsonDocument::Compact)));
+        if (!saved.ok())
+            return Result::failure(saved.error());
+        return std::optional<ExpirySweep>(sweep);
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/ExchangeFormat.h"
+#include "core/ExpiryRules.h"
 #include "core/Records.h"
 #include "core/StoreResult.h"
 
@@ -88,6 +89,17 @@ public:
 
     // Removes what the rules match, in one transaction that keeps other writers out.
     StoreResult<PruneResult> prune(const PruneRules &rules);
+
+    // Automatic expiry, shared by every server on the database: its rules (off until
+    // set), the last sweep, what a sweep would remove now (the Prune engine's preview
+    // of the same rules), and a sweep when one is due: the rules are on and no server
+    // has swept for an interval. Under the servers' write lock, so only one server
+    // sweeps per interval.
+    StoreResult<ExpiryRules> expiryRules();
+    StoreResult<bool> setExpiryRules(const ExpiryRules &rules);
+    StoreResult<std::optional<ExpirySweep>> lastExpirySweep();
+    StoreResult<PruneResult> previewExpiry();
+    StoreResult<std::optional<ExpirySweep>> sweepIfDue();
 
     // Merges validated records into the store in one transaction: all or nothing.
     // An ID that exists keeps the earlier creation time, its own label and size

@@ -118,6 +118,12 @@ const QList<Migration> &migrations()
                             " offered %BYTES%,"
                             " PRIMARY KEY (key, address)) %WITHOUT_ROWID%"),
          }},
+        // Settings that every server on the database shares, by name, as JSON: the
+        // expiry rules, and the last expiry sweep (which one server runs per interval).
+        {6,
+         {
+             QStringLiteral("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+         }},
     };
     return list;
 }

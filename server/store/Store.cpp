@@ -84,6 +84,10 @@ SqlCondition idRule(const PruneRules &rules)
         conditions << QStringLiteral("d.created_at < ?");
         rule.values << rules.createdBefore->microseconds();
     }
+    if (rules.inactiveSince) {
+        conditions << QStringLiteral("d.last_activity < ?");
+        rule.values << rules.inactiveSince->microseconds();
+    }
     if (rules.noNodes) {
         QString noNodes = QStringLiteral("NOT EXISTS (SELECT 1 FROM nodes n WHERE n.discovery_id = d.id)");
         if (rules.noNodesInactiveSince) {
@@ -519,6 +523,24 @@ StoreResult<StoreCounts> Store::countIdsAndNodes()
     if (!q || !q->next())
         return failure<StoreCounts>(q ? describe(q->lastError()) : q.error());
     return StoreCounts{q->value(0).toLongLong(), q->value(1).toLongLong()};
+}
+
+StoreResult<QString> Store::setting(const QString &name)
+{
+    Statement q = run(QStringLiteral("SELECT value FROM settings WHERE name = ?"), {name});
+    if (!q)
+        return failure<QString>(q.error());
+    return q->next() ? q->value(0).toString() : QString();
+}
+
+StoreResult<bool> Store::setSetting(const QString &name, const QString &value)
+{
+    Statement q = run(QStringLiteral("INSERT INTO settings (name, value) VALUES (?, ?)"
+                                     " ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
+                      {name, value});
+    if (!q)
+        return failure<bool>(q.error());
+    return true;
 }
 
 StoreResult<KindCounts> Store::countByKind()

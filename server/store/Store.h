@@ -104,6 +104,10 @@ public:
     // Every ID and node: plain counts, quick on a big store.
     StoreResult<StoreCounts> countIdsAndNodes();
     StoreResult<KindCounts> countByKind(); // reads whole tables: see BackgroundCount
+
+    // A shared setting (JSON text) by name; empty when never set.
+    StoreResult<QString> setting(const QString &name);
+    StoreResult<bool> setSetting(const QString &name, const QString &value);
     // What the rules match now: the IDs to remove, with their node counts, and the
     // nodes to remove on their own from IDs that stay (see PruneRules), the first of
     // each listed and, with Counted, all of them counted.
