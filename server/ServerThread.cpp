@@ -18,6 +18,7 @@ void ServerThread::start(const ServerConfig &config)
         m_server->moveToThread(&m_thread);
         connect(m_server, &DiscoveryServer::requestFinished, this, &ServerThread::requestFinished);
         connect(m_server, &DiscoveryServer::storeChanged, this, &ServerThread::storeChanged);
+        connect(m_server, &DiscoveryServer::expirySwept, this, &ServerThread::expirySwept);
         connect(m_server, &DiscoveryServer::failed, this, [this](const QString &reason) {
             // Queued, in order: a failure of a run that a newer start replaced arrives
             // while that start is still under way, and is old news.

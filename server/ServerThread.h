@@ -47,6 +47,7 @@ signals:
     void failed(const QString &reason);
     void requestFinished(const RequestLogEntry &entry);
     void storeChanged(const StoreChanges &changes);
+    void expirySwept(const ExpirySweep &sweep);
 
 private:
     // Not running: what the last started() told is gone.

@@ -35,6 +35,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QToolButton>
 #include <QDockWidget>
 #include <QDialogButtonBox>
 #include <QDockWidget>
@@ -74,6 +75,7 @@ public:
     bool confirmAnswer = true;
     QStringList questions;              // what confirm() asked
     std::function<std::optional<PruneRules>(QWidget *, const PrunePreview &)> pruneAnswer;
+    std::function<std::optional<ExpiryRules>(QWidget *, const ExpiryState &, const ExpiryPreview &)> expiryAnswer;
     std::optional<ExportRequest> exportAnswer;
     QString importPath;
     std::optional<AppSettings> settingsAnswer;
@@ -105,6 +107,11 @@ public:
     std::optional<PruneRules> askPruneRules(QWidget *parent, const PrunePreview &preview, TimeZoneChoice) override
     {
         return pruneAnswer ? pruneAnswer(parent, preview) : std::nullopt;
+    }
+    std::optional<ExpiryRules> askExpiryRules(QWidget *parent, const ExpiryState &state, const ExpiryPreview &preview,
+                                              TimeZoneChoice) override
+    {
+        return expiryAnswer ? expiryAnswer(parent, state, preview) : std::nullopt;
     }
     std::optional<ExportRequest> askExport(QWidget *, int, int) override { return exportAnswer; }
     QString askImportFile(QWidget *) override { return importPath; }
@@ -161,6 +168,7 @@ private slots:
     void registrationsOverHttpAppearLive();
     void aBusyServerNeverFreezesTheWindow();
     void otherServersOnAPostgreSqlDatabaseShowLive();
+    void expiryRulesAreSharedWithAHeadlessServer();
     void manyIdsLoadAsTheUserScrolls();
     void sortingByAColumnLoadsEveryId();
     void newIdIsSelectedAndItsCommandsCopied();
@@ -202,6 +210,10 @@ private:
     MainWindow *openWindow();
     // A window on settings, its server started; false (and why, logged) if it did not.
     bool openWindowWith(const AppSettings &settings);
+    // A window on a new database of the test's PostgreSQL (none on failure); its settings.
+    AppSettings openWindowOnPostgreSql();
+    // A second server's settings: on the window's database, any free port.
+    ServerConfig sharing(const AppSettings &settings) const;
     // The same, without waiting for the server.
     void showWindowWith(const AppSettings &settings);
     // Waits until the server has started (or failed) and the window shows its IDs.
@@ -423,25 +435,38 @@ void TestMainWindow::aBusyServerNeverFreezesTheWindow()
     QTRY_COMPARE(nodeAddresses(*window->nodeModel()), QStringList{QStringLiteral("localhost:4001")});
 }
 
+AppSettings TestMainWindow::openWindowOnPostgreSql()
+{
+    QString error;
+    TestPostgres *postgres = TestDatabase::postgres(&error);
+    AppSettings settings = testSettings(QStringLiteral("unused.sqlite"));
+    settings.databasePath = postgres ? postgres->createDatabase() : QString();
+    if (settings.databasePath.isEmpty() || !openWindowWith(settings)) {
+        qWarning("no window on PostgreSQL: %s", qPrintable(postgres ? postgres->lastError() : error));
+        m_window.reset();
+    }
+    return settings;
+}
+
+ServerConfig TestMainWindow::sharing(const AppSettings &settings) const
+{
+    ServerConfig config;
+    config.port = 0;
+    config.databasePath = settings.databasePath;
+    config.adminTokenPath = m_dir->filePath(QStringLiteral("other.admin-token"));
+    return config;
+}
+
 // A window on a PostgreSQL database that another server shares: what the other
 // server registers shows within a second, through LISTEN/NOTIFY, and by polling where
 // notifications are not available.
 void TestMainWindow::otherServersOnAPostgreSqlDatabaseShowLive()
 {
-    QString error;
-    TestPostgres *postgres = TestDatabase::postgres(&error);
-    QVERIFY2(postgres, qPrintable(error));
-    AppSettings settings = testSettings(QStringLiteral("unused.sqlite"));
-    settings.databasePath = postgres->createDatabase();
-    QVERIFY2(!settings.databasePath.isEmpty(), qPrintable(postgres->lastError()));
-    QVERIFY(openWindowWith(settings));
+    const AppSettings settings = openWindowOnPostgreSql();
+    QVERIFY(m_window);
 
     ServerThread other;
-    ServerConfig config;
-    config.port = 0;
-    config.databasePath = settings.databasePath;
-    config.adminTokenPath = m_dir->filePath(QStringLiteral("other.admin-token"));
-    QCOMPARE(TestServer::startAndWait(other, config), QString());
+    QCOMPARE(TestServer::startAndWait(other, sharing(settings)), QString());
     HttpClient client(quint16(other.url().port()));
 
     const QByteArray first = client.post("/").json().value(QStringLiteral("disco_id")).toString().toUtf8();
@@ -462,6 +487,61 @@ void TestMainWindow::otherServersOnAPostgreSqlDatabaseShowLive()
     QTRY_COMPARE_WITH_TIMEOUT(m_window->idModel()->rowCount(), 2, 10 * int(PostgresStore::PollInterval.count()));
     QCOMPARE(client.del("/api/v1/ids/" + first).status, 200);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->idModel()->rowCount(), 1, 10 * int(PostgresStore::PollInterval.count()));
+}
+
+// Expiry rules set in the window are a headless server's on the same PostgreSQL
+// database, and the other way round; the dialog previews what a sweep would remove.
+void TestMainWindow::expiryRulesAreSharedWithAHeadlessServer()
+{
+    const AppSettings settings = openWindowOnPostgreSql();
+    QVERIFY(m_window);
+    auto *state = m_window->findChild<QToolButton *>(QStringLiteral("expiryState"));
+    QTRY_COMPARE(state->text(), QStringLiteral("Expiry off"));
+
+    ServerThread headless;
+    QCOMPARE(TestServer::startAndWait(headless, sharing(settings)), QString());
+    HttpClient client(quint16(headless.url().port()));
+    // An ID idle since 2020, which "no activity for 30 days" removes.
+    const QByteArray old = "{\"format\":\"discodesk-export\",\"format_version\":1,\"ids\":[{\"id\":"
+                           "\"0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e0e\",\"kind\":\"rqlite\",\"created_at\":"
+                           "\"2020-01-01T00:00:00Z\",\"nodes\":[]}]}";
+    QCOMPARE(client.post("/api/v1/import", old).status, 200);
+
+    // In the window: the real dialog, one rule ticked; its preview lists the old ID.
+    QString summary;
+    QString shownRule;
+    m_prompts.expiryAnswer = [&](QWidget *parent, const ExpiryState &current,
+                                 const ExpiryPreview &preview) -> std::optional<ExpiryRules> {
+        ExpiryDialog dialog(current, preview, TimeZoneChoice::Utc, parent);
+        dialog.findChild<QCheckBox *>(QStringLiteral("idsInactiveRule"))->setChecked(true);
+        dialog.updatePreview();
+        if (!QTest::qWaitFor([&] { return !dialog.isPreviewing(); }, 10000))
+            return std::nullopt;
+        summary = dialog.summary();
+        shownRule = dialog.table()->index(0, PrunePreviewModel::WhyColumn).data().toString();
+        return dialog.rules();
+    };
+    action("expiryAction")->trigger(); // the dialog opens once the rules are read
+    QTRY_COMPARE(summary, QStringLiteral("A sweep now would remove 1 ID."));
+    QCOMPARE(shownRule, QStringLiteral("no activity for more than 30d"));
+    QTRY_COMPARE(state->text(), QStringLiteral("Expiry on"));
+    // The headless server has them.
+    const QJsonObject rules = client.get("/api/v1/expiry").json().value(QStringLiteral("rules")).toObject();
+    QCOMPARE(rules.value(QStringLiteral("ids_inactive_for")).toString(), QStringLiteral("30d"));
+    QCOMPARE(rules.value(QStringLiteral("every")).toString(), QStringLiteral("1h"));
+
+    // Set through the headless server: the window's dialog opens with them.
+    QCOMPARE(client.send("PUT", "/api/v1/expiry", R"({"kv_not_reported_for": "2h", "every": "15m"})").status, 200);
+    std::optional<ExpiryState> opened;
+    m_prompts.expiryAnswer = [&](QWidget *, const ExpiryState &current, const ExpiryPreview &) {
+        opened = current;
+        return std::optional<ExpiryRules>();
+    };
+    action("expiryAction")->trigger();
+    QTRY_VERIFY(opened.has_value());
+    QCOMPARE(opened->rules.kvNotReportedFor, std::optional<ExpiryRules::Age>(7200));
+    QVERIFY(!opened->rules.idsInactiveFor);
+    QCOMPARE(opened->rules.interval, ExpiryRules::Age(900));
 }
 
 void TestMainWindow::manyIdsLoadAsTheUserScrolls()

@@ -111,6 +111,12 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
     createTray();
 
     connect(&m_server, &ServerThread::storeChanged, &m_batcher, &ChangeBatcher::add);
+    connect(&m_server, &ServerThread::expirySwept, this, [this](const ExpirySweep &sweep) {
+        const PruneCounts counts{sweep.ids, sweep.nodesOfIds, sweep.singleNodes, sweep.singleNodeIds, sweep.kvKeys};
+        if (!counts.isEmpty())
+            say(tr("Expiry removed %1.").arg(counts.text()));
+        refreshExpiry();
+    });
     connect(&m_batcher, &ChangeBatcher::changesReady, this, &MainWindow::applyChanges);
     connect(&m_server, &ServerThread::requestFinished, this, [this](const RequestLogEntry &entry) {
         m_requests->add(entry);
@@ -199,6 +205,9 @@ void MainWindow::createActions()
     a.prune = make(tr("&Prune\u2026"), QStringLiteral("pruneAction"),
                    Icons::themed(QStringLiteral("edit-clear-history"), QStringLiteral("prune.svg")),
                    QKeySequence(tr("Ctrl+Shift+P")), &MainWindow::prune);
+    a.expiry = make(tr("Automatic E&xpiry\u2026"), QStringLiteral("expiryAction"),
+                    Icons::themed(QStringLiteral("edit-clear-history"), QStringLiteral("prune.svg")), {},
+                    &MainWindow::editExpiry);
     a.exportIds = make(tr("&Export\u2026"), QStringLiteral("exportAction"),
                        Icons::themed(QStringLiteral("document-export"), QStringLiteral("export.svg")),
                        QKeySequence(tr("Ctrl+E")), &MainWindow::exportIds);
@@ -245,6 +254,7 @@ void MainWindow::createActions()
     setTip(a.editLabel, tr("Give the selected ID a label of your own"));
     setTip(a.deleteIds, tr("Delete the selected IDs and their nodes"));
     setTip(a.prune, tr("Remove old IDs and nodes, after a preview"));
+    setTip(a.expiry, tr("Remove old IDs, nodes and keys on a schedule, by rules kept in the database"));
     setTip(a.exportIds, tr("Write IDs and their nodes to a JSON or CSV file"));
     setTip(a.importIds, tr("Add IDs and their nodes from a JSON file"));
     setTip(a.settings, tr("Port, database, limits and appearance"));
@@ -459,6 +469,7 @@ void MainWindow::createMenusAndToolBar()
     edit->addAction(a.deleteNodes);
     edit->addSeparator();
     edit->addAction(a.prune);
+    edit->addAction(a.expiry);
     edit->addSeparator();
     edit->addAction(a.find);
 
@@ -505,11 +516,17 @@ void MainWindow::createStatusBar()
     m_urlButton->setCursor(Qt::PointingHandCursor);
     connect(m_urlButton, &QToolButton::clicked, this,
             [this] { copyToClipboard(m_server.url().toString(), tr("discovery URL")); });
+    m_expiryButton = new QToolButton;
+    m_expiryButton->setObjectName(QStringLiteral("expiryState"));
+    m_expiryButton->setAutoRaise(true);
+    m_expiryButton->setCursor(Qt::PointingHandCursor);
+    connect(m_expiryButton, &QToolButton::clicked, this, &MainWindow::editExpiry);
     m_countsLabel = new QLabel;
     m_countsLabel->setObjectName(QStringLiteral("counts"));
     m_rateLabel = new QLabel(tr("0 req/s"));
     m_rateLabel->setObjectName(QStringLiteral("requestRate"));
     m_rateLabel->setToolTip(tr("HTTP requests answered in the last second"));
+    statusBar()->addPermanentWidget(m_expiryButton);
     statusBar()->addPermanentWidget(m_countsLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
     statusBar()->addPermanentWidget(m_stateLabel);
@@ -531,8 +548,10 @@ void MainWindow::onServerChanged()
 {
     // Once it listens (again): a moved server may serve another database. While it
     // does not, the lists keep what it last served.
-    if (m_server.isRunning() && !m_server.isStarting())
+    if (m_server.isRunning() && !m_server.isStarting()) {
         reloadIds();
+        refreshExpiry();
+    }
     updateServerState();
 }
 
@@ -898,6 +917,60 @@ void MainWindow::prune()
         });
 }
 
+namespace {
+
+StoreResult<ExpiryState> readExpiry(DiscoveryService &service)
+{
+    const auto rules = service.expiryRules();
+    if (!rules.ok())
+        return StoreResult<ExpiryState>::failure(rules.error());
+    const auto last = service.lastExpirySweep();
+    if (!last.ok())
+        return StoreResult<ExpiryState>::failure(last.error());
+    return ExpiryState{rules.value(), last.value()};
+}
+
+} // namespace
+
+void MainWindow::refreshExpiry()
+{
+    ask(&readExpiry, [this](const StoreResult<ExpiryState> &state) {
+        if (!state.ok())
+            return; // the server's trouble shows elsewhere
+        m_expiry = state.value();
+        m_expiryButton->setText(m_expiry->rules.isOff() ? tr("Expiry off") : tr("Expiry on"));
+        m_expiryButton->setToolTip(ExpiryDialog::sweepText(*m_expiry, Timestamp::now(), m_app.settings().timeZone)
+                                   + u'\n' + tr("Click to see or change the rules."));
+        m_expiryButton->setVisible(m_server.isRunning());
+    });
+}
+
+void MainWindow::editExpiry()
+{
+    if (!m_server.isRunning())
+        return;
+    // The rules as the database holds them now: another server may have changed them.
+    ask(&readExpiry, [this](const StoreResult<ExpiryState> &state) {
+        if (!state.ok())
+            return reportFailure(tr("Automatic Expiry"), state.error());
+        // Read-only: a preview keeps no writer waiting.
+        const ExpiryPreview preview = [this](const ExpiryRules &rules, ExpiryPreviewDone done) {
+            ask([rules](DiscoveryService &service) { return service.previewExpiry(rules); }, std::move(done));
+        };
+        const auto rules = m_prompts.askExpiryRules(this, state.value(), preview, m_app.settings().timeZone);
+        if (!rules)
+            return;
+        ask([rules = *rules](DiscoveryService &service) { return service.setExpiryRules(rules); },
+            [this, off = rules->isOff()](const StoreResult<bool> &saved) {
+                if (!saved.ok())
+                    return reportFailure(tr("Automatic Expiry"), saved.error());
+                say(off ? tr("Expiry is off: nothing will be removed on its own.")
+                        : tr("Expiry rules saved: sweeps run on their schedule, on this or another server."));
+                refreshExpiry();
+            });
+    });
+}
+
 void MainWindow::exportIds()
 {
     if (!m_server.isRunning())
@@ -1062,6 +1135,8 @@ void MainWindow::updateActions()
     m_actions.deleteNodes->setEnabled(hasNodes);
     m_actions.copyAddress->setEnabled(hasNodes);
     m_actions.prune->setEnabled(running);
+    m_actions.expiry->setEnabled(running);
+    m_expiryButton->setVisible(running && m_expiry.has_value());
     m_actions.exportIds->setEnabled(running);
     m_actions.importIds->setEnabled(running);
 }

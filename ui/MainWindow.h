@@ -2,6 +2,7 @@
 
 #include "AppController.h"
 #include "ChangeBatcher.h"
+#include "ExpiryDialog.h"
 #include "StoreTotals.h"
 #include "TableViews.h"
 
@@ -84,6 +85,9 @@ public slots:
     void deleteIds();
     void deleteNodes();
     void prune();
+    void editExpiry();
+    // Reads the expiry rules and the last sweep again, for the status bar.
+    void refreshExpiry();
     void exportIds();
     void importIds();
     void openSettings();
@@ -170,6 +174,8 @@ private:
     MessageLine *m_messageLine = nullptr;
     QLabel *m_stateLabel = nullptr;
     QToolButton *m_urlButton = nullptr;
+    QToolButton *m_expiryButton = nullptr; // expiry on or off; opens its dialog
+    std::optional<ExpiryState> m_expiry;   // as last read
     QLabel *m_countsLabel = nullptr;
     QLabel *m_rateLabel = nullptr;
     ServerTrayIcon *m_tray = nullptr; // only where the desktop has a tray
@@ -182,7 +188,7 @@ private:
     struct Actions
     {
         QAction *newId, *newEtcdToken, *copyId, *copyUrl, *copyCommands, *editLabel, *deleteIds, *deleteNodes,
-            *copyAddress, *prune, *exportIds, *importIds, *settings, *about, *aboutQt, *quit, *find,
+            *copyAddress, *prune, *expiry, *exportIds, *importIds, *settings, *about, *aboutQt, *quit, *find,
             *showHide;
     } m_actions{};
 };

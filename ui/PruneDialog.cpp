@@ -1,6 +1,6 @@
 #include "PruneDialog.h"
 
-#include "Plural.h"
+#include "AgeEdit.h"
 #include "TableViews.h"
 
 #include <QCheckBox>
@@ -18,25 +18,6 @@
 #include <algorithm>
 #include <iterator>
 
-namespace {
-
-struct Unit
-{
-    qint64 seconds;
-    const char *one;
-    const char *many;
-};
-constexpr Unit Units[] = {{60, QT_TRANSLATE_NOOP("PruneDialog", "minute"), QT_TRANSLATE_NOOP("PruneDialog", "minutes")},
-                          {3600, QT_TRANSLATE_NOOP("PruneDialog", "hour"), QT_TRANSLATE_NOOP("PruneDialog", "hours")},
-                          {86400, QT_TRANSLATE_NOOP("PruneDialog", "day"), QT_TRANSLATE_NOOP("PruneDialog", "days")}};
-constexpr int Hours = 1, Days = 2; // indexes in Units
-
-const Unit &unitOf(const QComboBox *unit)
-{
-    return Units[std::clamp(unit->currentIndex(), 0, int(std::size(Units)) - 1)];
-}
-
-} // namespace
 
 PruneDialog::PruneDialog(PrunePreview preview, TimeZoneChoice zone, QWidget *parent)
     : QDialog(parent), m_runPreview(std::move(preview))
@@ -48,25 +29,24 @@ PruneDialog::PruneDialog(PrunePreview preview, TimeZoneChoice zone, QWidget *par
     intro->setWordWrap(true);
     layout->addWidget(intro);
 
-    m_createdBefore = makeAgeRule(tr("IDs created more than"), QStringLiteral("createdBeforeRule"), 7, Days);
+    m_createdBefore = makeAgeRule(tr("IDs created more than"), QStringLiteral("createdBeforeRule"), 7, AgeEdit::Days);
     m_noNodes = makeAgeRule(tr("IDs with no nodes, created and last active more than"), QStringLiteral("noNodesRule"),
-                            NoNodesDefaultHours, Hours, true);
-    m_notSeenSince = makeAgeRule(tr("Nodes not seen for more than"), QStringLiteral("notSeenSinceRule"), 1, Hours);
+                            NoNodesDefaultHours, AgeEdit::Hours, true);
+    m_notSeenSince = makeAgeRule(tr("Nodes not seen for more than"), QStringLiteral("notSeenSinceRule"), 1, AgeEdit::Hours);
     // rqlite's leader writes its key every 10 s; one silent this long is gone.
     m_kvNotReportedSince = makeAgeRule(tr("Consul KV keys not written for more than"),
-                                       QStringLiteral("kvNotReportedSinceRule"), 1, Hours);
+                                       QStringLiteral("kvNotReportedSinceRule"), 1, AgeEdit::Hours);
     auto *rulesLayout = new QGridLayout;
-    rulesLayout->setColumnStretch(4, 1);
+    rulesLayout->setColumnStretch(3, 1);
     layout->addLayout(rulesLayout);
     for (const auto &[rule, after] : {std::pair{&m_createdBefore, tr("ago")}, std::pair{&m_noNodes, tr("ago")},
                                       std::pair{&m_notSeenSince, QString()},
                                       std::pair{&m_kvNotReportedSince, QString()}}) {
         const int row = rulesLayout->rowCount();
         rulesLayout->addWidget(rule->enabled, row, 0);
-        rulesLayout->addWidget(rule->amount, row, 1);
-        rulesLayout->addWidget(rule->unit, row, 2);
+        rulesLayout->addWidget(rule->age, row, 1);
         if (!after.isEmpty())
-            rulesLayout->addWidget(new QLabel(after), row, 3);
+            rulesLayout->addWidget(new QLabel(after), row, 2);
     }
 
     m_summary = makeTableTitle(QStringLiteral("pruneSummary"));
@@ -107,27 +87,14 @@ PruneDialog::PruneDialog(PrunePreview preview, TimeZoneChoice zone, QWidget *par
     updatePreview();
 }
 
-PruneDialog::AgeRule PruneDialog::makeAgeRule(const QString &text, const QString &name, int amount, int unitIndex,
-                                              bool checked)
+PruneDialog::AgeRule PruneDialog::makeAgeRule(const QString &text, const QString &name, int amount,
+                                              AgeEdit::Unit unit, bool checked)
 {
-    AgeRule rule{new QCheckBox(text), new QSpinBox, new QComboBox};
+    AgeRule rule{new QCheckBox(text), new AgeEdit(name, amount, unit)};
     rule.enabled->setObjectName(name);
     rule.enabled->setChecked(checked);
-    rule.amount->setObjectName(name + QStringLiteral("Amount"));
-    rule.amount->setRange(0, 9999);
-    rule.amount->setValue(amount);
-    rule.unit->setObjectName(name + QStringLiteral("Unit"));
-    for (const Unit &unit : Units)
-        rule.unit->addItem(tr(amount == 1 ? unit.one : unit.many));
-    rule.unit->setCurrentIndex(unitIndex);
-    QComboBox *units = rule.unit;
-    connect(rule.amount, &QSpinBox::valueChanged, units, [units](int value) {
-        for (int i = 0; i < units->count(); ++i)
-            units->setItemText(i, tr(value == 1 ? Units[i].one : Units[i].many)); // "1 hour", "2 hours"
-    });
     connect(rule.enabled, &QCheckBox::toggled, this, &PruneDialog::formChanged);
-    connect(rule.amount, &QSpinBox::valueChanged, this, &PruneDialog::formChanged);
-    connect(rule.unit, &QComboBox::currentIndexChanged, this, &PruneDialog::formChanged);
+    connect(rule.age, &AgeEdit::changed, this, &PruneDialog::formChanged);
     return rule;
 }
 
@@ -135,22 +102,16 @@ std::optional<Timestamp> PruneDialog::cutoff(const AgeRule &rule, Timestamp now)
 {
     if (!rule.enabled->isChecked())
         return std::nullopt;
-    const qint64 seconds = rule.amount->value() * unitOf(rule.unit).seconds;
-    return Timestamp::fromMicroseconds(now.microseconds() - seconds * 1000000);
-}
-
-QString PruneDialog::age(const AgeRule &rule) const
-{
-    const Unit &unit = unitOf(rule.unit);
-    return countOf(rule.amount->value(), tr(unit.one), tr(unit.many));
+    return Timestamp::fromMicroseconds(now.microseconds() - rule.age->seconds() * 1000000);
 }
 
 PrunePreviewModel::Reasons PruneDialog::reasons() const
 {
-    return {tr("created more than %1 ago").arg(age(m_createdBefore)),
-            tr("no nodes; created and last active more than %1 ago").arg(age(m_noNodes)),
-            tr("not seen for more than %1").arg(age(m_notSeenSince)),
-            tr("not written for more than %1").arg(age(m_kvNotReportedSince))};
+    return {tr("created more than %1 ago").arg(m_createdBefore.age->text()),
+            QString(), // no such rule here
+            tr("no nodes; created and last active more than %1 ago").arg(m_noNodes.age->text()),
+            tr("not seen for more than %1").arg(m_notSeenSince.age->text()),
+            tr("not written for more than %1").arg(m_kvNotReportedSince.age->text())};
 }
 
 void PruneDialog::formChanged()

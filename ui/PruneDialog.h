@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AgeEdit.h"
 #include "PruneCounts.h"
 #include "PrunePreviewModel.h"
 #include "TimeText.h"
@@ -57,12 +58,11 @@ private:
     struct AgeRule
     {
         QCheckBox *enabled;
-        QSpinBox *amount;
-        QComboBox *unit;
+        AgeEdit *age;
     };
-    AgeRule makeAgeRule(const QString &text, const QString &name, int amount, int unitIndex, bool checked = false);
+    AgeRule makeAgeRule(const QString &text, const QString &name, int amount, AgeEdit::Unit unit,
+                        bool checked = false);
     std::optional<Timestamp> cutoff(const AgeRule &rule, Timestamp now) const;
-    QString age(const AgeRule &rule) const; // "1 hour", "7 days"
     PrunePreviewModel::Reasons reasons() const;
     void formChanged();
     void showPreview(int asked, const StoreResult<PruneResult> &result);

@@ -208,6 +208,8 @@ QString PrunePreviewModel::whyIdMatches(const DiscoveryId &id) const
     QStringList reasons;
     if (m_rules.createdBefore && id.createdAt < *m_rules.createdBefore)
         reasons << m_reasons.createdBefore;
+    if (m_rules.inactiveSince && id.lastActivity < *m_rules.inactiveSince)
+        reasons << m_reasons.inactiveSince;
     const auto &quiet = m_rules.noNodesInactiveSince;
     if (m_rules.noNodes && id.nodeCount == 0 && (!quiet || (id.createdAt < *quiet && id.lastActivity < *quiet)))
         reasons << m_reasons.noNodes;

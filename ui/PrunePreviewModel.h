@@ -23,6 +23,7 @@ public:
     struct Reasons
     {
         QString createdBefore;
+        QString inactiveSince;
         QString noNodes;
         QString notSeenSince;
         QString kvNotReportedSince;

@@ -44,6 +44,15 @@ std::optional<PruneRules> DialogPrompts::askPruneRules(QWidget *parent, const Pr
     return dialog.rules();
 }
 
+std::optional<ExpiryRules> DialogPrompts::askExpiryRules(QWidget *parent, const ExpiryState &state,
+                                                         const ExpiryPreview &preview, TimeZoneChoice zone)
+{
+    ExpiryDialog dialog(state, preview, zone, parent);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.rules();
+}
+
 std::optional<ExportRequest> DialogPrompts::askExport(QWidget *parent, int allCount, int selectedCount)
 {
     ExportDialog dialog(allCount, selectedCount, m_files.exportFolder(), m_files.exportFormat(), parent);

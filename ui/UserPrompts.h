@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AppSettings.h"
+#include "ExpiryDialog.h"
 #include "ExportDialog.h"
 #include "FileChoices.h"
 #include "NewEtcdTokenDialog.h"
@@ -25,6 +26,8 @@ public:
     virtual bool confirm(QWidget *parent, const QString &title, const QString &question) = 0;
     virtual std::optional<PruneRules> askPruneRules(QWidget *parent, const PrunePreview &preview,
                                                     TimeZoneChoice zone) = 0;
+    virtual std::optional<ExpiryRules> askExpiryRules(QWidget *parent, const ExpiryState &state,
+                                                      const ExpiryPreview &preview, TimeZoneChoice zone) = 0;
     virtual std::optional<ExportRequest> askExport(QWidget *parent, int allCount, int selectedCount) = 0;
     virtual QString askImportFile(QWidget *parent) = 0;
     // current: the settings in use; commandLine: the options of this run that differ
@@ -50,6 +53,8 @@ public:
     bool confirm(QWidget *parent, const QString &title, const QString &question) override;
     std::optional<PruneRules> askPruneRules(QWidget *parent, const PrunePreview &preview,
                                             TimeZoneChoice zone) override;
+    std::optional<ExpiryRules> askExpiryRules(QWidget *parent, const ExpiryState &state, const ExpiryPreview &preview,
+                                              TimeZoneChoice zone) override;
     std::optional<ExportRequest> askExport(QWidget *parent, int allCount, int selectedCount) override;
     QString askImportFile(QWidget *parent) override;
     std::optional<AppSettings> askSettings(QWidget *parent, const AppSettings &current, bool trayAvailable,

@@ -74,7 +74,8 @@ QString ExpiryRules::ageText(Age age)
 
 ExpirySweep ExpirySweep::of(const PruneResult &result, Timestamp at)
 {
-    return ExpirySweep{at, result.idCount, result.nodesOfIdsCount, result.singleNodeCount, result.kvKeyCount};
+    return ExpirySweep{at, result.idCount, result.nodesOfIdsCount, result.singleNodeCount, result.singleNodeIdCount,
+                       result.kvKeyCount};
 }
 
 QJsonObject ExpirySweep::toJson() const
@@ -83,6 +84,7 @@ QJsonObject ExpirySweep::toJson() const
                        {QStringLiteral("ids"), ids},
                        {QStringLiteral("nodes_of_ids"), nodesOfIds},
                        {QStringLiteral("single_nodes"), singleNodes},
+                       {QStringLiteral("single_node_ids"), singleNodeIds},
                        {QStringLiteral("kv_keys"), kvKeys}};
 }
 
@@ -92,7 +94,8 @@ std::optional<ExpirySweep> ExpirySweep::fromJson(const QJsonObject &object)
     if (!at)
         return std::nullopt;
     const auto count = [&](const char *key) { return qint64(object.value(QLatin1String(key)).toDouble()); };
-    return ExpirySweep{*at, count("ids"), count("nodes_of_ids"), count("single_nodes"), count("kv_keys")};
+    return ExpirySweep{*at, count("ids"), count("nodes_of_ids"), count("single_nodes"), count("single_node_ids"),
+                       count("kv_keys")};
 }
 
 QString ExpirySweep::summary() const

@@ -55,6 +55,7 @@ struct ExpirySweep
     qint64 ids = 0;         // IDs, with their nodes
     qint64 nodesOfIds = 0;  // the nodes those IDs had
     qint64 singleNodes = 0; // nodes removed on their own
+    qint64 singleNodeIds = 0; // the IDs (which stay) they were removed from
     qint64 kvKeys = 0;
 
     static ExpirySweep of(const PruneResult &result, Timestamp at);

@@ -291,7 +291,12 @@ StoreResult<PruneResult> DiscoveryService::previewExpiry()
     const auto rules = expiryRules();
     if (!rules.ok())
         return failure<PruneResult>(rules.error());
-    return previewPrune(rules->pruneRules(m_clock()));
+    return previewExpiry(rules.value());
+}
+
+StoreResult<PruneResult> DiscoveryService::previewExpiry(const ExpiryRules &rules)
+{
+    return previewPrune(rules.pruneRules(m_clock()));
 }
 
 StoreResult<std::optional<ExpirySweep>> DiscoveryService::sweepIfDue()

@@ -99,6 +99,7 @@ public:
     StoreResult<bool> setExpiryRules(const ExpiryRules &rules);
     StoreResult<std::optional<ExpirySweep>> lastExpirySweep();
     StoreResult<PruneResult> previewExpiry();
+    StoreResult<PruneResult> previewExpiry(const ExpiryRules &rules); // rules not stored yet (the window's form)
     StoreResult<std::optional<ExpirySweep>> sweepIfDue();
 
     // Merges validated records into the store in one transaction: all or nothing.
