@@ -159,7 +159,8 @@ private slots:
         QCOMPARE(sweep.value()->at, day(100));
         QCOMPARE(sweep.value()->ids, preview.idCount);
         QCOMPARE(sweep.value()->singleNodes, preview.singleNodeCount);
-        QCOMPARE(sweep.value()->summary(), QStringLiteral("removed 1 ID (0 nodes) and 1 single node"));
+        QVERIFY2(sweep.value()->summary().startsWith(QStringLiteral("removed 1 ID (0 nodes) and 1 single node, in 1 slice")),
+                 qPrintable(sweep.value()->summary()));
         QVERIFY(!service.findId(empty).value());
         QCOMPARE(service.findIdWithNodes(cluster).value()->nodes.size(), 1);
         QVERIFY(service.findId(young).value());
@@ -171,7 +172,44 @@ private slots:
         clocked.now = Timestamp::fromMicroseconds(day(100).microseconds() + 3600'000'000LL);
         const auto next = service.sweepIfDue();
         QVERIFY(next.value());
-        QCOMPARE(next.value()->summary(), QStringLiteral("removed nothing"));
+        QVERIFY(next.value()->summary().startsWith(QStringLiteral("removed nothing, in 1 slice")));
+    }
+
+    void aSweepGoesSliceBySliceAndRemovesWhatThePreviewListed()
+    {
+        std::unique_ptr<Store> store = openStore();
+        Clocked clocked(*store);
+        DiscoveryService &service = clocked.service;
+        clocked.now = day(0);
+        for (int i = 0; i < 7; ++i)
+            QVERIFY(service.createId(DiscoveryKind::Rqlite, {}).ok());
+        clocked.now = day(99);
+        QStringList young;
+        for (int i = 0; i < 3; ++i)
+            young << service.createId(DiscoveryKind::Rqlite, {})->id;
+        clocked.now = day(100);
+        QVERIFY(service.setExpiryRules(rulesFrom(R"({"ids_inactive_for": "30d"})")).ok());
+        const qint64 previewed = service.previewExpiry().value().idCount;
+        QCOMPARE(previewed, 7);
+
+        auto begun = service.beginSweepIfDue();
+        QVERIFY2(begun.ok() && begun.value(), qPrintable(begun.error()));
+        DiscoveryService::ExpiryRun run = *begun.value();
+        // Begun is claimed: no other sweep is due meanwhile, on any server.
+        QVERIFY(!service.beginSweepIfDue().value());
+        run.sliceIds = 2; // ten IDs: five slices of two, each its own transaction
+        int slices = 0;
+        while (!run.done) {
+            QVERIFY(service.sweepSlice(run).ok());
+            ++slices;
+        }
+        QCOMPARE(slices, 5);
+        QVERIFY(service.finishSweep(run).ok());
+        QCOMPARE(run.sweep.ids, previewed);
+        QCOMPARE(service.lastExpirySweep().value()->ids, previewed);
+        QCOMPARE(service.countIdsAndNodes().value().ids, 3);
+        for (const QString &id : std::as_const(young))
+            QVERIFY(service.findId(id).value());
     }
 
     void emptyIdsAndKvKeysExpireByTheirOwnRules()

@@ -85,7 +85,10 @@ QJsonObject ExpirySweep::toJson() const
                        {QStringLiteral("nodes_of_ids"), nodesOfIds},
                        {QStringLiteral("single_nodes"), singleNodes},
                        {QStringLiteral("single_node_ids"), singleNodeIds},
-                       {QStringLiteral("kv_keys"), kvKeys}};
+                       {QStringLiteral("kv_keys"), kvKeys},
+                       {QStringLiteral("slices"), slices},
+                       {QStringLiteral("longest_slice_ms"), longestSliceMs},
+                       {QStringLiteral("duration_ms"), durationMs}};
 }
 
 std::optional<ExpirySweep> ExpirySweep::fromJson(const QJsonObject &object)
@@ -94,8 +97,12 @@ std::optional<ExpirySweep> ExpirySweep::fromJson(const QJsonObject &object)
     if (!at)
         return std::nullopt;
     const auto count = [&](const char *key) { return qint64(object.value(QLatin1String(key)).toDouble()); };
-    return ExpirySweep{*at, count("ids"), count("nodes_of_ids"), count("single_nodes"), count("single_node_ids"),
-                       count("kv_keys")};
+    ExpirySweep sweep{*at, count("ids"), count("nodes_of_ids"), count("single_nodes"), count("single_node_ids"),
+                      count("kv_keys")};
+    sweep.slices = int(count("slices"));
+    sweep.longestSliceMs = object.value(QStringLiteral("longest_slice_ms")).toDouble();
+    sweep.durationMs = object.value(QStringLiteral("duration_ms")).toDouble();
+    return sweep;
 }
 
 QString ExpirySweep::summary() const
@@ -108,10 +115,17 @@ QString ExpirySweep::summary() const
         parts << QStringLiteral("%1 single node%2").arg(singleNodes).arg(singleNodes == 1 ? "" : "s");
     if (kvKeys > 0)
         parts << QStringLiteral("%1 KV key%2").arg(kvKeys).arg(kvKeys == 1 ? "" : "s");
-    if (parts.isEmpty())
-        return QStringLiteral("removed nothing");
-    const QString last = parts.takeLast();
-    return QStringLiteral("removed ") + (parts.isEmpty() ? last : parts.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last);
+    QString removed = QStringLiteral("removed nothing");
+    if (!parts.isEmpty()) {
+        const QString last = parts.takeLast();
+        removed = QStringLiteral("removed ")
+            + (parts.isEmpty() ? last : parts.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last);
+    }
+    if (slices == 0)
+        return removed;
+    return QStringLiteral("%1, in %2 slice%3 (the longest %4 ms, %5 ms in all)")
+        .arg(removed).arg(slices).arg(slices == 1 ? "" : "s")
+        .arg(longestSliceMs, 0, 'f', 1).arg(durationMs, 0, 'f', 1);
 }
 
 QJsonObject ExpiryRules::toJson() const

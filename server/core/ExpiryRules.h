@@ -57,11 +57,17 @@ struct ExpirySweep
     qint64 singleNodes = 0; // nodes removed on their own
     qint64 singleNodeIds = 0; // the IDs (which stay) they were removed from
     qint64 kvKeys = 0;
+    // How it went: a transaction per slice of IDs, each holding the server's thread
+    // (and so registrations) for its time only.
+    int slices = 0;
+    double longestSliceMs = 0;
+    double durationMs = 0; // from its first slice to its last
 
     static ExpirySweep of(const PruneResult &result, Timestamp at);
     QJsonObject toJson() const;
     static std::optional<ExpirySweep> fromJson(const QJsonObject &object);
-    // "removed 3 IDs (7 nodes), 2 single nodes and 1 KV key", or "removed nothing".
+    // "removed 3 IDs (7 nodes), 2 single nodes and 1 KV key, in 4 slices (the longest
+    // 21.3 ms, 80.1 ms in all)", or "removed nothing, ...".
     QString summary() const;
 };
 

@@ -174,6 +174,18 @@ struct PruneRules
     // leader stopped reporting (it reports every 10 s).
     std::optional<Timestamp> kvNotReportedSince;
 
+    // Only IDs (and their nodes) from `from` up to, not including, `before` (none: to
+    // the last), in the database's order of IDs; Consul KV keys only in the last
+    // slice. An expiry sweep goes slice by slice, a transaction each, so that
+    // registrations never wait for all of it.
+    struct IdSlice
+    {
+        QString from; // empty: from the first
+        std::optional<QString> before;
+    };
+    std::optional<IdSlice> slice;
+    bool includesKv() const { return kvNotReportedSince && (!slice || !slice->before); }
+
     using NodeRef = std::pair<QString, QString>; // (ID, address)
     QSet<QString> keepIds;   // left as they are, with all their nodes
     QSet<NodeRef> keepNodes;

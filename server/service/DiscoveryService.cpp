@@ -302,6 +302,22 @@ StoreResult<PruneResult> DiscoveryService::previewExpiry(const ExpiryRules &rule
 StoreResult<std::optional<ExpirySweep>> DiscoveryService::sweepIfDue()
 {
     using Result = StoreResult<std::optional<ExpirySweep>>;
+    const auto begun = beginSweepIfDue();
+    if (!begun.ok() || !begun.value())
+        return begun.ok() ? Result(std::optional<ExpirySweep>()) : Result::failure(begun.error());
+    ExpiryRun run = *begun.value();
+    while (!run.done) {
+        if (const auto swept = sweepSlice(run); !swept.ok())
+            return Result::failure(swept.error());
+    }
+    if (const auto finished = finishSweep(run); !finished.ok())
+        return Result::failure(finished.error());
+    return std::optional<ExpirySweep>(run.sweep);
+}
+
+StoreResult<std::optional<DiscoveryService::ExpiryRun>> DiscoveryService::beginSweepIfDue()
+{
+    using Result = StoreResult<std::optional<ExpiryRun>>;
     // Whether a sweep is due: the rules are on and no server swept for an interval.
     const auto due = [this](Timestamp now) -> StoreResult<std::optional<ExpiryRules>> {
         const auto rules = expiryRules();
@@ -320,22 +336,52 @@ StoreResult<std::optional<ExpirySweep>> DiscoveryService::sweepIfDue()
     // Asked first without the servers' write lock, which most looks would take for nothing.
     const Timestamp now = m_clock();
     if (const auto looked = due(now); !looked.ok() || !looked.value())
-        return looked.ok() ? Result(std::optional<ExpirySweep>()) : Result::failure(looked.error());
+        return looked.ok() ? Result(std::optional<ExpiryRun>()) : Result::failure(looked.error());
     return inTransaction(m_store, Access::Exclusive, [&]() -> Result {
-        const auto rules = due(now); // again: another server may have swept meanwhile
+        const auto rules = due(now); // again: another server may have begun one meanwhile
         if (!rules.ok())
             return Result::failure(rules.error());
         if (!rules.value())
-            return std::optional<ExpirySweep>();
-        const auto pruned = prune(rules.value()->pruneRules(now));
+            return std::optional<ExpiryRun>();
+        ExpiryRun run{rules.value()->pruneRules(now), ExpirySweep{}, QString(), false};
+        run.sweep.at = now;
+        // Recorded now: this sweep has the interval, whatever the others look.
+        if (const auto claimed = finishSweep(run); !claimed.ok())
+            return Result::failure(claimed.error());
+        return std::optional<ExpiryRun>(run);
+    });
+}
+
+StoreResult<bool> DiscoveryService::sweepSlice(ExpiryRun &run)
+{
+    return inTransaction(m_store, Access::Exclusive, [&]() -> StoreResult<bool> {
+        const auto end = m_store.idAfter(run.nextFrom, run.sliceIds);
+        if (!end.ok())
+            return failure<bool>(end.error());
+        PruneRules slice = run.rules;
+        slice.slice = PruneRules::IdSlice{run.nextFrom, end.value()};
+        const auto pruned = prune(slice);
         if (!pruned.ok())
-            return Result::failure(pruned.error());
-        const ExpirySweep sweep = ExpirySweep::of(pruned.value(), now);
-        const auto saved = m_store.setSetting(LastExpirySweepSetting,
-                                              QString::fromUtf8(QJsonDocument(sweep.toJson()).toJson(QJsonDocument::Compact)));
-        if (!saved.ok())
-            return Result::failure(saved.error());
-        return std::optional<ExpirySweep>(sweep);
+            return failure<bool>(pruned.error());
+        const ExpirySweep part = ExpirySweep::of(pruned.value(), run.sweep.at);
+        run.sweep.ids += part.ids;
+        run.sweep.nodesOfIds += part.nodesOfIds;
+        run.sweep.singleNodes += part.singleNodes;
+        run.sweep.singleNodeIds += part.singleNodeIds;
+        run.sweep.kvKeys += part.kvKeys;
+        ++run.sweep.slices;
+        run.done = !end.value();
+        if (end.value())
+            run.nextFrom = *end.value();
+        return true;
+    });
+}
+
+StoreResult<bool> DiscoveryService::finishSweep(const ExpiryRun &run)
+{
+    return inTransaction(m_store, Access::Write, [&] {
+        return m_store.setSetting(LastExpirySweepSetting,
+                                  QString::fromUtf8(QJsonDocument(run.sweep.toJson()).toJson(QJsonDocument::Compact)));
     });
 }
 

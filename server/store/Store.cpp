@@ -76,6 +76,19 @@ QString containsPattern(const QString &text)
 }
 
 // The rules that remove whole IDs, on discovery_ids d; empty when none does.
+// " AND column >= ? AND column < ?": the rule's slice of IDs, if it has one.
+SqlCondition inSlice(const QString &column, const std::optional<PruneRules::IdSlice> &slice)
+{
+    if (!slice)
+        return {};
+    SqlCondition condition;
+    if (!slice->from.isEmpty()) // the first slice: from the first ID, whatever it is
+        condition = {QStringLiteral(" AND %1 >= ?").arg(column), {slice->from}};
+    if (slice->before)
+        condition.append({QStringLiteral(" AND %1 < ?").arg(column), {*slice->before}});
+    return condition;
+}
+
 SqlCondition idRule(const PruneRules &rules)
 {
     QStringList conditions;
@@ -101,6 +114,7 @@ SqlCondition idRule(const PruneRules &rules)
         return rule;
     rule.sql = u'(' + conditions.join(QStringLiteral(" OR ")) + u')';
     rule.append(leavingOut(QStringLiteral("d.id"), rules.keepIds));
+    rule.append(inSlice(QStringLiteral("d.id"), rules.slice));
     return rule;
 }
 
@@ -112,6 +126,7 @@ SqlCondition nodeRule(const PruneRules &rules, const QString &alias)
     rule.append(leavingOut(alias + QStringLiteral(".discovery_id"), rules.keepIds));
     rule.append(leavingOut(alias + QStringLiteral(".discovery_id"), alias + QStringLiteral(".address"),
                            rules.keepNodes));
+    rule.append(inSlice(alias + QStringLiteral(".discovery_id"), rules.slice));
     return rule;
 }
 
@@ -525,6 +540,17 @@ StoreResult<StoreCounts> Store::countIdsAndNodes()
     return StoreCounts{q->value(0).toLongLong(), q->value(1).toLongLong()};
 }
 
+StoreResult<std::optional<QString>> Store::idAfter(const QString &from, int count)
+{
+    using Result = StoreResult<std::optional<QString>>;
+    Statement q = from.isEmpty()
+        ? run(QStringLiteral("SELECT id FROM discovery_ids ORDER BY id LIMIT 1 OFFSET ?"), {count})
+        : run(QStringLiteral("SELECT id FROM discovery_ids WHERE id >= ? ORDER BY id LIMIT 1 OFFSET ?"), {from, count});
+    if (!q)
+        return Result::failure(q.error());
+    return q->next() ? std::optional<QString>(q->value(0).toString()) : std::nullopt;
+}
+
 StoreResult<QString> Store::setting(const QString &name)
 {
     Statement q = run(QStringLiteral("SELECT value FROM settings WHERE name = ?"), {name});
@@ -625,7 +651,7 @@ StoreResult<PruneResult> Store::findPrunable(const PruneRules &rules, Counting c
                                  Timestamp::fromMicroseconds(q->value(2).toLongLong()), q->value(3).toLongLong()});
         }
     }
-    if (rules.kvNotReportedSince) {
+    if (rules.includesKv()) {
         if (counting == Counting::Counted) {
             const auto counted = countPrunableKv(rules);
             if (!counted.ok())
@@ -858,7 +884,7 @@ StoreResult<bool> Store::removePrunable(const PruneRules &rules, PruneResult &fo
         found.singleNodeIdCount = touched.value();
         found.singleNodeCount = removed.value();
     }
-    if (rules.kvNotReportedSince) {
+    if (rules.includesKv()) {
         const auto removed = removePrunableKv(rules);
         if (!removed.ok())
             return failure<bool>(removed.error());

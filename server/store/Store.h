@@ -104,6 +104,9 @@ public:
     // Every ID and node: plain counts, quick on a big store.
     StoreResult<StoreCounts> countIdsAndNodes();
     StoreResult<KindCounts> countByKind(); // reads whole tables: see BackgroundCount
+    // The ID `count` IDs on from `from` in the database's order of IDs, or none when
+    // fewer remain: where a slice of IDs ends (PruneRules::IdSlice).
+    StoreResult<std::optional<QString>> idAfter(const QString &from, int count);
 
     // A shared setting (JSON text) by name; empty when never set.
     StoreResult<QString> setting(const QString &name);
