@@ -122,8 +122,7 @@ QString ServerOptions::applyExpiry(const QCommandLineParser &parser, ServerConfi
     }
     QJsonObject object;
     const auto name = [](const QCommandLineOption &option) { return option.names().constFirst(); };
-    const QStringList keys = {QStringLiteral("ids_inactive_for"), QStringLiteral("empty_ids_after"),
-                              QStringLiteral("nodes_not_seen_for"), QStringLiteral("kv_not_reported_for")};
+    const QStringList keys = ExpiryRules::fieldNames().first(4); // in the order of rules above
     for (qsizetype i = 0; i < keys.size(); ++i) {
         if (parser.isSet(*rules[i].first))
             object.insert(keys.at(i), parser.value(*rules[i].first));
@@ -136,7 +135,7 @@ QString ServerOptions::applyExpiry(const QCommandLineParser &parser, ServerConfi
         // "nodes_not_seen_for: ..." names the option as typed instead.
         for (qsizetype i = 0; i < keys.size(); ++i)
             error.replace(keys.at(i) + u':', QStringLiteral("--") + name(*rules[i].first) + u':');
-        error.replace(QStringLiteral("every:"), QStringLiteral("--expire-every:"));
+        error.replace(ExpiryRules::fieldNames().constLast() + u':', QStringLiteral("--expire-every:"));
         return error;
     }
     config.expiry = parsed;

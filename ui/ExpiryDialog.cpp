@@ -146,7 +146,7 @@ void ExpiryDialog::updatePreview()
         m_okButton->setEnabled(false);
         return;
     }
-    const int asked = ++m_asked;
+    const int asked = m_previews.ask();
     m_previewed = shown;
     m_okButton->setEnabled(false);
     QPointer<ExpiryDialog> self(this);
@@ -158,9 +158,8 @@ void ExpiryDialog::updatePreview()
 
 void ExpiryDialog::showPreview(int asked, const StoreResult<PruneResult> &result)
 {
-    if (asked != m_asked)
+    if (!m_previews.take(asked))
         return; // the form changed since: a newer preview is on its way
-    m_answered = asked;
     m_error = result.ok() ? QString() : result.error();
     m_preview = result.ok() ? result.value() : PruneResult();
     const Timestamp now = Timestamp::now();
@@ -198,18 +197,15 @@ QString ExpiryDialog::sweepText(const ExpiryState &state, Timestamp now, TimeZon
     QString last = tr("No sweep has run yet.");
     if (state.lastSweep) {
         const ExpirySweep &sweep = *state.lastSweep;
-        const PruneCounts counts{sweep.ids, sweep.nodesOfIds, sweep.singleNodes, sweep.singleNodeIds, sweep.kvKeys};
+        const PruneCounts counts = PruneCounts::of(sweep);
         last = tr("Last sweep %1 (%2): %3.")
                    .arg(TimeText::relative(sweep.at, now), TimeText::absolute(sweep.at, zone),
                         counts.isEmpty() ? tr("removed nothing") : tr("removed %1").arg(counts.text()));
     }
-    if (state.rules.isOff())
+    const auto dueAt = state.rules.nextSweepDue(state.lastSweep, now);
+    if (!dueAt)
         return state.lastSweep ? last + u' ' + tr("Expiry is off now.") : tr("Expiry is off.");
-    Timestamp due = now;
-    if (state.lastSweep) {
-        due = Timestamp::fromMicroseconds(state.lastSweep->at.microseconds()
-                                          + qint64(state.rules.interval.count()) * 1'000'000);
-    }
+    const Timestamp due = *dueAt;
     const QString next = due <= now ? tr("The next sweep is due now (within a minute).")
                                     : tr("The next is due %1 (%2).").arg(TimeText::relative(due, now),
                                                                           TimeText::absolute(due, zone));

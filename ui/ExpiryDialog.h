@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AgeEdit.h"
+#include "LatestAnswer.h"
 #include "PrunePreviewModel.h"
 #include "TimeText.h"
 #include "core/ExpiryRules.h"
@@ -41,7 +42,7 @@ public:
     PrunePreviewModel *table() const { return m_table; }
     // "Would remove 2 IDs (with 3 nodes) now.", or why nothing.
     QString summary() const;
-    bool isPreviewing() const { return m_delay.isActive() || m_asked != m_answered; }
+    bool isPreviewing() const { return m_delay.isActive() || m_previews.isWaiting(); }
 
     static constexpr int PreviewDelayMs = 250;
     // "Last sweep 2 hours ago (14:00:10): removed 3 IDs (7 nodes). Next sweep due in
@@ -74,8 +75,7 @@ private:
     PrunePreviewModel *m_table;
     QPushButton *m_okButton;
     QTimer m_delay;
-    int m_asked = 0;
-    int m_answered = 0;
+    LatestAnswer m_previews; // an answer to an older preview is dropped
     ExpiryRules m_previewed;
     PruneResult m_preview;
     QString m_error;

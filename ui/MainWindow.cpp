@@ -112,7 +112,7 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
 
     connect(&m_server, &ServerThread::storeChanged, &m_batcher, &ChangeBatcher::add);
     connect(&m_server, &ServerThread::expirySwept, this, [this](const ExpirySweep &sweep) {
-        const PruneCounts counts{sweep.ids, sweep.nodesOfIds, sweep.singleNodes, sweep.singleNodeIds, sweep.kvKeys};
+        const PruneCounts counts = PruneCounts::of(sweep);
         if (!counts.isEmpty())
             say(tr("Expiry removed %1.").arg(counts.text()));
         refreshExpiry();

@@ -10,6 +10,11 @@ PruneCounts PruneCounts::of(const PruneResult &result)
             result.kvKeyCount};
 }
 
+PruneCounts PruneCounts::of(const ExpirySweep &sweep)
+{
+    return PruneCounts{sweep.ids, sweep.nodesOfIds, sweep.singleNodes, sweep.singleNodeIds, sweep.kvKeys};
+}
+
 QString PruneCounts::text() const
 {
     QStringList parts;

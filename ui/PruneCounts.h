@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/ExpiryRules.h"
 #include "core/Records.h"
 
 #include <QCoreApplication>
@@ -18,6 +19,7 @@ public:
     qint64 kvKeys = 0;
 
     static PruneCounts of(const PruneResult &result);
+    static PruneCounts of(const ExpirySweep &sweep);
     bool isEmpty() const { return ids == 0 && singleNodes == 0 && kvKeys == 0; }
     // "2 IDs (with 4 nodes), 6 nodes of 3 other IDs and 1 Consul KV key", each part
     // only when it is not zero; empty when nothing is removed.

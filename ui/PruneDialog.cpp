@@ -136,7 +136,7 @@ void PruneDialog::updatePreview()
     m_rules.notSeenSince = cutoff(m_notSeenSince, now);
     m_rules.kvNotReportedSince = cutoff(m_kvNotReportedSince, now);
     m_reasons = reasons();
-    const int asked = ++m_asked;
+    const int asked = m_previews.ask();
     m_pruneButton->setEnabled(false); // until the preview of these rules is shown
     m_summary->setText(tr("Looking for what these rules match\u2026"));
     QPointer<PruneDialog> dialog(this);
@@ -148,9 +148,8 @@ void PruneDialog::updatePreview()
 
 void PruneDialog::showPreview(int asked, const StoreResult<PruneResult> &result)
 {
-    if (asked != m_asked)
+    if (!m_previews.take(asked))
         return; // the form changed since: a newer preview is on its way
-    m_answered = asked;
     m_error = result.ok() ? QString() : result.error();
     m_preview = result.ok() ? result.value() : PruneResult();
     // A bounded page (the store lists at most PruneResult::MaxListed of each kind),

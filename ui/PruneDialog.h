@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AgeEdit.h"
+#include "LatestAnswer.h"
 #include "PruneCounts.h"
 #include "PrunePreviewModel.h"
 #include "TimeText.h"
@@ -48,7 +49,7 @@ public:
     // restarting cluster has no nodes for a moment.
     static constexpr int NoNodesDefaultHours = 1;
     // A preview has been asked for and not answered yet (or is about to be asked).
-    bool isPreviewing() const { return m_delay.isActive() || m_asked != m_answered; }
+    bool isPreviewing() const { return m_delay.isActive() || m_previews.isWaiting(); }
 
 public slots:
     // Makes the rules from the form as of now and asks for their preview.
@@ -79,8 +80,7 @@ private:
     QPushButton *m_pruneButton;
 
     QTimer m_delay; // the form changed: preview once it is still
-    int m_asked = 0;    // previews asked for; an answer to an older one is dropped
-    int m_answered = 0;
+    LatestAnswer m_previews; // an answer to an older preview is dropped
     PruneRules m_rules;
     PrunePreviewModel::Reasons m_reasons; // the rules' words, with them
     PruneResult m_preview;

@@ -2,7 +2,6 @@
 
 #include <QJsonValue>
 #include <QStringList>
-#include <QSet>
 
 #include <array>
 
@@ -27,6 +26,16 @@ Timestamp before(Timestamp now, ExpiryRules::Age age)
 }
 
 } // namespace
+
+std::optional<Timestamp> ExpiryRules::nextSweepDue(const std::optional<ExpirySweep> &last, Timestamp now) const
+{
+    if (isOff())
+        return std::nullopt;
+    if (!last)
+        return now;
+    const auto next = Timestamp::fromMicroseconds(last->at.microseconds() + qint64(interval.count()) * 1'000'000);
+    return next < now ? now : next;
+}
 
 PruneRules ExpiryRules::pruneRules(Timestamp now) const
 {
@@ -128,6 +137,11 @@ QString ExpirySweep::summary() const
         .arg(longestSliceMs, 0, 'f', 1).arg(durationMs, 0, 'f', 1);
 }
 
+QStringList ExpiryRules::fieldNames()
+{
+    return {IdsInactiveFor, EmptyIdsAfter, NodesNotSeenFor, KvNotReportedFor, Every};
+}
+
 QJsonObject ExpiryRules::toJson() const
 {
     const auto rule = [](const std::optional<Age> &age) { return age ? QJsonValue(ageText(*age)) : QJsonValue(); };
@@ -140,7 +154,7 @@ QJsonObject ExpiryRules::toJson() const
 
 std::optional<ExpiryRules> ExpiryRules::fromJson(const QJsonObject &object, QString *error)
 {
-    static const QSet<QString> known{IdsInactiveFor, EmptyIdsAfter, NodesNotSeenFor, KvNotReportedFor, Every};
+    const QStringList known = fieldNames();
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("unknown field \"%1\": the rules are %2, %3, %4, %5 and %6")

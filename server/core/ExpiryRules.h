@@ -4,9 +4,12 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <chrono>
 #include <optional>
+
+struct ExpirySweep;
 
 // Automatic expiry: what a sweep removes, as ages rather than times, and how often
 // sweeps run. Each rule is optional; with none set, expiry is off (the default:
@@ -31,10 +34,15 @@ struct ExpiryRules
 
     bool isOff() const { return !idsInactiveFor && !emptyIdsAfter && !nodesNotSeenFor && !kvNotReportedFor; }
     PruneRules pruneRules(Timestamp now) const;
+    // When the next sweep is due after the last one (by any server): an interval
+    // later, or now when there was none (or it is overdue); none while expiry is off.
+    std::optional<Timestamp> nextSweepDue(const std::optional<ExpirySweep> &last, Timestamp now) const;
 
     // {"ids_inactive_for": "30d", "empty_ids_after": "1d", "nodes_not_seen_for": null,
     //  "kv_not_reported_for": "1h", "every": "1h"}: a rule is null when off.
     QJsonObject toJson() const;
+    // The object's keys: the four rules in the order above, then "every".
+    static QStringList fieldNames();
     // Every key must be there or not at all (missing: off, or the default interval);
     // unknown keys are refused. Empty and why, when the object is wrong.
     static std::optional<ExpiryRules> fromJson(const QJsonObject &object, QString *error);

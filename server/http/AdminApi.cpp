@@ -341,35 +341,20 @@ HttpReply AdminApi::expiry()
     const auto last = m_service.lastExpirySweep();
     if (!last.ok())
         return HttpReply::unavailable(last.error());
-    // Due an interval after the last sweep by any server, or now; sweeps are looked
-    // for once a minute.
-    QJsonValue due;
-    if (!rules->isOff()) {
-        const Timestamp now = Timestamp::now();
-        due = now.toIso8601();
-        if (last.value()) {
-            const auto next = Timestamp::fromMicroseconds(last.value()->at.microseconds()
-                                                          + qint64(rules->interval.count()) * 1'000'000);
-            if (now < next)
-                due = next.toIso8601();
-        }
-    }
+    // Sweeps are looked for once a minute: one follows within the minute.
+    const auto due = rules->nextSweepDue(last.value(), Timestamp::now());
     return HttpReply::json(200, QJsonObject{
         {QStringLiteral("rules"), rules->toJson()},
         {QStringLiteral("enabled"), !rules->isOff()},
         {QStringLiteral("last_sweep"), last.value() ? QJsonValue(last.value()->toJson()) : QJsonValue()},
-        {QStringLiteral("next_sweep_due"), due},
+        {QStringLiteral("next_sweep_due"), due ? QJsonValue(due->toIso8601()) : QJsonValue()},
     });
 }
 
 HttpReply AdminApi::setExpiry(const HttpRequest &request)
 {
     HttpReply error;
-    const auto body = readObject(request,
-                                 {QStringLiteral("ids_inactive_for"), QStringLiteral("empty_ids_after"),
-                                  QStringLiteral("nodes_not_seen_for"), QStringLiteral("kv_not_reported_for"),
-                                  QStringLiteral("every")},
-                                 false, &error);
+    const auto body = readObject(request, ExpiryRules::fieldNames(), false, &error);
     if (!body)
         return error;
     QString problem;

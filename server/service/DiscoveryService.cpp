@@ -328,8 +328,7 @@ StoreResult<std::optional<DiscoveryService::ExpiryRun>> DiscoveryService::beginS
         const auto last = lastExpirySweep();
         if (!last.ok())
             return StoreResult<std::optional<ExpiryRules>>::failure(last.error());
-        const qint64 intervalUs = qint64(rules->interval.count()) * 1'000'000;
-        if (last.value() && now.microseconds() - last.value()->at.microseconds() < intervalUs)
+        if (now < *rules->nextSweepDue(last.value(), now))
             return std::optional<ExpiryRules>(); // this server or another swept lately
         return std::optional<ExpiryRules>(rules.value());
     };
