@@ -21,6 +21,7 @@ std::unique_ptr<Store> SqliteStore::open(const QString &path, Mode mode, QString
 
 SqliteStore::~SqliteStore()
 {
+    m_checkpointer.reset();
     closeConnection();
     m_lock.unlock();
 }
@@ -80,7 +81,11 @@ QString SqliteStore::openFile(const QString &path, Mode mode)
                 m_logFile = list.value(2).toString() + QStringLiteral("-wal");
         }
     }
-    return prepareSchema(false);
+    if (const QString error = prepareSchema(false); !error.isEmpty())
+        return error;
+    if (mode == Mode::Serve)
+        checkpointInBackground();
+    return {};
 }
 
 QString SqliteStore::findDamage()
@@ -109,11 +114,39 @@ QString SqliteStore::configureConnection()
                                   // 32 MiB of pages, not 2: a prune of many rows then stays in
                                   // memory until it commits instead of spilling (a third faster).
                                   QStringLiteral("PRAGMA cache_size = -32768"),
-                                  QStringLiteral("PRAGMA foreign_keys = ON")}) {
+                                  QStringLiteral("PRAGMA foreign_keys = ON"),
+                                  // A WAL that grew while a long read held it (an export, the
+                                  // damage check) is cut back to 64 MiB when it starts over.
+                                  QStringLiteral("PRAGMA journal_size_limit = 67108864")}) {
         if (!pragma.exec(statement))
             return describe(pragma.lastError());
     }
+    if (const QString error = setAutomaticCheckpoints(!m_checkpointer); !error.isEmpty())
+        return error;
     return applyDurability();
+}
+
+QString SqliteStore::setAutomaticCheckpoints(bool on)
+{
+    return runControl(on ? QStringLiteral("PRAGMA wal_autocheckpoint = 1000")
+                         : QStringLiteral("PRAGMA wal_autocheckpoint = 0"));
+}
+
+void SqliteStore::checkpointInBackground()
+{
+    m_checkpointer = std::make_unique<WalCheckpointer>(m_logFile.chopped(4));
+    connect(m_checkpointer.get(), &WalCheckpointer::caughtUp, this, [this] { m_catchUp = true; });
+    connect(m_checkpointer.get(), &WalCheckpointer::failed, this, [this](const QString &error) {
+        // Back to SQLite's own checkpoints, so that the WAL stays bounded.
+        qWarning("DiscoDesk: checkpointing %s in the background failed (%s); the writer checkpoints it again",
+                 qPrintable(m_name), qPrintable(error));
+        m_catchUp = false;
+        m_checkpointer.release()->deleteLater(); // it is emitting
+        setAutomaticCheckpoints(true);
+    });
+    if (setAutomaticCheckpoints(false).isEmpty())
+        return;
+    m_checkpointer.reset();
 }
 
 QString SqliteStore::applyDurability()
@@ -137,7 +170,17 @@ QString SqliteStore::beginOwn(Access access)
 
 QString SqliteStore::commitOwn(const StoreChanges &)
 {
-    return runControl(QStringLiteral("COMMIT"));
+    if (const QString error = runControl(QStringLiteral("COMMIT")); !error.isEmpty())
+        return error;
+    if (m_catchUp) {
+        // The pages committed since the background checkpoint: a few, so this is
+        // quick; the next write then starts the WAL over. A failure changes nothing.
+        m_catchUp = false;
+        runControl(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+    }
+    if (m_checkpointer)
+        m_checkpointer->committed();
+    return {};
 }
 
 void SqliteStore::rollbackOwn()

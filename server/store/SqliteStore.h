@@ -2,6 +2,7 @@
 
 #include "store/DatabaseFileLock.h"
 #include "store/Store.h"
+#include "store/WalCheckpointer.h"
 
 #include <memory>
 
@@ -32,7 +33,13 @@ private:
     explicit SqliteStore(QObject *parent) : Store(parent) {}
     QString openFile(const QString &path, Mode mode);
     QString configureConnection();
+    QString setAutomaticCheckpoints(bool on);
+    void checkpointInBackground();
 
     DatabaseFileLock m_lock; // one DiscoDesk per database file, whatever name it is given
     QString m_logFile;       // the WAL, where SQLite keeps it
+    // A served file's checkpoints run on a thread of their own (null: SQLite's own,
+    // in the commit that crosses 1000 pages).
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
+    bool m_catchUp = false; // the writer's own small checkpoint is due after the next commit
 };
