@@ -197,7 +197,7 @@ QString DiscoveryServer::start(const ServerConfig &config)
             return QStringLiteral("cannot store the expiry rules: %1").arg(committed ? *committed : stored.error());
         }
     }
-    running.sweeper = std::make_unique<ExpirySweeper>(running.service, config.expirySchedule);
+    running.sweeper = std::make_unique<ExpirySweeper>(running.service, running.commits, config.expirySchedule);
     connect(running.sweeper.get(), &ExpirySweeper::swept, this, [this](const ExpirySweep &sweep) {
         // Told once its removals are saved, as a write's answer is.
         m_running->commits.afterCommit([this, sweep](const std::optional<QString> &failure) {
