@@ -179,6 +179,11 @@ private:
 private slots:
     void cleanup()
     {
+        if (QTest::currentTestFailed() && m_server) {
+            QFile log(m_dir.filePath(QStringLiteral("server-%1.log").arg(m_port)));
+            if (log.open(QIODevice::ReadOnly))
+                qWarning("the server's log ends:\n%s", log.readAll().right(3000).constData());
+        }
         // Never kill(0, ...): that is the whole process group, CTest and its callers.
         if (m_server && m_server->processId() > 0) {
             ::kill(pid_t(m_server->processId()), SIGTERM);
