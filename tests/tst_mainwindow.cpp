@@ -639,7 +639,7 @@ void TestMainWindow::aConsulKvClusterShowsItsLeaderAndWaitingVoters()
     kv->findChild<QPushButton *>(QStringLiteral("kvCopyCommands"))->click();
     QCOMPARE(QGuiApplication::clipboard()->text(), rqliteKvCommands(address, QStringLiteral("rqlite")));
     QVERIFY(QGuiApplication::clipboard()->text().startsWith(
-        QStringLiteral("rqlited -node-id 1 -http-addr localhost:4001 -raft-addr localhost:4002 -disco-mode consul-kv "
+        QStringLiteral("rqlited -node-id 1 -http-addr 127.0.0.1:4001 -raft-addr 127.0.0.1:4002 -disco-mode consul-kv "
                        "-disco-key rqlite -disco-config '{\"address\":\"%1\"}' ~/node.1 &\n").arg(address)));
 
     // Node 1 claims the key; node 2 loses the race and asks again, as rqlite does.

@@ -3,12 +3,10 @@
 // batching, and the texts the window shows or copies.
 
 #include "ChangeBatcher.h"
-#include "EtcdCommands.h"
 #include "service/ExportFiles.h"
 #include "IdTableModel.h"
 #include "NodeTableModel.h"
 #include "RequestLogModel.h"
-#include "RqliteCommands.h"
 #include "StoreTotals.h"
 #include "TimeText.h"
 #include "support/TestServer.h"
@@ -220,10 +218,6 @@ private slots:
     void requestLogShowsControlCharactersEscaped();
     void batcherGroupsChangesAndFlushesOnAsk();
 
-    void rqliteCommandsForThreeNodes();
-    void etcdCommandsForThreeMembers();
-    void etcdCommandsNeverShareAPort();
-    void etcdDiscoveryUrlOfAToken();
     void csvHasOneRowPerNode();
 };
 
@@ -970,66 +964,6 @@ void TestUiModels::batcherGroupsChangesAndFlushesOnAsk()
     batcher.flush();
     QCOMPARE(ready.size(), 2);
     QCOMPARE(ready.at(1).at(0).value<QList<StoreChanges>>().size(), 1);
-}
-
-void TestUiModels::rqliteCommandsForThreeNodes()
-{
-    const QString commands = rqliteCommands(QUrl(QStringLiteral("http://127.0.0.1:4011")), QStringLiteral("abc"));
-    QCOMPARE(commands,
-             QStringLiteral("rqlited -disco-url http://127.0.0.1:4011 -disco-id abc -http-addr localhost:4001 "
-                            "-raft-addr localhost:4002 ~/node.1 &\n"
-                            "sleep 2\n"
-                            "rqlited -disco-url http://127.0.0.1:4011 -disco-id abc -http-addr localhost:4003 "
-                            "-raft-addr localhost:4004 ~/node.2 &\n"
-                            "rqlited -disco-url http://127.0.0.1:4011 -disco-id abc -http-addr localhost:4005 "
-                            "-raft-addr localhost:4006 ~/node.3 &\n"));
-}
-
-void TestUiModels::etcdCommandsForThreeMembers()
-{
-    const QUrl url(QStringLiteral("http://127.0.0.1:4011/etcd/0123456789abcdef0123456789abcdef"));
-    QCOMPARE(etcdCommands(url, 3),
-             QStringLiteral(
-                 "etcd --name m1 --data-dir ~/etcd-m1 --listen-client-urls http://127.0.0.1:23791 "
-                 "--advertise-client-urls http://127.0.0.1:23791 --listen-peer-urls http://127.0.0.1:23801 "
-                 "--initial-advertise-peer-urls http://127.0.0.1:23801 "
-                 "--discovery http://127.0.0.1:4011/etcd/0123456789abcdef0123456789abcdef &\n"
-                 "etcd --name m2 --data-dir ~/etcd-m2 --listen-client-urls http://127.0.0.1:23792 "
-                 "--advertise-client-urls http://127.0.0.1:23792 --listen-peer-urls http://127.0.0.1:23802 "
-                 "--initial-advertise-peer-urls http://127.0.0.1:23802 "
-                 "--discovery http://127.0.0.1:4011/etcd/0123456789abcdef0123456789abcdef &\n"
-                 "etcd --name m3 --data-dir ~/etcd-m3 --listen-client-urls http://127.0.0.1:23793 "
-                 "--advertise-client-urls http://127.0.0.1:23793 --listen-peer-urls http://127.0.0.1:23803 "
-                 "--initial-advertise-peer-urls http://127.0.0.1:23803 "
-                 "--discovery http://127.0.0.1:4011/etcd/0123456789abcdef0123456789abcdef &\n"
-                 "ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:23791 member list\n"));
-}
-
-void TestUiModels::etcdCommandsNeverShareAPort()
-{
-    // Past 10 members, 23800 + i would be another member's client port.
-    for (int size : {1, 10, 11, 25, 1000}) {
-        const QStringList lines = etcdCommands(QUrl(QStringLiteral("http://127.0.0.1:4011/etcd/t")), size)
-                                      .split(u'\n', Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), size + 1);
-        QSet<QString> ports;
-        for (int i = 0; i < size; ++i) {
-            const QStringList words = lines.at(i).split(u' ');
-            const QString client = words.at(words.indexOf(QStringLiteral("--listen-client-urls")) + 1);
-            const QString peer = words.at(words.indexOf(QStringLiteral("--listen-peer-urls")) + 1);
-            QVERIFY(QUrl(client).port() <= 65535 && QUrl(peer).port() <= 65535);
-            ports << client.section(u':', -1) << peer.section(u':', -1);
-        }
-        QCOMPARE(ports.size(), 2 * size);
-    }
-}
-
-void TestUiModels::etcdDiscoveryUrlOfAToken()
-{
-    QCOMPARE(etcdDiscoveryUrl(QUrl(QStringLiteral("http://127.0.0.1:4011")), QStringLiteral("abc")).toString(),
-             QStringLiteral("http://127.0.0.1:4011/etcd/abc"));
-    QCOMPARE(etcdDiscoveryUrl(QUrl(QStringLiteral("https://[::1]:4011")), QStringLiteral("abc")).toString(),
-             QStringLiteral("https://[::1]:4011/etcd/abc"));
 }
 
 void TestUiModels::csvHasOneRowPerNode()

@@ -1,5 +1,7 @@
 #include "EtcdMembers.h"
 
+#include "EtcdCommands.h"
+
 #include <QDebug>
 #include <QDeadlineTimer>
 #include <QProcessEnvironment>
@@ -47,16 +49,10 @@ QProcess *EtcdMembers::start(const QString &name, const QString &discoveryUrl, q
 {
     auto process = std::make_unique<QProcess>();
     process->setProcessChannelMode(QProcess::MergedChannels);
-    const QString client = QStringLiteral("http://127.0.0.1:%1").arg(clientPort);
-    const QString peer = QStringLiteral("http://127.0.0.1:%1").arg(peerPort);
-    process->start(QStringLiteral("etcd"),
-                   QStringList{QStringLiteral("--name"), name,
-                               QStringLiteral("--data-dir"), m_dataDir.filePath(name),
-                               QStringLiteral("--listen-client-urls"), client,
-                               QStringLiteral("--advertise-client-urls"), client,
-                               QStringLiteral("--listen-peer-urls"), peer,
-                               QStringLiteral("--initial-advertise-peer-urls"), peer,
-                               QStringLiteral("--discovery"), discoveryUrl} + extra);
+    // The command line the window copies and its local cluster runs.
+    const MemberCommand command =
+        etcdMemberCommand(name, m_dataDir.filePath(name), {clientPort, peerPort}, QUrl(discoveryUrl));
+    process->start(command.program, command.arguments + extra);
     m_members.push_back(std::move(process));
     return m_members.back().get();
 }
