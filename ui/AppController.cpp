@@ -1,5 +1,7 @@
 #include "AppController.h"
 
+#include <QCoreApplication>
+
 namespace {
 
 bool sameServer(const ServerConfig &a, const ServerConfig &b)
@@ -12,6 +14,9 @@ bool sameServer(const ServerConfig &a, const ServerConfig &b)
 AppController::AppController(const AppSettings &settings, const ServerConfig &runConfig, QObject *parent)
     : QObject(parent), m_settings(settings), m_runConfig(runConfig), m_server(this), m_client(m_server, this)
 {
+    // Nothing started from the window outlives it; the window asked first.
+    if (QCoreApplication *application = QCoreApplication::instance())
+        connect(application, &QCoreApplication::aboutToQuit, &m_cluster, [this] { m_cluster.stopNow(); });
     connect(&m_server, &ServerThread::started, this, &AppController::onStarted);
     connect(&m_server, &ServerThread::failed, this, [this](const QString &reason) { // stopped, and why
         m_serverError = reason;
@@ -72,8 +77,7 @@ void AppController::applySettings(const AppSettings &chosen)
 {
     const AppSettings inUse = settingsInUse();
     AppSettings settings = m_settings;
-    settings.timeZone = chosen.timeZone;
-    settings.closeToTray = chosen.closeToTray;
+    settings.takeWindowSettings(chosen);
     ServerConfig runConfig = m_runConfig;
     const ServerConfig chosenConfig = chosen.serverConfig();
     if (chosen.bindAddress != inUse.bindAddress) {
@@ -93,8 +97,7 @@ void AppController::applySettings(const AppSettings &chosen)
     if (m_server.isRunning() && moves) {
         // The window's own settings now; the server's once it has moved.
         AppSettings windowOnly = m_settings;
-        windowOnly.timeZone = settings.timeZone;
-        windowOnly.closeToTray = settings.closeToTray;
+        windowOnly.takeWindowSettings(settings);
         if (windowOnly != m_settings) {
             m_settings = windowOnly;
             emit settingsChanged(m_settings);

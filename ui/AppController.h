@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AppSettings.h"
+#include "LocalCluster.h"
 #include "ServerThread.h"
 #include "ServiceClient.h"
 
@@ -8,10 +9,10 @@
 
 #include <optional>
 
-// The program around the window: the saved settings and this run's configuration, and
-// the server, which it starts and restarts when its settings change. The window shows
-// what this holds and asks the service through client(); it never waits for the
-// server.
+// The program around the window: the saved settings and this run's configuration, the
+// server, which it starts and restarts when its settings change, and the local cluster
+// the user started, whose members end when the program quits. The window shows what
+// this holds and asks the service through client(); it never waits for the server.
 class AppController : public QObject
 {
     Q_OBJECT
@@ -45,6 +46,8 @@ public:
     ServerThread &server() { return m_server; }
     const ServerThread &server() const { return m_server; }
     ServiceClient &client() { return m_client; }
+    // The etcd or rqlited members started from the window, DiscoDesk's children.
+    LocalCluster &localCluster() { return m_cluster; }
     // Why the server is not running: empty while it runs or starts.
     QString serverError() const { return m_serverError; }
     // The database this run uses, even when the server is not running: as shown
@@ -77,6 +80,7 @@ private:
     ServerConfig m_runConfig;
     ServerThread m_server;
     ServiceClient m_client;
+    LocalCluster m_cluster;
     QString m_serverError;
     std::optional<Change> m_change;
 };

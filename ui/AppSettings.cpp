@@ -24,6 +24,13 @@ ServerConfig AppSettings::serverConfig() const
     return config;
 }
 
+void AppSettings::takeWindowSettings(const AppSettings &from)
+{
+    timeZone = from.timeZone;
+    closeToTray = from.closeToTray;
+    rqlitedPath = from.rqlitedPath;
+}
+
 QString AppSettings::checkBindAddress() const
 {
     if (parseAddress(bindAddress).isNull())
@@ -45,6 +52,7 @@ AppSettings AppSettings::load(QSettings &settings)
                                                                            : TimeZoneChoice::Local;
     loaded.closeToTray = settings.value(QStringLiteral("closeToTray"), loaded.closeToTray).toBool();
     settings.endGroup();
+    loaded.rqlitedPath = settings.value(QStringLiteral("cluster/rqlited")).toString();
     return loaded;
 }
 
@@ -59,4 +67,5 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("utc"), timeZone == TimeZoneChoice::Utc);
     settings.setValue(QStringLiteral("closeToTray"), closeToTray);
     settings.endGroup();
+    settings.setValue(QStringLiteral("cluster/rqlited"), rqlitedPath);
 }

@@ -13,8 +13,11 @@ struct AppSettings
     QString databasePath; // empty: ServerConfig::defaultDatabasePath()
     TimeZoneChoice timeZone = TimeZoneChoice::Local;
     bool closeToTray = false; // closing the window keeps the server running in the tray
+    QString rqlitedPath;      // for local rqlite clusters; empty: rqlited on PATH
 
     ServerConfig serverConfig() const;
+    // Takes from's settings that leave the server where it is: the window's own.
+    void takeWindowSettings(const AppSettings &from);
     // Empty, or what is wrong with the bind address.
     QString checkBindAddress() const;
 

@@ -89,10 +89,16 @@ KvPane::KvPane(AppController &app, UserPrompts &prompts, QWidget *parent)
     m_copyButton->setObjectName(QStringLiteral("kvCopyCommands"));
     m_copyButton->setToolTip(tr("Three rqlite 8+ nodes that discover each other through this server's Consul KV API"));
     connect(m_copyButton, &QPushButton::clicked, this, &KvPane::copyCommands);
+    m_startButton = new QPushButton(tr("Start Local Cluster"));
+    m_startButton->setObjectName(QStringLiteral("kvStartCluster"));
+    m_startButton->setToolTip(tr("Start those three rqlited nodes on 127.0.0.1 as DiscoDesk's children (rqlited on "
+                                 "PATH or chosen in Settings)"));
+    connect(m_startButton, &QPushButton::clicked, this, [this] { emit localClusterWanted(discoKey()); });
     m_deleteButton = new QPushButton(tr("Delete Key"));
     m_deleteButton->setObjectName(QStringLiteral("kvDelete"));
     connect(m_deleteButton, &QPushButton::clicked, this, &KvPane::deleteSelectedKey);
     buttons->addWidget(m_copyButton);
+    buttons->addWidget(m_startButton);
     buttons->addWidget(m_deleteButton);
     buttons->addStretch(1);
     layout->addLayout(buttons);
@@ -186,14 +192,17 @@ void KvPane::tick()
     m_askers->setNow(now);
 }
 
-void KvPane::copyCommands()
+QString KvPane::discoKey() const
 {
     const QString key = currentKey();
-    const QString discoKey = key.isEmpty() ? DefaultDiscoKey : KvTableModel::discoKeyOf(key);
-    const QUrl url = m_app.server().url();
-    QGuiApplication::clipboard()->setText(
-        rqliteKvCommands(QStringLiteral("%1:%2").arg(url.host()).arg(url.port()), discoKey));
-    emit message(tr("Copied the commands for a 3-node rqlite cluster with -disco-key %1.").arg(discoKey));
+    return key.isEmpty() ? DefaultDiscoKey : KvTableModel::discoKeyOf(key);
+}
+
+void KvPane::copyCommands()
+{
+    const QString key = discoKey();
+    QGuiApplication::clipboard()->setText(rqliteKvCommands(m_app.server().url().authority(), key));
+    emit message(tr("Copied the commands for a 3-node rqlite cluster with -disco-key %1.").arg(key));
 }
 
 void KvPane::deleteSelectedKey()
@@ -233,5 +242,6 @@ void KvPane::updateState()
                                                .arg(KvTableModel::discoKeyOf(key))
                                                .arg(m_askers->rowCount()));
     m_copyButton->setEnabled(running);
+    m_startButton->setEnabled(running);
     m_deleteButton->setEnabled(running && !key.isEmpty());
 }

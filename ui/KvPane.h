@@ -15,7 +15,8 @@ class UserPrompts;
 
 // The window's Consul KV tab (rqlite 7 and later): each cluster's key with the
 // leader it names and when it last reported, the nodes that asked for it (voters
-// waiting to join), copy-ready commands for a local cluster, and deleting a key.
+// waiting to join), copy-ready commands for a local cluster (or starting it, which
+// the window does), and deleting a key.
 // Reads and writes through KvService, never waiting for the server.
 class KvPane : public QWidget
 {
@@ -41,8 +42,13 @@ public:
     void copyCommands();
     void deleteSelectedKey();
 
+    // The -disco-key of the selected cluster, or rqlite's default.
+    QString discoKey() const;
+
 signals:
     void message(const QString &text);
+    // The user asked for a local rqlite cluster under this -disco-key.
+    void localClusterWanted(const QString &discoKey);
 
 private:
     void loadAskers();
@@ -57,6 +63,7 @@ private:
     QLabel *m_hint = nullptr;
     QLabel *m_askersTitle = nullptr;
     QPushButton *m_copyButton = nullptr;
+    QPushButton *m_startButton = nullptr;
     QPushButton *m_deleteButton = nullptr;
     QString m_selectAfterReload;
     int m_reloads = 0; // an answer to an older reload is dropped

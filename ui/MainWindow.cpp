@@ -1,19 +1,23 @@
 #include "MainWindow.h"
 
-#include "EtcdCommands.h"
 #include "ActivityLogModel.h"
 #include "ClusterPicturePane.h"
+#include "ClusterRecipe.h"
+#include "EtcdCommands.h"
 #include "Icons.h"
 #include "IdSortProxy.h"
 #include "IdTableModel.h"
 #include "KvPane.h"
 #include "KvTableModel.h"
+#include "LocalClusterModel.h"
+#include "LocalClusterPane.h"
 #include "MessageLine.h"
 #include "NodeTableModel.h"
 #include "PruneCounts.h"
 #include "Plural.h"
 #include "RequestLogModel.h"
 #include "RqliteCommands.h"
+#include "RqlitedProgram.h"
 #include "ServerErrorBanner.h"
 #include "ServerTrayIcon.h"
 #include "TableViews.h"
@@ -40,6 +44,7 @@
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
@@ -106,6 +111,7 @@ MainWindow::MainWindow(AppController &app, UserPrompts &prompts, QWidget *parent
     setCentralWidget(createCentralWidget());
     createRequestDock();
     createPictureDock();
+    createLocalClusterDock();
     createMenusAndToolBar();
     createStatusBar();
     createTray();
@@ -188,6 +194,11 @@ void MainWindow::createActions()
                           Icons::themed(QStringLiteral("utilities-terminal"), QStringLiteral("terminal.svg")),
                           QKeySequence(tr("Ctrl+Shift+C")), &MainWindow::copyClusterCommands);
     a.copyCommands->setIconText(tr("Commands"));
+    // The same members as those commands, started by DiscoDesk (its text says which).
+    a.startCluster = make(tr("Start &Local Cluster"), QStringLiteral("startLocalClusterAction"),
+                          Icons::themed(QStringLiteral("media-playback-start"), QStringLiteral("start.svg")),
+                          QKeySequence(tr("Ctrl+Shift+L")), &MainWindow::startLocalCluster);
+    a.startCluster->setIconText(tr("Start Cluster"));
     a.editLabel = make(tr("Edit &Label\u2026"), QStringLiteral("editLabelAction"),
                        Icons::themed(QStringLiteral("document-edit"), QStringLiteral("edit.svg")),
                        QKeySequence(Qt::Key_F2), &MainWindow::editLabel);
@@ -226,7 +237,7 @@ void MainWindow::createActions()
     a.aboutQt->setMenuRole(QAction::AboutQtRole);
     a.quit = make(tr("&Quit"), QStringLiteral("quitAction"),
                   Icons::themed(QStringLiteral("application-exit"), QStringLiteral("quit.svg")),
-                  QKeySequence::Quit, [] { QCoreApplication::quit(); });
+                  QKeySequence::Quit, &MainWindow::quit);
     a.quit->setMenuRole(QAction::QuitRole);
     a.find = make(tr("&Filter IDs"), QStringLiteral("findAction"), {}, QKeySequence::Find, [this] {
         m_filter->setFocus();
@@ -258,7 +269,7 @@ void MainWindow::createActions()
     setTip(a.exportIds, tr("Write IDs and their nodes to a JSON or CSV file"));
     setTip(a.importIds, tr("Add IDs and their nodes from a JSON file"));
     setTip(a.settings, tr("Port, database, limits and appearance"));
-    setTip(a.quit, tr("Stop the server and quit"));
+    setTip(a.quit, tr("Stop the server, and the local cluster if one runs, and quit"));
     setTip(a.find, tr("Show only the IDs whose ID or label contains a text"));
 }
 
@@ -311,8 +322,8 @@ QWidget *MainWindow::createCentralWidget()
     m_idView->setColumnWidth(IdTableModel::NodesColumn, 100); // "12 of 12" and its mark
     m_idView->setColumnWidth(IdTableModel::CreatedColumn, 110);
     m_idView->setColumnWidth(IdTableModel::LastActivityColumn, 110);
-    for (QAction *action : {m_actions.newId, m_actions.copyId, m_actions.copyCommands, m_actions.copyUrl,
-                            m_actions.editLabel, m_actions.deleteIds, m_actions.exportIds})
+    for (QAction *action : {m_actions.newId, m_actions.copyId, m_actions.copyCommands, m_actions.startCluster,
+                            m_actions.copyUrl, m_actions.editLabel, m_actions.deleteIds, m_actions.exportIds})
         m_idView->addAction(action);
     connect(m_idView, &QTableView::doubleClicked, this, &MainWindow::editLabel);
 
@@ -365,6 +376,8 @@ QWidget *MainWindow::createCentralWidget()
     m_kv->setObjectName(QStringLiteral("kvPane"));
     m_kv->setTimeZone(m_app.settings().timeZone);
     connect(m_kv, &KvPane::message, this, &MainWindow::say);
+    connect(m_kv, &KvPane::localClusterWanted, this,
+            [this](const QString &discoKey) { startRqliteCluster({}, discoKey); });
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("tabs"));
     m_tabs->setDocumentMode(true);
@@ -445,6 +458,32 @@ void MainWindow::createPictureDock()
     connect(m_kv->askerModel(), &QAbstractItemModel::modelReset, this, kvChanged);
 }
 
+// Under the tables, a tab beside Requests and Activity: the members, and the selected
+// one's log under them, at the window's width (log lines are long).
+void MainWindow::createLocalClusterDock()
+{
+    m_localCluster = new LocalClusterPane(m_app.localCluster(), m_prompts);
+    m_localCluster->setObjectName(QStringLiteral("localClusterPane"));
+    connect(m_localCluster, &LocalClusterPane::message, this, &MainWindow::say);
+    connect(&m_app.localCluster(), &LocalCluster::memberChanged, this, &MainWindow::updateActions);
+    m_localClusterDock = new QDockWidget(tr("Local Cluster"), this);
+    m_localClusterDock->setObjectName(QStringLiteral("localClusterDock"));
+    m_localClusterDock->setWidget(m_localCluster);
+    addDockWidget(Qt::BottomDockWidgetArea, m_localClusterDock);
+    tabifyDockWidget(findChild<QDockWidget *>(QStringLiteral("activityDock")), m_localClusterDock);
+    m_requestDock->raise();
+}
+
+void MainWindow::showLocalClusterDock()
+{
+    m_localClusterDock->show();
+    m_localClusterDock->raise();
+    // Its logs want more room than the Requests' share of the height.
+    m_requestDockShare = std::max(m_requestDockShare, 0.42);
+    if (!m_localClusterDock->isFloating())
+        resizeDocks({m_localClusterDock}, {int(m_requestDockShare * height())}, Qt::Vertical);
+}
+
 void MainWindow::createMenusAndToolBar()
 {
     const Actions &a = m_actions;
@@ -463,6 +502,7 @@ void MainWindow::createMenusAndToolBar()
     edit->addAction(a.copyId);
     edit->addAction(a.copyUrl);
     edit->addAction(a.copyCommands);
+    edit->addAction(a.startCluster);
     edit->addSeparator();
     edit->addAction(a.editLabel);
     edit->addAction(a.deleteIds);
@@ -482,6 +522,7 @@ void MainWindow::createMenusAndToolBar()
     toolBar->addAction(a.newEtcdToken);
     toolBar->addAction(a.copyId);
     toolBar->addAction(a.copyCommands);
+    toolBar->addAction(a.startCluster);
     toolBar->addAction(a.copyUrl);
     toolBar->addSeparator();
     toolBar->addAction(a.editLabel);
@@ -496,6 +537,7 @@ void MainWindow::createMenusAndToolBar()
     view->addAction(findChild<QDockWidget *>(QStringLiteral("requestDock"))->toggleViewAction());
     view->addAction(findChild<QDockWidget *>(QStringLiteral("activityDock"))->toggleViewAction());
     view->addAction(findChild<QDockWidget *>(QStringLiteral("pictureDock"))->toggleViewAction());
+    view->addAction(m_localClusterDock->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a.about);
@@ -786,6 +828,103 @@ void MainWindow::copyClusterCommands()
         copyToClipboard(etcdCommands(etcdDiscoveryUrl(m_server.url(), record->id), *record->expectedSize),
                         tr("etcd commands for %1").arg(countOf(*record->expectedSize, tr("member"), tr("members"))));
     }
+}
+
+namespace {
+
+// A token or ID as titles show it: its start, which is enough to tell it apart.
+QString shortId(const QString &id)
+{
+    return id.size() > 12 ? id.left(8) + u'\u2026' : id;
+}
+
+} // namespace
+
+void MainWindow::startLocalCluster()
+{
+    const DiscoveryId *record = currentRecord();
+    if (!m_server.isRunning() || !record)
+        return;
+    if (record->kind == DiscoveryKind::Rqlite)
+        return startRqliteCluster(record->id, {});
+    if (!record->expectedSize)
+        return; // etcd needs the token's size
+    const QString title = tr("Start Local Cluster");
+    if (QStandardPaths::findExecutable(QStringLiteral("etcd")).isEmpty()) {
+        return m_prompts.showError(
+            this, title,
+            tr("etcd was not found on PATH. On Debian and Ubuntu it is in the package etcd-server (sudo apt install "
+               "etcd-server); elsewhere, take a release from https://github.com/etcd-io/etcd/releases and put etcd "
+               "on PATH."));
+    }
+    const QString name = record->label.isEmpty()
+        ? tr("etcd token %1").arg(shortId(record->id))
+        : tr("etcd token %1 (%2)").arg(shortId(record->id), record->label);
+    if (m_localCluster->start(etcdRecipe(etcdDiscoveryUrl(m_server.url(), record->id), *record->expectedSize), name))
+        showLocalClusterDock();
+    updateActions();
+}
+
+void MainWindow::startRqliteCluster(const QString &id, const QString &discoKey)
+{
+    const QString title = tr("Start Local Cluster");
+    const QString where = tr("rqlite is not packaged in Debian: take a release for your system from %1, unpack it, "
+                             "and put rqlited on PATH or choose it in Settings.")
+                              .arg(QLatin1String(RqlitedProgram::ReleasesUrl));
+    const QString program = RqlitedProgram::find(m_app.settings().rqlitedPath);
+    if (program.isEmpty()) {
+        return m_prompts.inform(this, title,
+                                tr("No rqlited was found on PATH, and none is chosen in Settings. %1 DiscoDesk reads "
+                                   "its version (rqlited -version) and starts 3 nodes the way that version "
+                                   "discovers: rqlite 6 with this discovery ID, 7 and later through Consul KV.")
+                                    .arg(where));
+    }
+    if (m_readingRqlited)
+        return; // a click while the last one's answer is on its way
+    m_readingRqlited = true;
+    say(tr("Reading the version of %1\u2026").arg(program));
+    RqlitedProgram::readVersion(program, this, [this, id, discoKey, title, where](const RqlitedProgram::Found &found) {
+        m_readingRqlited = false;
+        if (!found.version)
+            return m_prompts.showError(this, title, tr("Cannot use rqlited: %1. %2").arg(found.problem, where));
+        if (!m_server.isRunning())
+            return;
+        const QString release = found.version->text;
+        std::unique_ptr<ClusterRecipe> recipe;
+        QString name;
+        switch (found.version->discovery()) {
+        case RqliteVersion::Discovery::None:
+            return m_prompts.showError(this, title,
+                                       tr("%1 is rqlite %2, older than 4.0, whose flags the commands do not use. %3")
+                                           .arg(found.path, release, where));
+        case RqliteVersion::Discovery::DiscoveryId:
+            if (id.isEmpty()) {
+                return m_prompts.showError(
+                    this, title,
+                    tr("%1 is rqlite %2, which finds its cluster with a discovery ID (-disco-url), not through "
+                       "Consul KV: select an rqlite ID in the Discovery IDs tab and start the local cluster there.")
+                        .arg(found.path, release));
+            }
+            recipe = rqliteDiscoveryIdRecipe(found.path, m_server.url(), id);
+            name = tr("rqlite ID %1 (rqlited %2)").arg(shortId(id), release);
+            break;
+        case RqliteVersion::Discovery::ConsulKv: {
+            // rqlite 7 and later have no IDs: started from an ID, the cluster takes it as its key.
+            const QString key = discoKey.isEmpty() ? id : discoKey;
+            recipe = rqliteConsulKvRecipe(found.path, m_server.url().authority(), key);
+            name = tr("Consul KV key %1 (rqlited %2)").arg(shortId(key), release);
+            if (discoKey.isEmpty()) {
+                say(tr("rqlited %1 discovers through Consul KV, not with discovery IDs: its nodes use the ID as "
+                       "their -disco-key, and appear in the Consul KV tab.")
+                        .arg(release));
+            }
+            break;
+        }
+        }
+        if (m_localCluster->start(std::move(recipe), name))
+            showLocalClusterDock();
+        updateActions();
+    });
 }
 
 void MainWindow::editLabel()
@@ -1122,6 +1261,25 @@ void MainWindow::updateActions()
         m_actions.copyCommands->setText(tr("Copy &rqlite Commands (3 Nodes)"));
         setTip(m_actions.copyCommands, tr("Copy the commands that start a local 3-node rqlite cluster with this ID"));
     }
+    // The same members, started here: while none of an earlier local cluster runs.
+    const bool clusterRuns = m_app.localCluster().liveCount() > 0;
+    m_actions.startCluster->setEnabled(hasCommands && !clusterRuns);
+    if (clusterRuns) {
+        m_actions.startCluster->setText(tr("Start &Local Cluster"));
+        setTip(m_actions.startCluster, tr("A local cluster runs (%1): stop it in the Local Cluster dock first")
+                                           .arg(m_app.localCluster().title()));
+    } else if (isEtcd && record->expectedSize) {
+        const int size = *record->expectedSize;
+        m_actions.startCluster->setText(
+            tr("Start &Local etcd Cluster (%1)").arg(countOf(size, tr("Member"), tr("Members"))));
+        setTip(m_actions.startCluster, tr("Start %1 etcd members on 127.0.0.1 with this token, as DiscoDesk's "
+                                          "children, and watch them form")
+                                           .arg(size));
+    } else {
+        m_actions.startCluster->setText(tr("Start &Local rqlite Cluster (3 Nodes)"));
+        setTip(m_actions.startCluster, tr("Start 3 rqlited nodes on 127.0.0.1 with this ID (rqlite 6) or through "
+                                          "Consul KV (rqlite 7 and later), as DiscoDesk's children"));
+    }
     // An etcd token's nodes are members, known by their member ID.
     const bool members = m_nodes->kind() == DiscoveryKind::Etcd;
     m_actions.deleteNodes->setText(members ? tr("&Remove Member\u2026") : tr("&Remove Node\u2026"));
@@ -1288,6 +1446,32 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
+    if (!stopLocalClusterToQuit()) {
+        event->ignore();
+        return;
+    }
     event->accept();
     QCoreApplication::quit();
+}
+
+void MainWindow::quit()
+{
+    if (stopLocalClusterToQuit())
+        QCoreApplication::quit();
+}
+
+bool MainWindow::stopLocalClusterToQuit()
+{
+    LocalCluster &cluster = m_app.localCluster();
+    const int live = cluster.liveCount();
+    if (live == 0)
+        return true;
+    const QString what = LocalClusterModel::countText(cluster.recipe()->kind(), live);
+    if (!m_prompts.confirm(this, tr("Quit"),
+                           tr("The local cluster of %1 has %2 running, as DiscoDesk's children. Quitting stops "
+                              "them and removes their data. Stop them and quit?")
+                               .arg(cluster.title(), what)))
+        return false;
+    cluster.stopNow(); // bounded: SIGTERM, then SIGKILL after a few seconds
+    return true;
 }

@@ -14,6 +14,7 @@ class ClusterPicturePane;
 class IdTableModel;
 class QDockWidget;
 class KvPane;
+class LocalClusterPane;
 class MessageLine;
 class NodeTableModel;
 class QLabel;
@@ -52,6 +53,8 @@ public:
     KvPane *kvPane() const { return m_kv; }
     // The picture of the selected cluster: its diagram and registration timeline.
     ClusterPicturePane *clusterPicture() const { return m_picture; }
+    // The Local Cluster dock's contents: the members started from the window.
+    LocalClusterPane *localClusterPane() const { return m_localCluster; }
     QTabWidget *tabs() const { return m_tabs; }
     // How many IDs and nodes the store holds (the table loads its rows lazily).
     const StoreTotals &totals() const { return m_totals; }
@@ -81,6 +84,12 @@ public slots:
     // The commands that start a local cluster with the current ID: 3 rqlite nodes,
     // or as many etcd members as the token's size.
     void copyClusterCommands();
+    // Starts those commands' members as DiscoDesk's children, for the current etcd token
+    // or rqlite ID, and shows them in the Local Cluster dock.
+    void startLocalCluster();
+    // Starts three rqlite nodes: with the ID for rqlite 6, through Consul KV for 7 and
+    // later (under discoKey, or under the ID when that is empty).
+    void startRqliteCluster(const QString &id, const QString &discoKey);
     void editLabel();
     void deleteIds();
     void deleteNodes();
@@ -92,6 +101,8 @@ public slots:
     void importIds();
     void openSettings();
     void showAbout();
+    // Quits, once the user agreed to stop the local cluster's members, if any run.
+    void quit();
 
 signals:
     // An export's file is written (the export runs in the background).
@@ -110,6 +121,7 @@ private:
     QWidget *createCentralWidget();
     void createRequestDock();
     void createPictureDock();
+    void createLocalClusterDock();
     void createStatusBar();
     void createTray();
 
@@ -138,6 +150,11 @@ private:
     // Selects a new ID once its row is there.
     void showCreated(const QString &id);
     void reportFailure(const QString &title, const QString &error);
+    // Asks before the local cluster's members are stopped by quitting, and stops
+    // them; false when the user would rather not quit.
+    bool stopLocalClusterToQuit();
+    // Shows the Local Cluster dock in front, tall enough to read the logs.
+    void showLocalClusterDock();
     // After a delete: the row the deleted ones started at, and its new occupant
     // (or the last row) selected, so the user can go on from there.
     static int firstSelectedRow(const QTableView *view);
@@ -170,6 +187,9 @@ private:
     QTabWidget *m_tabs = nullptr;
     KvPane *m_kv = nullptr; // the Consul KV tab
     ClusterPicturePane *m_picture = nullptr;
+    LocalClusterPane *m_localCluster = nullptr;
+    QDockWidget *m_localClusterDock = nullptr;
+    bool m_readingRqlited = false; // `rqlited -version` runs: Start Local Cluster waits for it
 
     MessageLine *m_messageLine = nullptr;
     QLabel *m_stateLabel = nullptr;
@@ -187,8 +207,8 @@ private:
 
     struct Actions
     {
-        QAction *newId, *newEtcdToken, *copyId, *copyUrl, *copyCommands, *editLabel, *deleteIds, *deleteNodes,
-            *copyAddress, *prune, *expiry, *exportIds, *importIds, *settings, *about, *aboutQt, *quit, *find,
-            *showHide;
+        QAction *newId, *newEtcdToken, *copyId, *copyUrl, *copyCommands, *startCluster, *editLabel, *deleteIds,
+            *deleteNodes, *copyAddress, *prune, *expiry, *exportIds, *importIds, *settings, *about, *aboutQt, *quit,
+            *find, *showHide;
     } m_actions{};
 };

@@ -1,5 +1,7 @@
 #include "SettingsDialog.h"
 
+#include "RqlitedProgram.h"
+
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
@@ -62,6 +64,23 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool trayAvailable, 
         m_closeToTray->setToolTip(tr("This desktop has no system tray."));
     form->addRow(QString(), m_closeToTray);
 
+    // rqlited is not in Debian: a user may have it anywhere.
+    m_rqlited = new QLineEdit(settings.rqlitedPath);
+    m_rqlited->setObjectName(QStringLiteral("rqlitedPath"));
+    const QString onPath = RqlitedProgram::find({});
+    m_rqlited->setPlaceholderText(onPath.isEmpty() ? tr("none on PATH") : tr("on PATH: %1").arg(onPath));
+    m_rqlited->setToolTip(tr("The rqlited that local rqlite clusters run; empty: the first on PATH"));
+    auto *browseRqlited = new QPushButton(tr("Browse\u2026"));
+    auto *rqlitedRow = new QHBoxLayout;
+    rqlitedRow->addWidget(m_rqlited, 1);
+    rqlitedRow->addWidget(browseRqlited);
+    form->addRow(tr("rqlited program:"), rqlitedRow);
+    auto *rqlitedHint = new QLabel(tr("For Start Local Cluster on rqlite IDs and Consul KV keys; releases at %1")
+                                       .arg(QLatin1String(RqlitedProgram::ReleasesUrl)));
+    rqlitedHint->setEnabled(false); // greyed: a hint, not a setting
+    rqlitedHint->setWordWrap(true);
+    form->addRow(QString(), rqlitedHint);
+
     m_problem = new QLabel;
     m_problem->setStyleSheet(QStringLiteral("color: #c62828"));
     m_problem->setWordWrap(true);
@@ -71,6 +90,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool trayAvailable, 
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(browse, &QPushButton::clicked, this, &SettingsDialog::browseDatabase);
+    connect(browseRqlited, &QPushButton::clicked, this, &SettingsDialog::browseRqlited);
     connect(m_bind, &QLineEdit::textChanged, this, &SettingsDialog::validate);
 
     auto *layout = new QVBoxLayout(this);
@@ -99,6 +119,7 @@ AppSettings SettingsDialog::settings() const
     result.databasePath = m_database->text().trimmed();
     result.timeZone = m_timeZone->currentIndex() == 1 ? TimeZoneChoice::Utc : TimeZoneChoice::Local;
     result.closeToTray = m_closeToTray->isChecked();
+    result.rqlitedPath = m_rqlited->text().trimmed();
     return result;
 }
 
@@ -167,4 +188,11 @@ void SettingsDialog::browseDatabase()
                                                       nullptr, QFileDialog::DontConfirmOverwrite);
     if (!path.isEmpty())
         m_database->setText(path);
+}
+
+void SettingsDialog::browseRqlited()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("rqlited program"), m_rqlited->text());
+    if (!path.isEmpty())
+        m_rqlited->setText(path);
 }

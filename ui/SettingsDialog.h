@@ -22,7 +22,8 @@ struct AdminTokenInfo
 // Edits AppSettings, starting from those in use. Changing the address, port or
 // database moves the server once the dialog is accepted. commandLine: the options
 // this run was started with that differ from the saved settings ("--db demo.sqlite"),
-// said above the form. Also shows the admin API token, read-only.
+// said above the form. Also where rqlited is, for local rqlite clusters, and the
+// admin API token, read-only.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -36,6 +37,7 @@ public:
 private:
     void validate();
     void browseDatabase();
+    void browseRqlited();
     QWidget *createAdminTokenBox(const AdminTokenInfo &adminToken);
 
     QLineEdit *m_bind;
@@ -43,6 +45,7 @@ private:
     QLineEdit *m_database;
     QComboBox *m_timeZone;
     QCheckBox *m_closeToTray;
+    QLineEdit *m_rqlited;
     QLabel *m_problem;
     QPushButton *m_okButton;
 };
