@@ -96,7 +96,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The X11 platform plugin (libqxcb.so) is part of libqt6gui6, which the scan finds.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6sql6-psql, libqt6svg6")
 # Qt picks Wayland when this is installed, else it runs through XWayland.
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "qt6-wayland")
+# etcd-server and etcd-client: Start Local Cluster runs etcd, and its log names etcdctl.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "qt6-wayland, etcd-server, etcd-client")
 # Control files with the modes dpkg and lintian expect.
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 

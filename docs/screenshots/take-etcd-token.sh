@@ -6,6 +6,7 @@
 # build-ui:
 #   xvfb-run -a -s "-screen 0 1280x800x24" docs/screenshots/take-etcd-token.sh
 set -e
+. "$(dirname "$0")/common.sh"
 OUT=$PWD/docs/screenshots/etcd-token.png
 WORK=$(mktemp -d)
 export HOME=$WORK/home XDG_RUNTIME_DIR=$WORK/xdg
@@ -16,9 +17,7 @@ build-ui/app/discodesk --port 4011 --db "$WORK/db.sqlite" > "$WORK/app.log" 2>&1
 PIDS=($!)
 # Stop the window and every etcd member, also when a step fails.
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
-for i in $(seq 50); do curl -s $U/healthz > /dev/null && break; sleep 0.2; done
-
-create() { curl -s -XPOST $U/api/v1/ids -d "$1" | python3 -c 'import sys, json; print(json.load(sys.stdin)["id"])'; }
+wait_for_server
 RQ=$(create '{"label":"rqlite demo","expected_size":3}')
 for port in 4001 4003 4005; do
     curl -s -XPOST $U/$RQ -d "{\"addr\":\"localhost:$port\"}" > /dev/null
@@ -37,14 +36,6 @@ for i in 1 2 3; do
     PIDS+=($!)
     sleep 0.7
 done
-for i in $(seq 60); do
-    [ "$(ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:23791 member list 2>/dev/null | grep -c ', started, ')" = 3 ] && break
-    sleep 0.5
-done
-ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:23791 member list
+wait_for_etcd_members 3
 sleep 0.6
-xdotool mousemove 1200 780
-sleep 0.5
-xwd -root -silent > "$WORK/root.xwd"
-convert "$WORK/root.xwd" -crop 1100x720+0+0 +repage "$OUT"
-echo "wrote $OUT"
+capture "$OUT" 1100x720
