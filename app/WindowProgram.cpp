@@ -2,6 +2,7 @@
 
 #include "AppSettings.h"
 #include "CommandLine.h"
+#include "HeapTuning.h"
 #include "Icons.h"
 #include "MainWindow.h"
 #include "UserPrompts.h"
@@ -38,6 +39,7 @@ int WindowProgram::run(int argc, char *argv[]) const
                      qPrintable(name));
         return 1;
     }
+    HeapTuning::keepFreedMemory();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("DiscoDesk"));
     QApplication::setOrganizationName(QStringLiteral("DiscoDesk"));

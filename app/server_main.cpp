@@ -2,6 +2,7 @@
 
 #include "CommandLine.h"
 #include "DiscoveryServer.h"
+#include "HeapTuning.h"
 #include "LogWriter.h"
 #include "ShutdownSignals.h"
 #include "Version.h"
@@ -9,6 +10,7 @@
 #include <QCoreApplication>
 int main(int argc, char *argv[])
 {
+    HeapTuning::keepFreedMemory();
     QCoreApplication app(argc, argv);
     // The same names as the window's, so both find the same default database.
     QCoreApplication::setApplicationName(QStringLiteral("DiscoDesk"));
