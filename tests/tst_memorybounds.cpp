@@ -1,7 +1,8 @@
 // The headless server under attack, as a process of its own, with its memory and CPU
 // read from /proc: smuggling-sized bodies, replies never read, and running out of
 // file descriptors. Each attack must leave the server's peak RSS under 100 MiB and
-// the server serving. And under ordinary load, the server's heap keeps its pages.
+// the server serving. And what ordinary load costs it: the heap keeps its pages, and
+// a lookup takes one write.
 
 #include "support/TestServer.h"
 
@@ -71,6 +72,20 @@ qint64 minorFaults(qint64 pid)
         return -1;
     const QByteArray text = stat.readAll();
     return text.mid(text.lastIndexOf(')') + 2).split(' ').value(7).toLongLong(); // minflt
+}
+
+// Write system calls the process has made, of any kind: to sockets, files, pipes and
+// the event loop's wake-up descriptor.
+qint64 writeCalls(qint64 pid)
+{
+    QFile io(QStringLiteral("/proc/%1/io").arg(pid));
+    if (!io.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : io.readAll().split('\n')) {
+        if (line.startsWith("syscw:"))
+            return line.mid(6).trimmed().toLongLong();
+    }
+    return -1;
 }
 
 // One raw request on a connection of its own; the status, or 0.
@@ -403,6 +418,32 @@ private slots:
             ::close(socket);
         // What is left is the store growing into new pages of SQLite's cache.
         QVERIFY2(perRegistration < 0.3, qPrintable(QString::number(perRegistration)));
+    }
+
+    void aLookupTakesOneWrite()
+    {
+        // On GLib's event loop each reply cost two more writes than its own: the
+        // socket's write notifier went on and off, and GLib woke its loop for each.
+        QVERIFY(start());
+        const QByteArray created = ask(m_port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        const QByteArray id = QJsonDocument::fromJson(created.mid(created.indexOf("\r\n\r\n") + 4))
+                                  .object().value(QStringLiteral("disco_id")).toString().toLatin1();
+        QVERIFY2(!id.isEmpty(), created.constData());
+        const int socket = connectTo(m_port);
+        QVERIFY(socket >= 0);
+        const QByteArray lookup = "GET /" + id + " HTTP/1.1\r\nHost: x\r\n\r\n";
+        const auto lookUp = [&] { return sendAll(socket, lookup) && readReply(socket).startsWith("HTTP/1.1 200"); };
+        QVERIFY(lookUp()); // the record is read once, then answered from memory
+        constexpr int Lookups = 2000;
+        const qint64 before = writeCalls(pid());
+        QVERIFY(before >= 0);
+        for (int i = 0; i < Lookups; ++i)
+            QVERIFY(lookUp());
+        const double perLookup = double(writeCalls(pid()) - before) / Lookups;
+        ::close(socket);
+        qInfo("write system calls per lookup: %.3f", perLookup); // the figure, for the record
+        // One: the reply. The request log adds one write per batch of lines.
+        QVERIFY2(perLookup < 1.5, qPrintable(QString::number(perLookup)));
     }
 };
 
