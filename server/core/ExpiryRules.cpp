@@ -87,6 +87,15 @@ ExpirySweep ExpirySweep::of(const PruneResult &result, Timestamp at)
                        result.kvKeyCount};
 }
 
+void ExpirySweep::addRemoved(const ExpirySweep &part)
+{
+    ids += part.ids;
+    nodesOfIds += part.nodesOfIds;
+    singleNodes += part.singleNodes;
+    singleNodeIds += part.singleNodeIds;
+    kvKeys += part.kvKeys;
+}
+
 QJsonObject ExpirySweep::toJson() const
 {
     return QJsonObject{{QStringLiteral("at"), at.toIso8601()},

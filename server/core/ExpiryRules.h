@@ -72,6 +72,8 @@ struct ExpirySweep
     double durationMs = 0; // from its first slice to its last
 
     static ExpirySweep of(const PruneResult &result, Timestamp at);
+    // Adds what another part of the sweep (a slice) removed to these counts.
+    void addRemoved(const ExpirySweep &part);
     QJsonObject toJson() const;
     static std::optional<ExpirySweep> fromJson(const QJsonObject &object);
     // "removed 3 IDs (7 nodes), 2 single nodes and 1 KV key, in 4 slices (the longest

@@ -362,12 +362,7 @@ StoreResult<bool> DiscoveryService::sweepSlice(ExpiryRun &run)
         const auto pruned = prune(slice);
         if (!pruned.ok())
             return failure<bool>(pruned.error());
-        const ExpirySweep part = ExpirySweep::of(pruned.value(), run.sweep.at);
-        run.sweep.ids += part.ids;
-        run.sweep.nodesOfIds += part.nodesOfIds;
-        run.sweep.singleNodes += part.singleNodes;
-        run.sweep.singleNodeIds += part.singleNodeIds;
-        run.sweep.kvKeys += part.kvKeys;
+        run.sweep.addRemoved(ExpirySweep::of(pruned.value(), run.sweep.at));
         ++run.sweep.slices;
         run.done = !end.value();
         if (end.value())
