@@ -420,7 +420,7 @@ private slots:
         QVERIFY2(perRegistration < 0.3, qPrintable(QString::number(perRegistration)));
     }
 
-    void aLookupTakesOneWrite()
+    void aLookupCostsNoSpareWrites()
     {
         // On GLib's event loop each reply cost two more writes than its own: the
         // socket's write notifier went on and off, and GLib woke its loop for each.
@@ -443,7 +443,14 @@ private slots:
         ::close(socket);
         qInfo("write system calls per lookup: %.3f", perLookup); // the figure, for the record
         // One: the reply. The request log adds one write per batch of lines.
-        QVERIFY2(perLookup < 1.5, qPrintable(QString::number(perLookup)));
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+        // And one more since Qt 6.8: QHttpServer posts itself an event as each
+        // request's responder goes, which wakes the loop (measured: 2.0, 4.0 on GLib).
+        constexpr double Expected = 2;
+#else
+        constexpr double Expected = 1; // measured: 1.0, 3.0 on GLib
+#endif
+        QVERIFY2(perLookup < Expected + 0.5, qPrintable(QString::number(perLookup)));
     }
 };
 
