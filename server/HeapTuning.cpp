@@ -16,3 +16,10 @@ void HeapTuning::keepFreedMemory()
     mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
 #endif
 }
+
+void HeapTuning::giveBackFreedMemory()
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}

@@ -12,6 +12,11 @@ namespace HeapTuning {
 // KeptFreeBytes instead; memory in use is unchanged. Does nothing outside glibc.
 void keepFreedMemory();
 
+// Gives every free page the heap holds back to the kernel, wherever it lies: after
+// a burst that took far more than usual (a big prune's page cache), so that the
+// process's memory falls back. Does nothing outside glibc.
+void giveBackFreedMemory();
+
 inline constexpr int KeptFreeBytes = 16 * 1024 * 1024;
 
 } // namespace HeapTuning

@@ -1,5 +1,6 @@
 #include "SqliteStore.h"
 
+#include "HeapTuning.h"
 #include "store/Schema.h"
 
 #include <QDir>
@@ -7,6 +8,17 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <utility>
+
+namespace {
+
+QString cacheSize(int kib)
+{
+    return QStringLiteral("PRAGMA cache_size = -%1").arg(kib); // negative: KiB, not pages
+}
+
+} // namespace
 
 std::unique_ptr<Store> SqliteStore::open(const QString &path, Mode mode, QString *error, QObject *parent)
 {
@@ -113,7 +125,7 @@ QString SqliteStore::configureConnection()
                                   QStringLiteral("PRAGMA temp_store = FILE"),
                                   // 32 MiB of pages, not 2: a prune of many rows then stays in
                                   // memory until it commits instead of spilling (a third faster).
-                                  QStringLiteral("PRAGMA cache_size = -32768"),
+                                  cacheSize(CacheKiB),
                                   QStringLiteral("PRAGMA foreign_keys = ON"),
                                   // A WAL that grew while a long read held it (an export, the
                                   // damage check) is cut back to 64 MiB when it starts over.
@@ -161,6 +173,25 @@ QString SqliteStore::applyDurability()
     return {};
 }
 
+void SqliteStore::expectManyChanges()
+{
+    // A prune of half a million IDs changes pages all over the file, far more than
+    // CacheKiB holds: SQLite then reads most of them again from the file (and the
+    // WAL, which it searches) as it goes.
+    if (!m_manyChanges && runControl(cacheSize(ManyChangesCacheKiB)).isEmpty())
+        m_manyChanges = true;
+}
+
+void SqliteStore::endManyChanges()
+{
+    if (!std::exchange(m_manyChanges, false))
+        return;
+    // SQLite frees the pages beyond the smaller size at once; glibc then gives what
+    // it kept of them back to the kernel, so the server's memory falls back too.
+    runControl(cacheSize(CacheKiB));
+    HeapTuning::giveBackFreedMemory();
+}
+
 QString SqliteStore::beginOwn(Access access)
 {
     // IMMEDIATE takes the write lock at once, so that a write never fails half-way
@@ -180,12 +211,14 @@ QString SqliteStore::commitOwn(const StoreChanges &)
     }
     if (m_checkpointer)
         m_checkpointer->committed();
+    endManyChanges();
     return {};
 }
 
 void SqliteStore::rollbackOwn()
 {
     runControl(QStringLiteral("ROLLBACK"));
+    endManyChanges();
 }
 
 void SqliteStore::reconnect()

@@ -28,13 +28,20 @@ protected:
     void reconnect() override;
     bool forwardOnlyIsSafe(Rows) const override { return true; }
     QString applyDurability() override;
+    void expectManyChanges() override;
 
 private:
+    // SQLite's page cache for the writer's connection, and what a transaction with
+    // many changes may use until it ends (with the rest of the server, well under 300 MiB).
+    static constexpr int CacheKiB = 32 * 1024;
+    static constexpr int ManyChangesCacheKiB = 128 * 1024;
+
     explicit SqliteStore(QObject *parent) : Store(parent) {}
     QString openFile(const QString &path, Mode mode);
     QString configureConnection();
     QString setAutomaticCheckpoints(bool on);
     void checkpointInBackground();
+    void endManyChanges();
 
     DatabaseFileLock m_lock; // one DiscoDesk per database file, whatever name it is given
     QString m_logFile;       // the WAL, where SQLite keeps it
@@ -42,4 +49,5 @@ private:
     // in the commit that crosses 1000 pages).
     std::unique_ptr<WalCheckpointer> m_checkpointer;
     bool m_catchUp = false; // the writer's own small checkpoint is due after the next commit
+    bool m_manyChanges = false; // the page cache is ManyChangesCacheKiB until the transaction ends
 };

@@ -852,6 +852,8 @@ StoreResult<bool> Store::removePrunable(const PruneRules &rules, PruneResult &fo
 {
     // A statement per rule, not per row; each counts what it removed.
     const SqlCondition ids = idRule(rules);
+    if (found.ids.size() >= PruneResult::MaxListed || found.nodes.size() >= PruneResult::MaxListed)
+        expectManyChanges(); // a full list: there may be hundreds of thousands more
     if (!ids.sql.isEmpty()) {
         // Nodes first: the IDs' rule "no nodes" then still picks the same IDs, as
         // only IDs it picked lost their nodes.

@@ -253,6 +253,9 @@ protected:
     virtual bool forwardOnlyIsSafe(Rows rows) const = 0;
     // Sets the connection to durability(): when asked, and on every (re)connect.
     virtual QString applyDurability() = 0;
+    // The open transaction is about to change rows all over the store (a prune of
+    // thousands of IDs): an engine may lend it more memory until it ends.
+    virtual void expectManyChanges() {}
 
     QSqlDatabase m_db;
     QString m_connectionName;
