@@ -852,8 +852,12 @@ StoreResult<bool> Store::removePrunable(const PruneRules &rules, PruneResult &fo
 {
     // A statement per rule, not per row; each counts what it removed.
     const SqlCondition ids = idRule(rules);
-    if (found.ids.size() >= PruneResult::MaxListed || found.nodes.size() >= PruneResult::MaxListed)
-        expectManyChanges(); // a full list: there may be hundreds of thousands more
+    // A full list: there may be hundreds of thousands more. Not for an expiry sweep's
+    // slice, sized to take about 10 ms: giving the memory back after each would cost
+    // more than the slice itself.
+    const bool fullList = found.ids.size() >= PruneResult::MaxListed || found.nodes.size() >= PruneResult::MaxListed;
+    if (fullList && !rules.slice)
+        expectManyChanges();
     if (!ids.sql.isEmpty()) {
         // Nodes first: the IDs' rule "no nodes" then still picks the same IDs, as
         // only IDs it picked lost their nodes.
