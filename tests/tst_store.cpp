@@ -673,6 +673,50 @@ private slots:
                  ExchangeFormat::exportDocument(exported, at(0)));
     }
 
+    // Every ID in the window's order read backwards (oldest first; among IDs made in
+    // the same microsecond, by ID backwards), each with exactly its own nodes in the
+    // order they registered, whether or not the IDs around it have nodes.
+    void anExportHasEveryIdInOrderWithItsOwnNodes()
+    {
+        DISCODESK_OPEN_STORE(store, location());
+        Clocked clocked(*store);
+        const auto createAt = [&clocked](qint64 seconds, const QString &label) {
+            clocked.now = at(seconds);
+            return clocked.service.createId(DiscoveryKind::Rqlite, label)->id;
+        };
+        const QString empty1 = createAt(1, QStringLiteral("no nodes, first"));
+        const QString two = createAt(2, QStringLiteral("two nodes"));
+        const QString empty2 = createAt(3, QStringLiteral("no nodes, between"));
+        const QString twinA = createAt(4, QStringLiteral("twin"));
+        const QString twinB = createAt(4, QStringLiteral("twin"));
+        const QString empty3 = createAt(5, QStringLiteral("no nodes, last"));
+        // Registered in the reverse of the addresses' order.
+        QVERIFY(clocked.registerAt(10, two, QStringLiteral("host-b:4002"), QStringLiteral("127.0.0.1")).ok());
+        QVERIFY(clocked.registerAt(11, two, QStringLiteral("host-a:4002"), QStringLiteral("127.0.0.1")).ok());
+        QVERIFY(clocked.registerAt(12, twinA, QStringLiteral("twin-a:4002"), QStringLiteral("127.0.0.1")).ok());
+        QVERIFY(clocked.registerAt(13, twinB, QStringLiteral("twin-b:4002"), QStringLiteral("127.0.0.1")).ok());
+
+        const auto exported = clocked.service.exportIds({});
+        QVERIFY2(exported.ok(), qPrintable(exported.error()));
+        QStringList order;
+        for (const DiscoveryIdWithNodes &record : exported.value())
+            order << record.id.id;
+        const QStringList twins = twinA > twinB ? QStringList{twinA, twinB} : QStringList{twinB, twinA};
+        QCOMPARE(order, (QStringList{empty1, two, empty2} + twins + QStringList{empty3}));
+        QHash<QString, DiscoveryIdWithNodes> byId;
+        for (const DiscoveryIdWithNodes &record : exported.value()) {
+            QCOMPARE(record.id.nodeCount, record.nodes.size());
+            byId.insert(record.id.id, record);
+        }
+        const auto nodesOf = [&byId](const QString &id) { return addresses(byId.value(id)); };
+        QCOMPARE(nodesOf(empty1), QStringList());
+        QCOMPARE(nodesOf(two), (QStringList{QStringLiteral("host-b:4002"), QStringLiteral("host-a:4002")}));
+        QCOMPARE(nodesOf(empty2), QStringList());
+        QCOMPARE(nodesOf(twinA), QStringList{QStringLiteral("twin-a:4002")});
+        QCOMPARE(nodesOf(twinB), QStringList{QStringLiteral("twin-b:4002")});
+        QCOMPARE(nodesOf(empty3), QStringList());
+    }
+
     // The export is written by hand, a row at a time; it must be the very document
     // QJsonDocument made of the same records, whatever the text holds.
     void exportWriterWritesWhatQJsonDocumentWrites()

@@ -27,6 +27,7 @@ protected:
     void rollbackOwn() override;
     void reconnect() override;
     bool forwardOnlyIsSafe(Rows) const override { return true; }
+    bool streamsSideBySide() const override { return true; }
     QString applyDurability() override;
     void expectManyChanges() override;
 

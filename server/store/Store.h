@@ -253,6 +253,9 @@ protected:
     virtual bool forwardOnlyIsSafe(Rows rows) const = 0;
     // Sets the connection to durability(): when asked, and on every (re)connect.
     virtual QString applyDurability() = 0;
+    // Whether two statements' rows may be read side by side, each as it comes (SQLite);
+    // a PostgreSQL connection streams one statement at a time.
+    virtual bool streamsSideBySide() const { return false; }
     // The open transaction is about to change rows all over the store (a prune of
     // thousands of IDs): an engine may lend it more memory until it ends.
     virtual void expectManyChanges() {}
@@ -266,6 +269,10 @@ private:
     void reconnectIfFailed();
     void breakBatch(const QString &error); // the batch cannot commit: refuse writes until commitBatch()
     StoreResult<std::optional<DiscoveryIdWithNodes>> readIdWithNodes(const QString &id);
+    // Every ID with its nodes, for exportIds(): in two statements read side by side,
+    // or in one that joins them.
+    StoreResult<qsizetype> exportInStep(const IdVisitor &visit);
+    StoreResult<qsizetype> exportJoined(const IdVisitor &visit);
     // Runs a DELETE or an UPDATE: how many rows it changed.
     StoreResult<qint64> changeRows(const QString &sql, const QVariantList &values);
     void notePruned(const PruneResult &result, Timestamp at);
