@@ -1,8 +1,8 @@
 // The headless server under attack, as a process of its own, with its memory and CPU
 // read from /proc: smuggling-sized bodies, replies never read, and running out of
 // file descriptors. Each attack must leave the server's peak RSS under 100 MiB and
-// the server serving. And what ordinary load costs it: the heap keeps its pages, and
-// a lookup takes one write, and a big prune gives back the memory it borrowed.
+// the server serving. And what ordinary load costs it: the heap keeps its pages, a
+// lookup makes no write it could spare, and a big prune gives back the memory it borrowed.
 
 #include "support/TestServer.h"
 
@@ -426,7 +426,7 @@ private slots:
     void aBigPruneGivesItsMemoryBack()
     {
         // A prune of thousands of IDs borrows a bigger page cache for its transaction
-        // (a million IDs: 9 s instead of 12 in bench/scale's prune), and must give it
+        // (half of a million IDs: about 9 s instead of 11-12), and must give it
         // back when it ends, or the server would keep that memory for good.
         const QString database = m_dir.filePath(QStringLiteral("big.sqlite"));
         QProcess generate;
