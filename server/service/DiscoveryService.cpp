@@ -48,19 +48,12 @@ StoreResult<std::optional<DiscoveryIdWithNodes>> DiscoveryService::findIdWithNod
 
 StoreResult<std::optional<RqliteRecord>> DiscoveryService::findRqliteRecord(const QString &id)
 {
-    using Result = StoreResult<std::optional<RqliteRecord>>;
-    Transaction read(m_store, Access::Read); // the ID and its addresses of one moment
+    // A transaction of its own, though the read is one statement: beginning one
+    // reconnects a connection that failed (PostgreSQL coming back).
+    Transaction read(m_store, Access::Read);
     if (!read.error().isEmpty())
-        return Result::failure(read.error());
-    const auto found = m_store.findId(id);
-    if (!found.ok())
-        return Result::failure(found.error());
-    if (!found.value() || found.value()->kind != DiscoveryKind::Rqlite)
-        return std::optional<RqliteRecord>();
-    const auto addresses = m_store.addresses(id);
-    if (!addresses.ok())
-        return Result::failure(addresses.error());
-    return std::optional<RqliteRecord>(RqliteRecord{id, found.value()->createdAt, addresses.value()});
+        return StoreResult<std::optional<RqliteRecord>>::failure(read.error());
+    return m_store.findRqliteRecord(id);
 }
 
 StoreResult<IdPage> DiscoveryService::listIds(const IdListQuery &query)
@@ -144,29 +137,25 @@ StoreResult<DiscoveryService::NodeWrite> DiscoveryService::registerNode(const QS
     const Timestamp at = m_clock();
     // Counted inside the write transaction, so concurrent writers cannot overshoot.
     return inTransaction(m_store, Access::Write, [&]() -> Result {
-        const auto found = m_store.findId(id);
+        // The record as it was, read once: the reply is it with this address added,
+        // as a new node comes last in registration order.
+        const auto found = m_store.findRqliteRecord(id);
         if (!found.ok())
             return Result::failure(found.error());
-        if (!found.value() || found.value()->kind != DiscoveryKind::Rqlite)
+        if (!found.value())
             return NodeWrite{NodeChange::UnknownId, {}};
-        if (found.value()->nodeCount >= m_maxNodesPerId) {
-            // Only a full ID pays for this read: registering again is allowed.
-            const auto existing = m_store.findNode(id, address);
-            if (!existing.ok())
-                return Result::failure(existing.error());
-            if (!existing.value())
-                return NodeWrite{NodeChange::Full, {}};
-        }
+        RqliteRecord record = *found.value();
+        const bool known = record.addresses.contains(address); // registering again is allowed
+        if (!known && record.addresses.size() >= m_maxNodesPerId)
+            return NodeWrite{NodeChange::Full, {}};
         const auto node = m_store.registerAddress(id, address, registeredBy, at);
         if (!node.ok())
             return Result::failure(node.error());
         if (const auto marked = m_store.markActivity(id, at); !marked.ok())
             return Result::failure(marked.error());
-        const auto addresses = m_store.addresses(id);
-        if (!addresses.ok())
-            return Result::failure(addresses.error());
-        return NodeWrite{node->registrations == 1 ? NodeChange::Added : NodeChange::Updated,
-                         RqliteRecord{id, found.value()->createdAt, addresses.value()}};
+        if (!known)
+            record.addresses.append(address);
+        return NodeWrite{known ? NodeChange::Updated : NodeChange::Added, std::move(record)};
     });
 }
 

@@ -485,6 +485,27 @@ StoreResult<QStringList> Store::addresses(const QString &id)
     return list;
 }
 
+StoreResult<std::optional<RqliteRecord>> Store::findRqliteRecord(const QString &id)
+{
+    using Result = StoreResult<std::optional<RqliteRecord>>;
+    // One row per node, or one row with a null address for an ID without nodes.
+    static const QString sql = QStringLiteral("SELECT d.created_at, n.address FROM discovery_ids d"
+                                              " LEFT JOIN nodes n ON n.discovery_id = d.id"
+                                              " WHERE d.id = ? AND d.kind = '%1' ORDER BY n.seq")
+                                   .arg(kindName(DiscoveryKind::Rqlite));
+    Statement q = run(sql, {id});
+    if (!q)
+        return Result::failure(q.error());
+    if (!q->next())
+        return std::optional<RqliteRecord>();
+    RqliteRecord record{id, Timestamp::fromMicroseconds(q->value(0).toLongLong()), {}};
+    do {
+        if (!q->value(1).isNull())
+            record.addresses.append(q->value(1).toString());
+    } while (q->next());
+    return std::optional<RqliteRecord>(std::move(record));
+}
+
 StoreResult<IdPage> Store::listIds(const IdListQuery &query)
 {
     const QString where = query.filter.isEmpty()

@@ -100,6 +100,9 @@ public:
     StoreResult<std::optional<Node>> findNode(const QString &id, const QString &address);
     // The addresses of an ID's nodes in registration order: what an rqlite reply lists.
     StoreResult<QStringList> addresses(const QString &id);
+    // An rqlite ID as its clients see it (when it was made, its addresses in
+    // registration order) in one statement; none when no rqlite ID has this name.
+    StoreResult<std::optional<RqliteRecord>> findRqliteRecord(const QString &id);
     StoreResult<IdPage> listIds(const IdListQuery &query);
     // Every ID and node: plain counts, quick on a big store.
     StoreResult<StoreCounts> countIdsAndNodes();
