@@ -64,7 +64,10 @@ HttpConnection::HttpConnection(QTcpSocket *client, const HttpLimits &limits, QOb
     setLocalAddress(client->localAddress());
     setLocalPort(client->localPort());
     setSocketState(QAbstractSocket::ConnectedState);
-    setOpenMode(QIODevice::ReadWrite | QIODevice::Unbuffered);
+    // Buffered: QHttpServer reads a request's head one byte at a time, and QIODevice
+    // serves such reads from its buffer (one readData() per request) far more cheaply
+    // than it calls readData() for each byte of an unbuffered device.
+    setOpenMode(QIODevice::ReadWrite);
 
     connect(client, &QTcpSocket::readyRead, this, &HttpConnection::advance);
     connect(client, &QTcpSocket::bytesWritten, this, [this](qint64 written) {
