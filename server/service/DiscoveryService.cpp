@@ -148,13 +148,19 @@ StoreResult<DiscoveryService::NodeWrite> DiscoveryService::registerNode(const QS
         const bool known = record.addresses.contains(address); // registering again is allowed
         if (!known && record.addresses.size() >= m_maxNodesPerId)
             return NodeWrite{NodeChange::Full, {}};
-        const auto node = m_store.registerAddress(id, address, registeredBy, at);
-        if (!node.ok())
-            return Result::failure(node.error());
+        // A new address is a plain insert: the upsert's RETURNING, which a count of
+        // registrations needs, cost a new node as much again.
+        if (known) {
+            if (const auto node = m_store.registerAddress(id, address, registeredBy, at); !node.ok())
+                return Result::failure(node.error());
+        } else {
+            const Node node{address, at, at, 1, registeredBy, {}, 0};
+            if (const auto inserted = m_store.insertNode(id, node, at); !inserted.ok())
+                return Result::failure(inserted.error());
+            record.addresses.append(address);
+        }
         if (const auto marked = m_store.markActivity(id, at); !marked.ok())
             return Result::failure(marked.error());
-        if (!known)
-            record.addresses.append(address);
         return NodeWrite{known ? NodeChange::Updated : NodeChange::Added, std::move(record)};
     });
 }
