@@ -7,6 +7,7 @@
 #include "service/DiscoveryService.h"
 #include "store/DatabaseFileLock.h"
 #include "store/Schema.h"
+#include "store/SqliteHandle.h"
 #include "store/Store.h"
 #include "support/TestDatabase.h"
 
@@ -341,6 +342,56 @@ private slots:
         QCOMPARE(changes.size(), 2);
         QCOMPARE(changes.at(0).node.address, QStringLiteral("a:1"));
         QCOMPARE(changes.at(1).node.address, QStringLiteral("b:1"));
+    }
+
+    // A registration's statements run through SQLite's handle where the build may
+    // use it (Debian's Qt: CMake finds that its driver links the system's SQLite).
+    void sqlitesHandleRunsStatementsWithTheirValues()
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("handle"));
+        db.setDatabaseName(m_dir.filePath(QStringLiteral("handle.sqlite")));
+        QVERIFY(db.open());
+        {
+            SqliteHandle handle(db);
+#ifdef DISCODESK_SQLITE_HANDLE
+            QVERIFY(handle.isAvailable());
+#else
+            QVERIFY(!handle.isAvailable());
+            QSKIP("this build runs every statement through QtSql (Qt's driver has a SQLite of its own)");
+#endif
+            QCOMPARE(handle.run(QStringLiteral("CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT, b BLOB, z TEXT)")),
+                     QString());
+            const QString text = QStringLiteral("héllo-☃-𝄞");
+            qint64 changed = 0;
+            QCOMPARE(handle.run(QStringLiteral("INSERT INTO t VALUES (?, ?, ?, ?)"),
+                                {text, qint64(1) << 40, QByteArray("\0\1", 2), QVariant()}, {}, &changed),
+                     QString());
+            QCOMPARE(changed, 1);
+            // What QtSql reads back is what was bound.
+            QSqlQuery read(db);
+            QVERIFY(read.exec(QStringLiteral("SELECT k, n, b, z FROM t")) && read.next());
+            QCOMPARE(read.value(0).toString(), text);
+            QCOMPARE(read.value(1).toLongLong(), qint64(1) << 40);
+            QCOMPARE(read.value(2).toByteArray(), QByteArray("\0\1", 2));
+            QVERIFY(read.isNull(3));
+            read.finish();
+            // And the handle reads rows as they are.
+            QStringList rows;
+            QCOMPARE(handle.run(QStringLiteral("SELECT k, n, z FROM t WHERE n > ?"), {0},
+                                [&](const PlainRow &row) {
+                                    rows << QStringLiteral("%1 %2 %3").arg(row.text(0)).arg(row.integer(1))
+                                                .arg(row.isNull(2) ? "null" : "value");
+                                }),
+                     QString());
+            QCOMPARE(rows, QStringList{text + QStringLiteral(" 1099511627776 null")});
+            // A statement that fails says why, and the next one runs.
+            QCOMPARE(handle.run(QStringLiteral("INSERT INTO t (k) VALUES (?)"), {text}),
+                     QStringLiteral("UNIQUE constraint failed: t.k"));
+            QCOMPARE(handle.run(QStringLiteral("INSERT INTO t (k) VALUES (?)"), {QStringLiteral("other")}), QString());
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("handle"));
     }
 
     void groupCommitRollsBackOnlyTheWriteThatFailed()

@@ -192,6 +192,40 @@ void SqliteStore::endManyChanges()
     HeapTuning::giveBackFreedMemory();
 }
 
+SqliteHandle *SqliteStore::handle()
+{
+    if (!m_handle && m_db.isOpen())
+        m_handle = std::make_unique<SqliteHandle>(m_db);
+    return m_handle && m_handle->isAvailable() ? m_handle.get() : nullptr;
+}
+
+StoreResult<qint64> SqliteStore::runPlain(const QString &sql, const QVariantList &values, const RowReader &onRow)
+{
+    SqliteHandle *direct = handle();
+    if (!direct)
+        return Store::runPlain(sql, values, onRow);
+    qint64 changed = 0;
+    if (const QString error = direct->run(sql, values, onRow, &changed); !error.isEmpty())
+        return StoreResult<qint64>::failure(failed(error).error());
+    return changed;
+}
+
+QString SqliteStore::runControl(const QString &sql)
+{
+    SqliteHandle *direct = handle();
+    if (!direct)
+        return Store::runControl(sql);
+    if (const QString error = direct->run(sql); !error.isEmpty())
+        return failed(error).error();
+    return {};
+}
+
+void SqliteStore::forgetStatements()
+{
+    m_handle.reset();
+    Store::forgetStatements();
+}
+
 QString SqliteStore::beginOwn(Access access)
 {
     // IMMEDIATE takes the write lock at once, so that a write never fails half-way

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/DatabaseFileLock.h"
+#include "store/SqliteHandle.h"
 #include "store/Store.h"
 #include "store/WalCheckpointer.h"
 
@@ -30,6 +31,9 @@ protected:
     bool streamsSideBySide() const override { return true; }
     QString applyDurability() override;
     void expectManyChanges() override;
+    StoreResult<qint64> runPlain(const QString &sql, const QVariantList &values, const RowReader &onRow) override;
+    QString runControl(const QString &sql) override;
+    void forgetStatements() override;
 
 private:
     // SQLite's page cache for the writer's connection, and what a transaction with
@@ -43,6 +47,8 @@ private:
     QString setAutomaticCheckpoints(bool on);
     void checkpointInBackground();
     void endManyChanges();
+    // The connection's own handle, taken when first needed after it opens.
+    SqliteHandle *handle();
 
     DatabaseFileLock m_lock; // one DiscoDesk per database file, whatever name it is given
     QString m_logFile;       // the WAL, where SQLite keeps it
@@ -51,4 +57,5 @@ private:
     std::unique_ptr<WalCheckpointer> m_checkpointer;
     bool m_catchUp = false; // the writer's own small checkpoint is due after the next commit
     bool m_manyChanges = false; // the page cache is ManyChangesCacheKiB until the transaction ends
+    std::unique_ptr<SqliteHandle> m_handle; // its statements, dropped before the connection closes
 };

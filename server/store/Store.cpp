@@ -248,6 +248,28 @@ Store::Statement Store::run(const QString &sql, const QVariantList &values, Rows
     return Statement(query);
 }
 
+StoreResult<qint64> Store::runPlain(const QString &sql, const QVariantList &values, const RowReader &onRow)
+{
+    // QSqlQuery's current row, read as plain values.
+    class QueryRow final : public PlainRow
+    {
+    public:
+        explicit QueryRow(const QSqlQuery &query) : m_query(query) {}
+        bool isNull(int column) const override { return m_query.isNull(column); }
+        qint64 integer(int column) const override { return m_query.value(column).toLongLong(); }
+        QString text(int column) const override { return m_query.value(column).toString(); }
+
+    private:
+        const QSqlQuery &m_query;
+    };
+    Statement q = run(sql, values);
+    if (!q)
+        return failure<qint64>(q.error());
+    while (onRow && q->next())
+        onRow(QueryRow(*q));
+    return qint64(q->numRowsAffected());
+}
+
 QString Store::runControl(const QString &sql)
 {
     const Statement statement = run(sql);
@@ -493,17 +515,16 @@ StoreResult<std::optional<RqliteRecord>> Store::findRqliteRecord(const QString &
                                               " LEFT JOIN nodes n ON n.discovery_id = d.id"
                                               " WHERE d.id = ? AND d.kind = '%1' ORDER BY n.seq")
                                    .arg(kindName(DiscoveryKind::Rqlite));
-    Statement q = run(sql, {id});
-    if (!q)
-        return Result::failure(q.error());
-    if (!q->next())
-        return std::optional<RqliteRecord>();
-    RqliteRecord record{id, Timestamp::fromMicroseconds(q->value(0).toLongLong()), {}};
-    do {
-        if (!q->value(1).isNull())
-            record.addresses.append(q->value(1).toString());
-    } while (q->next());
-    return std::optional<RqliteRecord>(std::move(record));
+    std::optional<RqliteRecord> record;
+    const auto read = runPlain(sql, {id}, [&](const PlainRow &row) {
+        if (!record)
+            record = RqliteRecord{id, Timestamp::fromMicroseconds(row.integer(0)), {}};
+        if (!row.isNull(1))
+            record->addresses.append(row.text(1));
+    });
+    if (!read.ok())
+        return Result::failure(read.error());
+    return record;
 }
 
 StoreResult<IdPage> Store::listIds(const IdListQuery &query)
@@ -859,13 +880,13 @@ StoreResult<bool> Store::deleteId(const QString &id, Timestamp at)
 
 StoreResult<bool> Store::markActivity(const QString &id, Timestamp at, std::optional<qint64> etcdIndex)
 {
-    Statement q = etcdIndex
-        ? run(QStringLiteral("UPDATE discovery_ids SET last_activity = ?, etcd_index = ? WHERE id = ?"),
-              {at.microseconds(), *etcdIndex, id})
-        : run(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id = ?"), {at.microseconds(), id});
-    if (!q)
-        return failure<bool>(q.error());
-    return q->numRowsAffected() > 0;
+    const auto marked = etcdIndex
+        ? runPlain(QStringLiteral("UPDATE discovery_ids SET last_activity = ?, etcd_index = ? WHERE id = ?"),
+                   {at.microseconds(), *etcdIndex, id})
+        : runPlain(QStringLiteral("UPDATE discovery_ids SET last_activity = ? WHERE id = ?"), {at.microseconds(), id});
+    if (!marked.ok())
+        return failure<bool>(marked.error());
+    return marked.value() > 0;
 }
 
 StoreResult<Node> Store::registerAddress(const QString &id, const QString &address, const QString &registeredBy,
@@ -890,13 +911,14 @@ StoreResult<Node> Store::registerAddress(const QString &id, const QString &addre
 
 StoreResult<bool> Store::insertNode(const QString &id, const Node &node, Timestamp at)
 {
-    Statement q = run(QStringLiteral("INSERT INTO nodes (discovery_id, address, seq, first_registered, last_seen,"
-                                     " registrations, registered_by, etcd_value, etcd_index)"
-                                     " VALUES (?, ?, %1, ?, ?, ?, ?, ?, ?)").arg(NextSeq),
-                      {id, node.address, id, node.firstRegistered.microseconds(), node.lastSeen.microseconds(),
-                       node.registrations, text(node.registeredBy), text(node.etcdValue), node.etcdIndex});
-    if (!q)
-        return failure<bool>(q.error());
+    static const QString sql = QStringLiteral("INSERT INTO nodes (discovery_id, address, seq, first_registered,"
+                                              " last_seen, registrations, registered_by, etcd_value, etcd_index)"
+                                              " VALUES (?, ?, %1, ?, ?, ?, ?, ?, ?)").arg(NextSeq);
+    const auto inserted = runPlain(sql, {id, node.address, id, node.firstRegistered.microseconds(),
+                                         node.lastSeen.microseconds(), node.registrations, text(node.registeredBy),
+                                         text(node.etcdValue), node.etcdIndex});
+    if (!inserted.ok())
+        return failure<bool>(inserted.error());
     noteChange({StoreChange::Type::NodeAdded, id, at, {}, node});
     return true;
 }

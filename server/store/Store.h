@@ -4,6 +4,7 @@
 #include "core/Records.h"
 #include "core/StoreChange.h"
 #include "core/StoreResult.h"
+#include "store/PlainRow.h"
 
 #include <QHash>
 #include <QObject>
@@ -229,6 +230,13 @@ protected:
     // Prepared once, as it runs on every request, where the engine allows it
     // (PostgreSQL does not).
     virtual QString runControl(const QString &sql);
+    // A statement of the paths every request takes (a registration, a lookup), its
+    // rows read as plain values: SQLite runs it straight through its handle where
+    // this build may (SqliteHandle), other engines through run(). The rows it
+    // inserted, updated or deleted.
+    using RowReader = std::function<void(const PlainRow &)>;
+    virtual StoreResult<qint64> runPlain(const QString &sql, const QVariantList &values,
+                                         const RowReader &onRow = {});
     // A statement failed: the connection may be broken (reconnectIfFailed()).
     Statement failed(const QString &error);
     static QString describe(const class QSqlError &error);
@@ -237,7 +245,7 @@ protected:
     QString prepareSchema(bool postgres);
     void noteChange(StoreChange change) { m_pending.append(std::move(change)); }
     // Drops the prepared statements: before the connection closes or reconnects.
-    void forgetStatements();
+    virtual void forgetStatements();
     // Closes the connection (an open batch rolls back); the destructor does it too.
     void closeConnection();
     bool isInTransaction() const { return m_transactionDepth > 0 || m_batch != Batch::None; }
