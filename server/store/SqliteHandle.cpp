@@ -91,7 +91,7 @@ QString SqliteHandle::run(const QString &sql, const QVariantList &values, const 
     }
     const QString error = step == SQLITE_DONE ? QString() : lastError(m_db);
     if (error.isEmpty() && changedRows)
-        *changedRows = sqlite3_changes64(m_db);
+        *changedRows = sqlite3_changes(m_db); // not changes64: SQLite before 3.37 has no such call
     sqlite3_reset(statement);
     sqlite3_clear_bindings(statement);
     return error;
