@@ -107,19 +107,17 @@ void WalCheckpointer::onFinished(int logPages, int copiedPages, const QString &e
     // Pages this checkpoint found that the last one did not (the WAL may have started over).
     const int newPages = logPages >= m_lastLogPages ? logPages - m_lastLogPages : logPages;
     m_lastLogPages = logPages;
-    if (logPages >= RestartPages && copiedPages == logPages && newPages > CatchUpPages
-        && logPages < 4 * RestartPages) {
-        // Commits came all the while this one ran: another copies them here, now,
-        // and leaves the writer less. Past four times the size the writer copies
-        // whatever there is, so that the WAL stays bounded under any rate of writes.
+    if (logPages >= RestartPages && copiedPages == logPages) { // a big WAL, copied whole
         m_again = false;
-        return start();
-    }
-    if (logPages >= RestartPages && copiedPages == logPages) {
+        if (newPages > CatchUpPages && logPages < 4 * RestartPages) {
+            // Commits came all the while this one ran: another copies them here, now,
+            // and leaves the writer less. Past four times the size the writer copies
+            // whatever there is, so that the WAL stays bounded under any rate of writes.
+            return start();
+        }
         // The next starts after the writer's own checkpoint, which runs after its
         // next commit and then tells of that commit: two at once would slow both, and
         // the writer's would find the checkpoint lock taken.
-        m_again = false;
         return emit caughtUp();
     }
     if (m_again)
