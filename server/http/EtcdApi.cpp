@@ -137,7 +137,7 @@ HttpReply EtcdApi::createToken(const HttpRequest &request)
     if (!created.ok())
         return HttpReply::unavailable(created.error());
     // discovery.etcd.io's answer: the URL alone, no trailing newline.
-    return HttpReply{200, QByteArrayLiteral("text/plain"), (request.baseUrl + TokenPrefix + created->id).toUtf8(), {}};
+    return HttpReply{200, QByteArrayLiteral("text/plain"), (request.baseUrl() + TokenPrefix + created->id).toUtf8(), {}};
 }
 
 HttpReply EtcdApi::getSize(const QString &directory, const QString &token)

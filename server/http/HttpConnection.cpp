@@ -51,7 +51,8 @@ QByteArray refusalReply(const RequestFramer::Refusal &refusal)
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *client, const HttpLimits &limits, QObject *parent)
-    : QTcpSocket(parent), m_client(client), m_limits(limits), m_framer(limits)
+    : QTcpSocket(parent), m_client(client), m_peerAddressText(client->peerAddress().toString()), m_limits(limits),
+      m_framer(limits)
 {
     client->setParent(this);
     // A reply goes out as soon as it is written, as Go's clients and servers do (etcd,
@@ -213,7 +214,7 @@ void HttpConnection::writeRefusal(const RequestFramer::Refusal &refusal)
     entry.path = QString::fromLatin1(requestLine.value(1, "-").left(200));
     entry.status = refusal.status;
     entry.problem = refusal.message;
-    entry.remoteAddress = m_client->peerAddress().toString();
+    entry.remoteAddress = m_peerAddressText;
     emit requestRefused(entry);
     const QByteArray reply = refusalReply(refusal);
     writeData(reply.constData(), reply.size());

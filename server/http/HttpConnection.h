@@ -41,6 +41,9 @@ public:
     // cannot be finished after its head went out.
     void cutOff();
 
+    // The client's address as text, made once for all its requests.
+    const QString &peerAddressText() const { return m_peerAddressText; }
+
     qint64 bytesAvailable() const override;
     qint64 bytesToWrite() const override;
     // From QHttpServer: the client's socket closes once what is written has gone.
@@ -66,6 +69,7 @@ private:
     void checkIdle();
 
     QTcpSocket *m_client;
+    const QString m_peerAddressText;
     HttpLimits m_limits;
     RequestFramer m_framer;
     QByteArray m_unframed; // read from the client; framed from m_unframedAt on

@@ -208,12 +208,16 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
 {
     QElapsedTimer timer;
     timer.start();
+    HttpConnection *connection = connectionOf(request, responder);
+    const QString remoteAddress = connection ? connection->peerAddressText() : request.remoteAddress().toString();
 #if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     const QTcpSocket *socket = responder.socket();
-    HttpRequest parsed = HttpRequest::from(request, usesTls(), socket->localAddress(), socket->localPort());
+    HttpRequest parsed = HttpRequest::from(request, usesTls(), socket->localAddress(), socket->localPort(), remoteAddress);
 #else
-    HttpRequest parsed = HttpRequest::from(request, usesTls(), request.localAddress(), request.localPort());
+    HttpRequest parsed = HttpRequest::from(request, usesTls(), request.localAddress(), request.localPort(), remoteAddress);
 #endif
+    if (connection)
+        parsed.remotePort = connection->peerPort();
 
     RequestLogEntry entry;
     entry.method = QString::fromLatin1(parsed.method);
@@ -221,10 +225,6 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
     if (!parsed.query.isEmpty())
         entry.path += u'?' + parsed.query.toString(QUrl::FullyEncoded);
     entry.remoteAddress = parsed.remoteAddress;
-
-    HttpConnection *connection = connectionOf(request, responder);
-    if (connection)
-        parsed.remotePort = connection->peerPort();
     PendingReply *pending = nullptr;
     parsed.defer = [&] {
         Q_ASSERT(!pending);

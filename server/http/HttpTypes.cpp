@@ -31,48 +31,66 @@ QByteArray methodName(QHttpServerRequest::Method method)
 
 } // namespace
 
-HttpRequest HttpRequest::from(const QHttpServerRequest &request, bool tls, QHostAddress localAddress, quint16 localPort)
+HttpRequest HttpRequest::from(const QHttpServerRequest &request, bool tls, QHostAddress localAddress, quint16 localPort,
+                              const QString &remoteAddress)
 {
+    HttpRequest result = withTarget(methodName(request.method()), request.url(), request.body(),
+                                    request.value(QByteArrayLiteral("authorization")), remoteAddress);
+    result.consulToken = request.value(QByteArrayLiteral("x-consul-token"));
+    result.tls = tls; // QHttpServer reads from an HttpConnection, not from the TLS socket itself
     // QHttpServer reads a Host without a port as port 0, and no Host at all as
-    // 127.0.0.1:0. A Host without a port names the scheme's default one; a client
-    // that sent no Host reached us at the address and port it connected to.
-    QUrl url = request.url();
-    // QHttpServer reads from an HttpConnection, not from the TLS socket itself.
-    url.setScheme(tls ? QStringLiteral("https") : QStringLiteral("http"));
+    // 127.0.0.1:0: the header itself, then. A Host without a port names the scheme's
+    // default one; a client that sent no Host reached us at the address and port it
+    // connected to.
     if (const QByteArray host = request.value(QByteArrayLiteral("host")); !host.isEmpty()) {
-        url.setAuthority(QString::fromUtf8(host));
+        result.host = QString::fromUtf8(host);
     } else {
         bool mapped = false; // an IPv4 client of a dual-stack socket
         if (const quint32 ipv4 = localAddress.toIPv4Address(&mapped); mapped)
             localAddress = QHostAddress(ipv4);
-        url.setHost(localAddress.toString());
-        url.setPort(localPort);
+        QUrl local;
+        local.setHost(localAddress.toString());
+        local.setPort(localPort);
+        result.host = local.authority();
     }
-    url.setUserInfo({});
-    HttpRequest result = make(methodName(request.method()), url, request.body(),
-                              request.value(QByteArrayLiteral("authorization")), request.remoteAddress().toString());
-    result.consulToken = request.value(QByteArrayLiteral("x-consul-token"));
     return result;
 }
 
 HttpRequest HttpRequest::make(const QByteArray &method, const QUrl &url, const QByteArray &body,
                               const QByteArray &authorization, const QString &remoteAddress)
 {
+    HttpRequest result = withTarget(method, url, body, authorization, remoteAddress);
+    result.host = url.authority();
+    result.tls = url.scheme() == u"https";
+    return result;
+}
+
+HttpRequest HttpRequest::withTarget(const QByteArray &method, const QUrl &target, const QByteArray &body,
+                                    const QByteArray &authorization, const QString &remoteAddress)
+{
     HttpRequest result;
     result.method = method;
-    const QString encodedPath = url.path(QUrl::FullyEncoded);
+    const QString encodedPath = target.path(QUrl::FullyEncoded);
     result.rawPath = encodedPath.isEmpty() ? QStringLiteral("/") : encodedPath;
     const QStringList parts = encodedPath.split(u'/', Qt::SkipEmptyParts);
     result.segments.reserve(parts.size());
     for (const QString &part : parts)
         result.segments.append(part.contains(u'%') ? QUrl::fromPercentEncoding(part.toUtf8()) : part);
-    if (url.hasQuery())
-        result.query = QUrlQuery(url);
+    if (target.hasQuery())
+        result.query = QUrlQuery(target);
     result.body = body;
     result.authorization = authorization;
     result.remoteAddress = remoteAddress;
-    result.baseUrl = url.scheme() + QStringLiteral("://") + url.authority();
     return result;
+}
+
+QString HttpRequest::baseUrl() const
+{
+    QUrl url;
+    url.setScheme(tls ? QStringLiteral("https") : QStringLiteral("http"));
+    url.setAuthority(host);
+    url.setUserInfo({});
+    return url.scheme() + QStringLiteral("://") + url.authority();
 }
 
 HttpReply HttpReply::json(int status, const QJsonObject &object)

@@ -34,21 +34,34 @@ struct HttpRequest
     QByteArray consulToken;
     QString remoteAddress;
     quint16 remotePort = 0; // 0 where unknown
-    // How the client reached us, from its Host header: "http://127.0.0.1:4011", or
-    // "http://balancer.example" for "Host: balancer.example".
-    QString baseUrl;
+    // How the client reached us: its Host header as sent ("127.0.0.1:4011",
+    // "balancer.example"), else the address and port it connected to; and whether
+    // over HTTPS. baseUrl() makes the URL of them.
+    QString host;
+    bool tls = false;
 
     // Holds the reply open: the handler keeps the PendingReply, sends through it
     // later, and returns HttpReply::later() now. Set by the server; may be empty
     // where no reply can be held, and then the handler answers at once.
     std::function<PendingReply *()> defer;
 
+    // "http://127.0.0.1:4011", or "http://balancer.example" for "Host:
+    // balancer.example": made when asked (only a new etcd token needs it), so that
+    // no other request pays for parsing the Host.
+    QString baseUrl() const;
+
     // tls: the connection is HTTPS. local: where the connection reached the server,
-    // for a request without a Host.
-    static HttpRequest from(const QHttpServerRequest &request, bool tls, QHostAddress localAddress, quint16 localPort);
+    // for a request without a Host. remoteAddress: the client's, as text.
+    static HttpRequest from(const QHttpServerRequest &request, bool tls, QHostAddress localAddress, quint16 localPort,
+                            const QString &remoteAddress);
     // url as QHttpServer makes it: the request target with the Host header's authority.
     static HttpRequest make(const QByteArray &method, const QUrl &url, const QByteArray &body,
                             const QByteArray &authorization, const QString &remoteAddress);
+
+private:
+    // The method, the target's path and query, and the rest as given.
+    static HttpRequest withTarget(const QByteArray &method, const QUrl &target, const QByteArray &body,
+                                  const QByteArray &authorization, const QString &remoteAddress);
 };
 
 struct HttpReply
