@@ -10,11 +10,12 @@ namespace {
 
 // A key as the parser reads it: "dry_r\u0075n" is "dry_run". Escaped keys are rare,
 // so only they pay for a second parse, by the same parser that reads the document.
-QString unescapedKey(const QByteArray &written)
+QString unescapedKey(QByteArrayView written)
 {
     if (!written.contains('\\'))
         return QString::fromUtf8(written);
-    return QJsonDocument::fromJson('[' + ('"' + written + '"') + ']').array().at(0).toString();
+    const QByteArray quoted = "[\"" + written.toByteArray() + "\"]";
+    return QJsonDocument::fromJson(quoted).array().at(0).toString();
 }
 
 } // namespace
@@ -26,19 +27,18 @@ std::optional<QString> duplicateKey(const QByteArray &json)
     // One entry per open container: the keys seen so far for an object, none for an array.
     std::vector<std::optional<QSet<QString>>> open;
     bool expectingKey = false;
-    for (qsizetype i = 0; i < json.size(); ++i) {
+    const qsizetype size = json.size();
+    for (qsizetype i = 0; i < size; ++i) {
         const char c = json.at(i);
         if (c == '"') {
-            QByteArray text; // as written, escapes and all
-            for (++i; i < json.size() && json.at(i) != '"'; ++i) {
-                text.append(json.at(i));
-                if (json.at(i) == '\\' && i + 1 < json.size()) {
-                    ++i;
-                    text.append(json.at(i));
-                }
+            const qsizetype start = i + 1;
+            for (i = start; i < size && json.at(i) != '"'; ++i) {
+                if (json.at(i) == '\\')
+                    ++i; // the escaped character, a quote perhaps
             }
             if (expectingKey && !open.empty() && open.back()) {
-                const QString key = unescapedKey(text);
+                // As written, escapes and all: viewed, not copied.
+                const QString key = unescapedKey(QByteArrayView(json).sliced(start, std::min(i, size) - start));
                 if (open.back()->contains(key))
                     return key;
                 open.back()->insert(key);
