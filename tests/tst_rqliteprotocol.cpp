@@ -142,12 +142,39 @@ private slots:
         const QByteArray id = m_server->createId();
         const QStringList forms{QStringLiteral("localhost:4001"), QStringLiteral("10.0.0.1:4001"),
                                 QStringLiteral("[::1]:4001"), QStringLiteral("node_1.local:65535"),
-                                QStringLiteral("http://localhost:4001"), QStringLiteral("https://db-2.example:443/x")};
+                                QStringLiteral("http://localhost:4001"), QStringLiteral("https://db-2.example:443/x"),
+                                QStringLiteral("grpc+tls://db-3.example:9000"), QStringLiteral("Raft.v2-x://h:1")};
         for (const QString &addr : forms) {
             const HttpResponse response = client().post("/" + id, "{\"addr\":\"" + addr.toUtf8() + "\"}");
             QVERIFY2(response.status == 200, qPrintable(addr + u' ' + QString::fromUtf8(response.body)));
         }
         QCOMPARE(nodesOf(client().get("/" + id)), forms);
+    }
+
+    // What starts with a scheme must be a URL with a host; anything else host:port.
+    void eachAddressIsRefusedWithWhatItLacks_data()
+    {
+        QTest::addColumn<QByteArray>("addr");
+        QTest::addColumn<QString>("problem");
+        const QString notUrl = QStringLiteral("is not a URL with a host");
+        const QString notHostPort = QStringLiteral("is not host:port (such as localhost:4001) or a URL");
+        QTest::newRow("URL without a host") << QByteArray("http://:4001") << notUrl;
+        QTest::newRow("scheme with a plus, no host") << QByteArray("grpc+tls:///x") << notUrl;
+        QTest::newRow("scheme starting with a digit") << QByteArray("1http://h:1") << notHostPort;
+        QTest::newRow("one slash") << QByteArray("http:/h:1") << notHostPort;
+        QTest::newRow("scheme alone") << QByteArray("://h:1") << notHostPort;
+        QTest::newRow("no port") << QByteArray("localhost") << notHostPort;
+    }
+    void eachAddressIsRefusedWithWhatItLacks()
+    {
+        QFETCH(QByteArray, addr);
+        QFETCH(QString, problem);
+        const QByteArray id = m_server->createId();
+        const HttpResponse response = client().post("/" + id, "{\"addr\":\"" + addr + "\"}");
+        QCOMPARE(response.status, 400);
+        const QString error = response.json().value(QStringLiteral("error")).toString();
+        QVERIFY2(error.contains(problem), qPrintable(error));
+        QVERIFY(nodesOf(client().get("/" + id)).isEmpty());
     }
 
     void otherMethodsAre405()
