@@ -125,11 +125,17 @@ qsizetype RequestFramer::feed(QByteArrayView data)
                         QStringLiteral("the request line and headers are larger than %1 bytes").arg(m_limits.maxHeaderBytes)});
                 return end;
             }
-            m_line.append(data.data() + i, newline ? end - i - 1 : end - i);
+            const QByteArrayView piece(data.data() + i, newline ? end - i - 1 : end - i);
             i = end;
-            if (!newline)
+            if (!newline) {
+                m_line.append(piece);
                 continue;
-            QByteArrayView line(m_line);
+            }
+            // A line that came whole is read where it is; only one split between
+            // reads is put together first.
+            if (!m_line.isEmpty())
+                m_line.append(piece);
+            QByteArrayView line = m_line.isEmpty() ? piece : QByteArrayView(m_line);
             if (line.endsWith('\r'))
                 line.chop(1);
             const std::optional<Refusal> refusal = lineEnded(line);
@@ -235,7 +241,9 @@ std::optional<RequestFramer::Refusal> RequestFramer::readRequestLine(QByteArrayV
         return badRequest(QStringLiteral("malformed HTTP version"));
     }
     m_http10 = version == "HTTP/1.0";
-    m_request.forServer = line.toByteArray() + "\r\n";
+    m_request.forServer.reserve(ExpectedHeadBytes); // the usual head, in one allocation
+    m_request.forServer.append(line.data(), line.size());
+    m_request.forServer.append("\r\n");
     return std::nullopt;
 }
 
@@ -263,7 +271,10 @@ std::optional<RequestFramer::Refusal> RequestFramer::readHeaderLine(QByteArrayVi
     if (!clean)
         return badRequest(QStringLiteral("a control character in a header value"));
 
-    const auto is = [&name](const char *field) { return name.compare(field, Qt::CaseInsensitive) == 0; };
+    // Lengths first: most names are compared with none of these letter by letter.
+    const auto is = [&name](QByteArrayView field) {
+        return name.size() == field.size() && name.compare(field, Qt::CaseInsensitive) == 0;
+    };
     if (is("content-length")) {
         if (m_contentLength)
             return badRequest(QStringLiteral("more than one Content-Length"));

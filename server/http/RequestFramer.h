@@ -60,6 +60,8 @@ public:
     // Qt's own header parser takes no more than these; the framer takes no more either.
     static constexpr int MaxHeaderFields = 100;
     static constexpr int MaxHeaderLineBytes = 8000;
+    // What a usual request's head takes (the clients' are 100 to 300 bytes).
+    static constexpr qsizetype ExpectedHeadBytes = 512;
 
 private:
     enum class State { BetweenRequests, Head, Body, Whole, Refused };
