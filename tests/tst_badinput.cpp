@@ -78,6 +78,8 @@ private slots:
         QTest::newRow("addr no port") << request("POST", "/" + id, "{\"addr\":\"localhost\"}") << 400;
         QTest::newRow("addr port 0") << request("POST", "/" + id, "{\"addr\":\"localhost:0\"}") << 400;
         QTest::newRow("addr port too big") << request("POST", "/" + id, "{\"addr\":\"localhost:65536\"}") << 400;
+        QTest::newRow("addr lone high surrogate") << request("POST", "/" + id, "{\"addr\":\"http://h:1/\\ud800x\"}") << 400;
+        QTest::newRow("addr lone low surrogate") << request("POST", "/" + id, "{\"addr\":\"http://h:1/\\udc00\"}") << 400;
         QTest::newRow("addr url without host") << request("POST", "/" + id, "{\"addr\":\"http://:4001\"}") << 400;
         QTest::newRow("addr bad ipv6") << request("POST", "/" + id, "{\"addr\":\"[::1:4001\"}") << 400;
         QTest::newRow("unknown id") << request("POST", "/00000000-0000-4000-8000-000000000000", "{\"addr\":\"a:1\"}") << 404;
@@ -132,6 +134,7 @@ private slots:
         QTest::newRow("create kind number") << request("POST", "/api/v1/ids", R"({"kind":1})") << 400;
         QTest::newRow("create size text") << request("POST", "/api/v1/ids", R"({"expected_size":"3"})") << 400;
         QTest::newRow("create escaped duplicate key") << request("POST", "/api/v1/ids", R"({"label":"a","l\u0061bel":"b"})") << 400;
+        QTest::newRow("create label lone surrogate") << request("POST", "/api/v1/ids", R"({"label":"a\ud800"})") << 400;
         QTest::newRow("patch label null") << request("PATCH", "/api/v1/ids/" + id, R"({"label":null})") << 400;
         QTest::newRow("import label null") << request("POST", "/api/v1/import", importOf(R"("label":null)")) << 400;
         QTest::newRow("import last_activity null") << request("POST", "/api/v1/import", importOf(R"("last_activity":null)")) << 400;

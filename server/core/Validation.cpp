@@ -14,6 +14,10 @@ bool hasControlCharacter(QStringView text)
     return false;
 }
 
+// JSON's "\ud800" alone is no character: stored, it would read back as another text
+// (a '?' or what SQLite makes of it), which could then no longer be found.
+constexpr QLatin1String UnpairedSurrogate(" contains \\u escapes that are not a character (an unpaired surrogate)");
+
 // What addresses and etcd values share: not blank, not too long, no control characters.
 QString checkRegisteredText(QStringView text, const QString &what)
 {
@@ -23,6 +27,8 @@ QString checkRegisteredText(QStringView text, const QString &what)
         return QStringLiteral("%1 is longer than %2 characters").arg(what).arg(Validation::MaxAddressLength);
     if (hasControlCharacter(text))
         return what + QStringLiteral(" contains a control character");
+    if (!text.isValidUtf16())
+        return what + UnpairedSurrogate;
     return {};
 }
 
@@ -139,6 +145,8 @@ QString checkLabel(QStringView label)
         return QStringLiteral("label is longer than %1 characters").arg(MaxLabelLength);
     if (hasControlCharacter(label))
         return QStringLiteral("label contains a control character");
+    if (!label.isValidUtf16())
+        return QLatin1String("label") + UnpairedSurrogate;
     return {};
 }
 
