@@ -3,13 +3,16 @@
 // order (a held etcd wait included), refusals come after the replies before them,
 // and connections close when the client says so.
 
+#include "http/HttpServer.h"
 #include "support/TestServer.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSslSocket>
 #include <QTest>
 
+#include <functional>
 #include <memory>
 
 namespace {
@@ -18,6 +21,7 @@ struct Reply
 {
     int status = 0;
     QByteArray body;
+    QByteArray head; // the status line and headers, without the blank line
 };
 
 // One raw connection, plain or TLS, that reads whole replies as a client would.
@@ -61,7 +65,7 @@ public:
                         length = line.mid(15).trimmed().toLongLong();
                 }
                 if (m_buffer.size() >= headEnd + 4 + length) {
-                    Reply reply{head.mid(9, 3).toInt(), m_buffer.mid(headEnd + 4, length)};
+                    Reply reply{head.mid(9, 3).toInt(), m_buffer.mid(headEnd + 4, length), head};
                     m_buffer.remove(0, headEnd + 4 + length);
                     return reply;
                 }
@@ -86,6 +90,15 @@ public:
     }
     // Bytes that came that are not (yet) a whole reply.
     QByteArray leftOver() const { return m_buffer; }
+    // Everything received, once enough has come (or the time is up).
+    QByteArray rawUntil(const std::function<bool(const QByteArray &)> &enough, int ms = 10000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (!enough(m_buffer) && timer.elapsed() < ms && m_socket->waitForReadyRead(int(ms - timer.elapsed())))
+            m_buffer += m_socket->readAll();
+        return m_buffer;
+    }
 
 private:
     std::unique_ptr<QTcpSocket> m_socket;
@@ -335,6 +348,63 @@ private slots:
         auto connection = connect();
         connection->write("GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n");
         QCOMPARE(connection->next().status, 505);
+    }
+
+    // What Go's net/http and the other clients parse: the status line with its reason,
+    // one header a line, the body's length, and nothing after the body.
+    void repliesHaveAWellFormedHead_data()
+    {
+        addTransports();
+    }
+    void repliesHaveAWellFormedHead()
+    {
+        start();
+        const auto headerOf = [](const Reply &reply, const QByteArray &name) {
+            for (const QByteArray &line : reply.head.split('\n').mid(1)) {
+                if (line.toLower().startsWith(name.toLower() + ": "))
+                    return line.mid(name.size() + 2).chopped(line.endsWith('\r') ? 1 : 0);
+            }
+            return QByteArray("(none)");
+        };
+        auto connection = connect();
+        connection->write("GET /00000000-0000-4000-8000-000000000000 HTTP/1.1\r\nHost: x\r\n\r\n");
+        const Reply missing = connection->next();
+        QCOMPARE(missing.head.left(missing.head.indexOf('\r')), QByteArray("HTTP/1.1 404 Not Found"));
+        QCOMPARE(headerOf(missing, "Content-Type"), QByteArray("application/json"));
+        QCOMPARE(headerOf(missing, "Content-Length"), QByteArray::number(missing.body.size()));
+        QVERIFY(QJsonDocument::fromJson(missing.body).isObject());
+
+        // HEAD: the length of the body it leaves out, and the next reply right after.
+        connection->write("HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        const QByteArray both = connection->rawUntil([](const QByteArray &received) {
+            return received.count("HTTP/1.1 200 OK\r\n") == 2 && received.endsWith('}');
+        });
+        const qsizetype headEnd = both.indexOf("\r\n\r\n");
+        QVERIFY2(headEnd > 0 && both.mid(headEnd + 4).startsWith("HTTP/1.1 200 OK\r\n"), both.constData());
+        // Header names in any case: Qt 6.8 writes them in lower case.
+        const QByteArray metricsHead = both.left(headEnd).toLower();
+        const qsizetype lengthAt = metricsHead.indexOf("\r\ncontent-length: ");
+        QVERIFY2(lengthAt > 0 && metricsHead.mid(lengthAt + 18).split('\r').constFirst().toInt() > 100,
+                 both.constData());
+        const qsizetype getHeadEnd = both.indexOf("\r\n\r\n", headEnd + 4);
+        const QByteArray getBody = both.mid(getHeadEnd + 4);
+        QVERIFY2(both.mid(headEnd, getHeadEnd - headEnd).toLower().contains("\r\ncontent-length: "
+                                                                            + QByteArray::number(getBody.size())),
+                 both.constData());
+
+        // A body bigger than the head's write: all of it, after the head, and the
+        // connection closed when asked.
+        for (int i = 0; i < 300; ++i)
+            QVERIFY(!createId().isEmpty());
+        auto closing = connect();
+        closing->write("GET /api/v1/ids?limit=300 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const Reply ids = closing->next();
+        QCOMPARE(ids.status, 200);
+        QVERIFY2(ids.body.size() > HttpServer::InlineBodyBytes, QByteArray::number(ids.body.size()).constData());
+        QCOMPARE(headerOf(ids, "Content-Length"), QByteArray::number(ids.body.size()));
+        QCOMPARE(headerOf(ids, "Connection"), QByteArray("close"));
+        QCOMPARE(QJsonDocument::fromJson(ids.body).object().value(QStringLiteral("ids")).toArray().size(), 300);
+        QVERIFY(closing->closesWithin(5000));
     }
 
     void connectionsCloseWhenTheClientSaysSo_data()

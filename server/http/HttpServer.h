@@ -56,6 +56,8 @@ public:
     // it is still there) that the next request may go.
     static void write(QHttpServerResponder &responder, const HttpReply &reply, bool withBody,
                       HttpConnection *connection);
+    // Bodies up to this size go out in one write with the status line and headers.
+    static constexpr qsizetype InlineBodyBytes = 16 * 1024;
     // A reply whose body is sent as it is made (Transfer-Encoding: chunked): the status
     // and headers of head (its body is ignored), then pieces, then the end, which also
     // tells the connection that the next request may go.

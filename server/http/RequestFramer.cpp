@@ -316,7 +316,7 @@ std::optional<RequestFramer::Refusal> RequestFramer::headComplete()
 {
     const qint64 length = m_contentLength.value_or(0);
     if (length > m_limits.maxBodyBytes)
-        return Refusal{413, "Payload Too Large",
+        return Refusal{413, "Content Too Large",
                        QStringLiteral("the request body is larger than %1 bytes").arg(m_limits.maxBodyBytes)};
     m_request.forServer.append("\r\n");
     if (m_http10 && !m_keepAlive)

@@ -21,7 +21,7 @@ public:
     struct Refusal
     {
         int status;
-        QByteArray reason; // the status line's text, e.g. "Payload Too Large"
+        QByteArray reason; // the status line's text, e.g. "Content Too Large"
         QString message;   // for the JSON error body
     };
 
