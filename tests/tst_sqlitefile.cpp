@@ -422,6 +422,57 @@ private slots:
         QCOMPARE(changed.at(0).at(0).value<StoreChanges>().at(0).node.address, QStringLiteral("a:1"));
     }
 
+    // A registration reads the ID's record from what the store kept of it (its
+    // RecordCache): after every other kind of change, and after a write that rolled
+    // back, its reply and its node cap still follow what is stored.
+    void aRegistrationSeesTheRecordAsStoredAfterAnyChange_data()
+    {
+        QTest::addColumn<bool>("groupCommit");
+        QTest::newRow("a transaction each") << false;
+        QTest::newRow("group commit") << true;
+    }
+    void aRegistrationSeesTheRecordAsStoredAfterAnyChange()
+    {
+        QFETCH(bool, groupCommit);
+        DISCODESK_OPEN_STORE(store, path());
+        DiscoveryService service(*store);
+        store->setGroupCommit(groupCommit);
+        const QString id = service.createId(DiscoveryKind::Rqlite, {})->id;
+        const auto reply = [&](const QString &address) {
+            const auto written = service.registerNode(id, address, {});
+            return written.ok() ? written->record.addresses : QStringList{QStringLiteral("failed: ") + written.error()};
+        };
+        QCOMPARE(reply(QStringLiteral("a:1")), QStringList({QStringLiteral("a:1")}));
+        QCOMPARE(reply(QStringLiteral("b:1")), QStringList({QStringLiteral("a:1"), QStringLiteral("b:1")}));
+        {
+            // A write that does not commit leaves nothing behind.
+            Store::Transaction write(*store, Store::Access::Write);
+            QVERIFY(store->insertNode(id, Node{QStringLiteral("ghost:1"), at(1), at(1), 1, {}, {}, 0}, at(1)).ok());
+        }
+        QCOMPARE(reply(QStringLiteral("c:1")),
+                 QStringList({QStringLiteral("a:1"), QStringLiteral("b:1"), QStringLiteral("c:1")}));
+        // Removed through another path than a registration.
+        QCOMPARE(service.removeNode(id, QStringLiteral("a:1"))->change, NodeChange::Removed);
+        QCOMPARE(reply(QStringLiteral("d:1")),
+                 QStringList({QStringLiteral("b:1"), QStringLiteral("c:1"), QStringLiteral("d:1")}));
+        // The cap counts what is stored.
+        service.setMaxNodesPerId(4);
+        QCOMPARE(reply(QStringLiteral("e:1")).size(), 4);
+        QCOMPARE(service.registerNode(id, QStringLiteral("f:1"), {})->change, NodeChange::Full);
+        service.setMaxNodesPerId(100);
+        // A prune of nodes not seen since: those of the ID go.
+        PruneRules rules;
+        rules.notSeenSince = Timestamp::fromMicroseconds(Timestamp::now().microseconds() + 60'000'000);
+        QVERIFY(service.prune(rules).ok());
+        QCOMPARE(reply(QStringLiteral("g:1")), QStringList({QStringLiteral("g:1")}));
+        // A deleted ID takes no more registrations.
+        QCOMPARE(service.deleteId(id).value(), true);
+        QCOMPARE(service.registerNode(id, QStringLiteral("h:1"), {})->change, NodeChange::UnknownId);
+        if (groupCommit)
+            QVERIFY(store->commitBatch().ok());
+        QCOMPARE(nodeCountSeenByAnotherConnection(id), 0);
+    }
+
     void secondStoreThroughALinkIsRefused_data() { links_data(); }
     void secondStoreThroughALinkIsRefused()
     {

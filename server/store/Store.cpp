@@ -145,9 +145,12 @@ std::unique_ptr<Store> Store::open(const QString &location, QString *error, Mode
     const auto parsed = DatabaseLocation::parse(location, error);
     if (!parsed)
         return nullptr;
-    if (parsed->kind == DatabaseLocation::Kind::PostgreSql)
-        return PostgresStore::open(*parsed, mode, error, parent);
-    return SqliteStore::open(parsed->filePath, mode, error, parent);
+    std::unique_ptr<Store> store = parsed->kind == DatabaseLocation::Kind::PostgreSql
+        ? PostgresStore::open(*parsed, mode, error, parent)
+        : SqliteStore::open(parsed->filePath, mode, error, parent);
+    if (store)
+        store->m_records.setEnabled(!store->othersMayWrite());
+    return store;
 }
 
 Store::Store(QObject *parent) : QObject(parent)
@@ -280,6 +283,7 @@ void Store::forgetStatements()
 {
     qDeleteAll(m_statements);
     m_statements.clear();
+    m_records.clear(); // the connection closes: an open batch rolls back
 }
 
 void Store::reconnectIfFailed()
@@ -368,6 +372,7 @@ Store::Transaction::~Transaction()
         m_store.m_batchUses = 0;
     } else if (m_mode == Mode::Savepoint) {
         QString error = m_store.runControl(QStringLiteral("ROLLBACK TO request"));
+        m_store.m_records.clear(); // it noted changes that are undone now
         if (error.isEmpty())
             error = m_store.runControl(QStringLiteral("RELEASE request"));
         if (error.isEmpty())
@@ -381,6 +386,7 @@ void Store::Transaction::rollback()
 {
     m_store.rollbackOwn();
     m_store.m_pending.clear();
+    m_store.m_records.clear();
     m_mode = Mode::Failed;
 }
 
@@ -421,6 +427,7 @@ void Store::breakBatch(const QString &error)
 {
     m_batch = Batch::Broken;
     m_batchError = error;
+    m_records.clear(); // the batch rolls back
 }
 
 StoreResult<bool> Store::commitBatch()
@@ -442,6 +449,7 @@ StoreResult<bool> Store::commitBatch()
     }
     rollbackOwn(); // fails when SQLite rolled back already: fine
     m_pending.clear();
+    m_records.clear();
     return failure<bool>(error);
 }
 
@@ -510,6 +518,8 @@ StoreResult<QStringList> Store::addresses(const QString &id)
 StoreResult<std::optional<RqliteRecord>> Store::findRqliteRecord(const QString &id)
 {
     using Result = StoreResult<std::optional<RqliteRecord>>;
+    if (const RqliteRecord *kept = m_records.find(id))
+        return std::optional<RqliteRecord>(*kept);
     // One row per node, or one row with a null address for an ID without nodes.
     static const QString sql = QStringLiteral("SELECT d.created_at, n.address FROM discovery_ids d"
                                               " LEFT JOIN nodes n ON n.discovery_id = d.id"
@@ -524,6 +534,8 @@ StoreResult<std::optional<RqliteRecord>> Store::findRqliteRecord(const QString &
     });
     if (!read.ok())
         return Result::failure(read.error());
+    if (record)
+        m_records.remember(*record);
     return record;
 }
 

@@ -5,6 +5,7 @@
 #include "core/StoreChange.h"
 #include "core/StoreResult.h"
 #include "store/PlainRow.h"
+#include "store/RecordCache.h"
 
 #include <QHash>
 #include <QObject>
@@ -102,7 +103,8 @@ public:
     // The addresses of an ID's nodes in registration order: what an rqlite reply lists.
     StoreResult<QStringList> addresses(const QString &id);
     // An rqlite ID as its clients see it (when it was made, its addresses in
-    // registration order) in one statement; none when no rqlite ID has this name.
+    // registration order): as kept from an earlier read and the writes since
+    // (RecordCache), else in one statement; none when no rqlite ID has this name.
     StoreResult<std::optional<RqliteRecord>> findRqliteRecord(const QString &id);
     StoreResult<IdPage> listIds(const IdListQuery &query);
     // Every ID and node: plain counts, quick on a big store.
@@ -243,7 +245,11 @@ protected:
 
     // Checks the schema version and migrates; empty on success.
     QString prepareSchema(bool postgres);
-    void noteChange(StoreChange change) { m_pending.append(std::move(change)); }
+    void noteChange(StoreChange change)
+    {
+        m_records.note(change);
+        m_pending.append(std::move(change));
+    }
     // Drops the prepared statements: before the connection closes or reconnects.
     virtual void forgetStatements();
     // Closes the connection (an open batch rolls back); the destructor does it too.
@@ -296,6 +302,7 @@ private:
 
     QHash<QString, QSqlQuery *> m_statements; // prepared once, reused
     StoreChanges m_pending;                   // changes of the open transaction
+    RecordCache m_records;                    // kept as m_pending grows; off where others write
     int m_transactionDepth = 0;
     enum class Batch { None, Open, Broken };
     Batch m_batch = Batch::None;
