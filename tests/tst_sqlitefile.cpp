@@ -6,6 +6,7 @@
 
 #include "service/DiscoveryService.h"
 #include "store/DatabaseFileLock.h"
+#include "store/RecordCache.h"
 #include "store/Schema.h"
 #include "store/SqliteHandle.h"
 #include "store/Store.h"
@@ -471,6 +472,36 @@ private slots:
         if (groupCommit)
             QVERIFY(store->commitBatch().ok());
         QCOMPARE(nodeCountSeenByAnotherConnection(id), 0);
+    }
+
+    // The records kept for registrations stay within their bounds however many IDs
+    // and nodes come: an ID too big is read each time instead.
+    void theRecordCacheStaysWithinItsBounds()
+    {
+        RecordCache cache;
+        cache.setEnabled(true);
+        const QString address = QStringLiteral("http://node-with-a-long-name.example:4001");
+        RqliteRecord big{QStringLiteral("big"), at(1), {}};
+        while (big.addresses.size() * address.size() <= RecordCache::MaxRecordCharacters)
+            big.addresses.append(address + QString::number(big.addresses.size()));
+        cache.remember(big);
+        QVERIFY(!cache.find(QStringLiteral("big")));
+
+        for (int i = 0; i <= RecordCache::MaxEntries; ++i)
+            cache.remember(RqliteRecord{QString::number(i), at(1), {address}});
+        QVERIFY(cache.size() <= RecordCache::MaxEntries);
+        QVERIFY(cache.find(QString::number(RecordCache::MaxEntries))); // the newest is kept
+
+        // Growing past the bound through its writes, an ID is dropped.
+        RqliteRecord growing{QStringLiteral("growing"), at(1), {}};
+        cache.remember(growing);
+        QVERIFY(cache.find(QStringLiteral("growing")));
+        for (qsizetype i = 0; i < big.addresses.size(); ++i) {
+            Node node;
+            node.address = big.addresses.at(i);
+            cache.note({StoreChange::Type::NodeAdded, QStringLiteral("growing"), at(2), {}, node});
+        }
+        QVERIFY(!cache.find(QStringLiteral("growing")));
     }
 
     void secondStoreThroughALinkIsRefused_data() { links_data(); }

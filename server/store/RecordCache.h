@@ -19,6 +19,7 @@ public:
     // Bounds memory for a store of many IDs, and of big ones.
     static constexpr qsizetype MaxEntries = 10000;
     static constexpr qsizetype MaxCharacters = 4 * 1024 * 1024; // of the addresses kept
+    static constexpr qsizetype MaxRecordCharacters = MaxCharacters / 16;
 
     void setEnabled(bool enabled)
     {
@@ -44,6 +45,8 @@ public:
             return;
         forget(record.id);
         const qsizetype characters = charactersOf(record);
+        if (characters > MaxRecordCharacters)
+            return; // an ID of many thousand nodes: read each time
         if (m_records.size() >= MaxEntries || m_characters + characters > MaxCharacters)
             clear(); // simpler than LRU, and a refill costs one query per ID
         m_records.insert(record.id, record);
@@ -61,6 +64,8 @@ public:
             if (it != m_records.end() && !it->addresses.contains(change.node.address)) {
                 it->addresses.append(change.node.address);
                 m_characters += change.node.address.size();
+                if (charactersOf(*it) > MaxRecordCharacters || m_characters > MaxCharacters)
+                    forget(change.discoveryId);
             }
             return;
         }
