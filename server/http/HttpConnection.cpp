@@ -1,7 +1,7 @@
 #include "HttpConnection.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "http/HttpTypes.h"
+
 #include <QSslSocket>
 
 #ifdef Q_OS_UNIX
@@ -41,11 +41,8 @@ void resetConnection(QTcpSocket *socket)
 // A whole reply written by the connection itself; the connection closes after it.
 QByteArray refusalReply(const RequestFramer::Refusal &refusal)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error"), refusal.message}})
-                                .toJson(QJsonDocument::Compact);
-    return "HTTP/1.1 " + QByteArray::number(refusal.status) + ' ' + refusal.reason
-           + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-           + "\r\nConnection: close\r\n\r\n" + body;
+    const HttpReply reply = HttpReply::error(refusal.status, refusal.message);
+    return reply.head(true) + reply.body;
 }
 
 } // namespace
@@ -83,9 +80,8 @@ HttpConnection::HttpConnection(QTcpSocket *client, const HttpLimits &limits, QOb
     connect(&m_requestTimer, &QTimer::timeout, this, [this] {
         if (!m_framer.isInsideRequest())
             return;
-        m_framer.refuse({408, "Request Timeout",
-                         QStringLiteral("the request did not arrive whole within %1 ms")
-                             .arg(m_limits.requestTimeout.count())});
+        m_framer.refuse({408, QStringLiteral("the request did not arrive whole within %1 ms")
+                                  .arg(m_limits.requestTimeout.count())});
         advance();
     });
     m_idle.setSingleShot(true);

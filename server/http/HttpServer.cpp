@@ -32,75 +32,6 @@ QHttpHeaders headersOf(const HttpReply &reply, bool closing)
 }
 
 } // namespace
-#else
-namespace {
-
-// RFC 9110's reason phrases, of the statuses a reply here may have and a few more.
-QByteArrayView reasonPhrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 417: return "Expectation Failed";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "";
-    }
-}
-
-// The status line and the headers, ended by the blank line: as QHttpServerResponder
-// writes them, in one buffer instead of a dozen writes to the socket.
-QByteArray headOf(const HttpReply &reply, bool closing)
-{
-    const QByteArray length = QByteArray::number(reply.body.size());
-    QByteArray head;
-    head.reserve(128 + reply.contentType.size());
-    head += "HTTP/1.1 ";
-    head += QByteArray::number(reply.status);
-    head += ' ';
-    head += reasonPhrase(reply.status);
-    // Always name the type: without one, QHttpServer sniffs every body with QMimeDatabase.
-    // An empty body and no type (Consul's 404) has nothing to sniff.
-    if (!reply.contentType.isEmpty()) {
-        head += "\r\nContent-Type: ";
-        head += reply.contentType;
-    }
-    head += "\r\nContent-Length: ";
-    head += length;
-    for (const auto &[name, value] : reply.headers) {
-        head += "\r\n";
-        head += name;
-        head += ": ";
-        head += value;
-    }
-    if (closing)
-        head += "\r\nConnection: close";
-    head += "\r\n\r\n";
-    return head;
-}
-
-} // namespace
 #endif
 
 // A reply to HEAD says how long the body is but leaves it out.
@@ -121,7 +52,7 @@ void HttpServer::write(QHttpServerResponder &responder, const HttpReply &reply, 
     // A small body goes in the same write; a big one (an export's is hundreds of
     // megabytes) is written as the QByteArray itself, which the client's socket then
     // keeps a reference to instead of a copy.
-    QByteArray bytes = headOf(reply, closing);
+    QByteArray bytes = reply.head(closing);
     const bool bodyApart = withBody && reply.body.size() > InlineBodyBytes;
     if (withBody && !bodyApart)
         bytes += reply.body;

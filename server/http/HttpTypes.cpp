@@ -29,6 +29,40 @@ QByteArray methodName(QHttpServerRequest::Method method)
     }
 }
 
+// RFC 9110's reason phrases, of the statuses a reply here may have and a few more.
+QByteArrayView reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 417: return "Expectation Failed";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "";
+    }
+}
+
 } // namespace
 
 HttpRequest HttpRequest::from(const QHttpServerRequest &request, bool tls, QHostAddress localAddress, quint16 localPort,
@@ -125,6 +159,32 @@ HttpReply HttpReply::later()
     HttpReply reply;
     reply.deferred = true;
     return reply;
+}
+
+QByteArray HttpReply::head(bool closing) const
+{
+    QByteArray head;
+    head.reserve(128 + contentType.size());
+    head += "HTTP/1.1 ";
+    head += QByteArray::number(status);
+    head += ' ';
+    head += reasonPhrase(status);
+    if (!contentType.isEmpty()) { // Consul's 404 has none
+        head += "\r\nContent-Type: ";
+        head += contentType;
+    }
+    head += "\r\nContent-Length: ";
+    head += QByteArray::number(body.size());
+    for (const auto &[name, value] : headers) {
+        head += "\r\n";
+        head += name;
+        head += ": ";
+        head += value;
+    }
+    if (closing)
+        head += "\r\nConnection: close";
+    head += "\r\n\r\n";
+    return head;
 }
 
 QString HttpReply::problem() const

@@ -82,6 +82,11 @@ struct HttpReply
     static HttpReply unavailable(const QString &reason);
     static HttpReply later();
 
+    // The status line (with RFC 9110's reason) and the headers, Content-Length and,
+    // when closing, "Connection: close" included, ended by the blank line: the bytes
+    // before the body, in one buffer.
+    QByteArray head(bool closing) const;
+
     // Why an error reply (4xx, 5xx) refused: the message of its JSON ({"error": …}
     // or etcd's {"message": …}) or its plain text, at most 200 characters; empty for
     // a success.

@@ -90,7 +90,7 @@ bool isAbsoluteTarget(QByteArrayView target)
 
 RequestFramer::Refusal badRequest(const QString &message)
 {
-    return {400, "Bad Request", message};
+    return {400, message};
 }
 
 } // namespace
@@ -121,8 +121,8 @@ qsizetype RequestFramer::feed(QByteArrayView data)
             const qsizetype end = newline ? newline - data.data() + 1 : data.size();
             m_headBytes += end - i;
             if (m_headBytes > m_limits.maxHeaderBytes) {
-                refuse({431, "Request Header Fields Too Large",
-                        QStringLiteral("the request line and headers are larger than %1 bytes").arg(m_limits.maxHeaderBytes)});
+                refuse({431, QStringLiteral("the request line and headers are larger than %1 bytes")
+                                 .arg(m_limits.maxHeaderBytes)});
                 return end;
             }
             const QByteArrayView piece(data.data() + i, newline ? end - i - 1 : end - i);
@@ -237,7 +237,7 @@ std::optional<RequestFramer::Refusal> RequestFramer::readRequestLine(QByteArrayV
         const bool wellFormed = version.size() == 8 && version.startsWith("HTTP/") && std::isdigit(uchar(version[5]))
                                 && version[6] == '.' && std::isdigit(uchar(version[7]));
         if (wellFormed)
-            return Refusal{505, "HTTP Version Not Supported", QStringLiteral("only HTTP/1.1 and HTTP/1.0 are served")};
+            return Refusal{505, QStringLiteral("only HTTP/1.1 and HTTP/1.0 are served")};
         return badRequest(QStringLiteral("malformed HTTP version"));
     }
     m_http10 = version == "HTTP/1.0";
@@ -252,9 +252,8 @@ std::optional<RequestFramer::Refusal> RequestFramer::readHeaderLine(QByteArrayVi
     if (isWhitespace(line.front()))
         return badRequest(QStringLiteral("a folded header line (obs-fold)"));
     if (line.size() > MaxHeaderLineBytes || ++m_fields > MaxHeaderFields) {
-        return Refusal{431, "Request Header Fields Too Large",
-                       QStringLiteral("more than %1 header fields, or one longer than %2 bytes")
-                           .arg(MaxHeaderFields).arg(MaxHeaderLineBytes)};
+        return Refusal{431, QStringLiteral("more than %1 header fields, or one longer than %2 bytes")
+                                .arg(MaxHeaderFields).arg(MaxHeaderLineBytes)};
     }
     const qsizetype colon = line.indexOf(':');
     if (colon <= 0)
@@ -282,8 +281,7 @@ std::optional<RequestFramer::Refusal> RequestFramer::readHeaderLine(QByteArrayVi
             return badRequest(QStringLiteral("Content-Length is not a number"));
         m_contentLength = value.size() > 15 ? std::numeric_limits<qint64>::max() : value.toLongLong();
     } else if (is("transfer-encoding")) {
-        return Refusal{411, "Length Required",
-                       QStringLiteral("send the body with a Content-Length, not a Transfer-Encoding")};
+        return Refusal{411, QStringLiteral("send the body with a Content-Length, not a Transfer-Encoding")};
     } else if (is("host")) {
         if (m_hasHost)
             return badRequest(QStringLiteral("more than one Host"));
@@ -301,7 +299,7 @@ std::optional<RequestFramer::Refusal> RequestFramer::readHeaderLine(QByteArrayVi
         return std::nullopt; // hop by hop: the connection acts on it
     } else if (is("expect")) {
         if (value.compare("100-continue", Qt::CaseInsensitive) != 0)
-            return Refusal{417, "Expectation Failed", QStringLiteral("only Expect: 100-continue is understood")};
+            return Refusal{417, QStringLiteral("only Expect: 100-continue is understood")};
         m_expectContinue = true;
         return std::nullopt;
     } else if (is("keep-alive") || is("upgrade")) {
@@ -316,8 +314,7 @@ std::optional<RequestFramer::Refusal> RequestFramer::headComplete()
 {
     const qint64 length = m_contentLength.value_or(0);
     if (length > m_limits.maxBodyBytes)
-        return Refusal{413, "Content Too Large",
-                       QStringLiteral("the request body is larger than %1 bytes").arg(m_limits.maxBodyBytes)};
+        return Refusal{413, QStringLiteral("the request body is larger than %1 bytes").arg(m_limits.maxBodyBytes)};
     m_request.forServer.append("\r\n");
     if (m_http10 && !m_keepAlive)
         m_request.closeAfter = true;

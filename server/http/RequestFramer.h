@@ -20,9 +20,8 @@ class RequestFramer
 public:
     struct Refusal
     {
-        int status;
-        QByteArray reason; // the status line's text, e.g. "Content Too Large"
-        QString message;   // for the JSON error body
+        int status;      // the status line's text follows from it (HttpReply::head)
+        QString message; // for the JSON error body
     };
 
     struct Request
