@@ -372,11 +372,10 @@ Store::Transaction::~Transaction()
         m_store.m_batchUses = 0;
     } else if (m_mode == Mode::Savepoint) {
         QString error = m_store.runControl(QStringLiteral("ROLLBACK TO request"));
-        m_store.m_records.clear(); // it noted changes that are undone now
         if (error.isEmpty())
             error = m_store.runControl(QStringLiteral("RELEASE request"));
         if (error.isEmpty())
-            m_store.m_pending.resize(m_changesBefore);
+            m_store.forgetChangesSince(m_changesBefore);
         else
             m_store.breakBatch(error); // SQLite rolled the whole batch back on its own
     }
@@ -385,8 +384,7 @@ Store::Transaction::~Transaction()
 void Store::Transaction::rollback()
 {
     m_store.rollbackOwn();
-    m_store.m_pending.clear();
-    m_store.m_records.clear();
+    m_store.forgetChangesSince(0);
     m_mode = Mode::Failed;
 }
 
@@ -423,6 +421,13 @@ void Store::setGroupCommit(bool enabled)
     m_groupCommit = enabled;
 }
 
+void Store::forgetChangesSince(qsizetype kept)
+{
+    m_pending.resize(kept);
+    // Which records the undone changes touched is not worth working out: all go.
+    m_records.clear();
+}
+
 void Store::breakBatch(const QString &error)
 {
     m_batch = Batch::Broken;
@@ -448,8 +453,7 @@ StoreResult<bool> Store::commitBatch()
         }
     }
     rollbackOwn(); // fails when SQLite rolled back already: fine
-    m_pending.clear();
-    m_records.clear();
+    forgetChangesSince(0);
     return failure<bool>(error);
 }
 

@@ -285,6 +285,9 @@ private:
     friend class Transaction;
     void reconnectIfFailed();
     void breakBatch(const QString &error); // the batch cannot commit: refuse writes until commitBatch()
+    // Changes noted after the first kept were rolled back: forgets them, and what the
+    // record cache made of them.
+    void forgetChangesSince(qsizetype kept);
     StoreResult<std::optional<DiscoveryIdWithNodes>> readIdWithNodes(const QString &id);
     // Every ID with its nodes, for exportIds(): in two statements read side by side,
     // or in one that joins them.
