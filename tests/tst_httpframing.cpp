@@ -213,6 +213,25 @@ private slots:
         QCOMPARE(idCount(), 0);
     }
 
+    void aFieldTheApisReadComesOnceOrIsRefused_data()
+    {
+        addTransports();
+    }
+    void aFieldTheApisReadComesOnceOrIsRefused()
+    {
+        // Two of them could be read as either, or as both joined: refused, and the
+        // request does not run.
+        start();
+        for (const QByteArray field : {"Host: x", "Authorization: Bearer a", "X-Consul-Token: a"}) {
+            const QByteArray name = field.left(field.indexOf(':'));
+            const Reply reply = ask("POST / HTTP/1.1\r\n" + field + "\r\n" + name + ": b\r\nContent-Length: 0\r\n\r\n");
+            QVERIFY2(reply.status == 400, field.constData());
+            QVERIFY2(reply.body.contains("more than one " + name), reply.body.constData());
+        }
+        QCOMPARE(idCount(), 0);
+        QCOMPARE(ask("POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nContent-Length: 0\r\n\r\n").status, 200);
+    }
+
     void aTargetIsReadAsFramed_data()
     {
         addTransports();

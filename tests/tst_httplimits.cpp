@@ -34,7 +34,8 @@ QByteArray readUntilClosed(QTcpSocket &socket, int ms = 10000)
 // requests it hands on, its refusal's status (0 for none), the 100 Continues owed.
 struct Framed
 {
-    QList<QByteArray> requests;
+    QList<QByteArray> requests; // what QHttpServer is handed
+    QList<RequestFields> fields;
     int refusal = 0;
     int continues = 0;
 };
@@ -47,8 +48,10 @@ Framed frame(const HttpLimits &limits, QByteArrayView stream, qsizetype cut = 0)
         while (!piece.isEmpty() && !framer.refusal()) {
             piece = piece.sliced(framer.feed(piece));
             framed.continues += framer.takeContinue();
-            if (const auto request = framer.takeRequest())
+            if (const auto request = framer.takeRequest()) {
                 framed.requests << request->forServer;
+                framed.fields << request->fields;
+            }
         }
     }
     framed.refusal = framer.refusal() ? framer.refusal()->status : 0;
@@ -248,7 +251,7 @@ private slots:
         limits.maxHeaderBytes = 120;
         limits.maxBodyBytes = 10;
         const QList<QByteArray> streams{
-            "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+            "GET /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nX-Consul-Token: c\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
             "\r\nGET /c HTTP/1.1\r\n\r\n",
             "POST /b HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
             "POST /b HTTP/1.1\r\ncontent-length: 11\r\n\r\n",
@@ -263,6 +266,7 @@ private slots:
                 const Framed pieces = frame(limits, stream, cut);
                 const QByteArray where = stream.left(40) + " cut at " + QByteArray::number(cut);
                 QVERIFY2(pieces.requests == whole.requests, where.constData());
+                QVERIFY2(pieces.fields == whole.fields, where.constData());
                 QVERIFY2(pieces.refusal == whole.refusal, where.constData());
                 QVERIFY2(pieces.continues <= 1, where.constData()); // none when the body came with the head
             }
@@ -277,6 +281,21 @@ private slots:
         const Framed three = frame(limits, streams.first());
         QCOMPARE(three.requests.size(), 3);
         QCOMPARE(three.requests.at(1), QByteArray("POST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"));
+    }
+
+    void theServerIsHandedOnlyWhatItReads()
+    {
+        // QHttpServer reads a head a byte at a time: it gets the request line and the
+        // body's length, and the fields the APIs read come from the framer.
+        const Framed framed = frame(HttpLimits{}, "POST /b?x=1 HTTP/1.1\r\nHost: h.example:4001\r\nUser-Agent: Go\r\n"
+                                                  "authorization:  Bearer t \r\nX-Consul-Token: c\r\n"
+                                                  "Content-Type: application/json\r\nContent-Length: 005\r\n"
+                                                  "Connection: keep-alive\r\n\r\nhello"
+                                                  "GET / HTTP/1.1\r\n\r\n");
+        QCOMPARE(framed.refusal, 0);
+        QCOMPARE(framed.requests,
+                 QList<QByteArray>({"POST /b?x=1 HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", "GET / HTTP/1.1\r\n\r\n"}));
+        QCOMPARE(framed.fields, QList<RequestFields>({{"h.example:4001", "Bearer t", "c"}, {}}));
     }
 
     void aTrickledRequestEndsAtTheRequestTimeLimit()

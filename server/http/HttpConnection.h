@@ -41,6 +41,9 @@ public:
     // cannot be finished after its head went out.
     void cutOff();
 
+    // The header fields the APIs read, of the request handed to the server: the
+    // framer took them, QHttpServer never saw them.
+    const RequestFields &requestFields() const { return m_current.fields; }
     // The client's address as text, made once for all its requests.
     const QString &peerAddressText() const { return m_peerAddressText; }
 

@@ -207,11 +207,14 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
     timer.start();
     HttpConnection *connection = connectionOf(request, responder);
     const QString remoteAddress = connection ? connection->peerAddressText() : request.remoteAddress().toString();
+    const RequestFields fields = connection ? connection->requestFields() : RequestFields{};
 #if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     const QTcpSocket *socket = responder.socket();
-    HttpRequest parsed = HttpRequest::from(request, usesTls(), socket->localAddress(), socket->localPort(), remoteAddress);
+    HttpRequest parsed =
+        HttpRequest::from(request, fields, usesTls(), socket->localAddress(), socket->localPort(), remoteAddress);
 #else
-    HttpRequest parsed = HttpRequest::from(request, usesTls(), request.localAddress(), request.localPort(), remoteAddress);
+    HttpRequest parsed =
+        HttpRequest::from(request, fields, usesTls(), request.localAddress(), request.localPort(), remoteAddress);
 #endif
     if (connection)
         parsed.remotePort = connection->peerPort();

@@ -65,19 +65,17 @@ QByteArrayView reasonPhrase(int status)
 
 } // namespace
 
-HttpRequest HttpRequest::from(const QHttpServerRequest &request, bool tls, QHostAddress localAddress, quint16 localPort,
-                              const QString &remoteAddress)
+HttpRequest HttpRequest::from(const QHttpServerRequest &request, const RequestFields &fields, bool tls,
+                              QHostAddress localAddress, quint16 localPort, const QString &remoteAddress)
 {
-    HttpRequest result = withTarget(methodName(request.method()), request.url(), request.body(),
-                                    request.value(QByteArrayLiteral("authorization")), remoteAddress);
-    result.consulToken = request.value(QByteArrayLiteral("x-consul-token"));
+    HttpRequest result = withTarget(methodName(request.method()), request.url(), request.body(), fields.authorization,
+                                    remoteAddress);
+    result.consulToken = fields.consulToken;
     result.tls = tls; // QHttpServer reads from an HttpConnection, not from the TLS socket itself
-    // QHttpServer reads a Host without a port as port 0, and no Host at all as
-    // 127.0.0.1:0: the header itself, then. A Host without a port names the scheme's
-    // default one; a client that sent no Host reached us at the address and port it
-    // connected to.
-    if (const QByteArray host = request.value(QByteArrayLiteral("host")); !host.isEmpty()) {
-        result.host = QString::fromUtf8(host);
+    // A Host without a port names the scheme's default one; a client that sent no
+    // Host reached us at the address and port it connected to.
+    if (!fields.host.isEmpty()) {
+        result.host = QString::fromUtf8(fields.host);
     } else {
         bool mapped = false; // an IPv4 client of a dual-stack socket
         if (const quint32 ipv4 = localAddress.toIPv4Address(&mapped); mapped)

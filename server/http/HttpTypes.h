@@ -18,6 +18,17 @@ class PendingReply;
 class QHostAddress;
 class QHttpServerRequest;
 
+// The header fields the APIs read, as the client sent them (empty where it sent none).
+// RequestFramer takes them from the request's head; QHttpServer is never handed them.
+struct RequestFields
+{
+    QByteArray host;
+    QByteArray authorization;
+    QByteArray consulToken; // Consul's X-Consul-Token
+
+    bool operator==(const RequestFields &) const = default;
+};
+
 // A request as the discovery APIs see it: independent of QHttpServer's types, which
 // change between Qt versions, and easy to build in tests.
 struct HttpRequest
@@ -50,10 +61,12 @@ struct HttpRequest
     // no other request pays for parsing the Host.
     QString baseUrl() const;
 
-    // tls: the connection is HTTPS. local: where the connection reached the server,
-    // for a request without a Host. remoteAddress: the client's, as text.
-    static HttpRequest from(const QHttpServerRequest &request, bool tls, QHostAddress localAddress, quint16 localPort,
-                            const QString &remoteAddress);
+    // request: the method, target and body as QHttpServer read them; fields: the
+    // rest, as the framer read it. tls: the connection is HTTPS. local: where the
+    // connection reached the server, for a request without a Host. remoteAddress: the
+    // client's, as text.
+    static HttpRequest from(const QHttpServerRequest &request, const RequestFields &fields, bool tls,
+                            QHostAddress localAddress, quint16 localPort, const QString &remoteAddress);
     // url as QHttpServer makes it: the request target with the Host header's authority.
     static HttpRequest make(const QByteArray &method, const QUrl &url, const QByteArray &body,
                             const QByteArray &authorization, const QString &remoteAddress);

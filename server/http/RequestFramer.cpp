@@ -169,7 +169,7 @@ std::optional<RequestFramer::Request> RequestFramer::takeRequest()
     m_headBytes = 0;
     m_fields = 0;
     m_contentLength.reset();
-    m_http10 = m_hasHost = m_keepAlive = m_expectContinue = false;
+    m_http10 = m_hasHost = m_hasAuthorization = m_hasConsulToken = m_keepAlive = m_expectContinue = false;
     return request;
 }
 
@@ -241,7 +241,7 @@ std::optional<RequestFramer::Refusal> RequestFramer::readRequestLine(QByteArrayV
         return badRequest(QStringLiteral("malformed HTTP version"));
     }
     m_http10 = version == "HTTP/1.0";
-    m_request.forServer.reserve(ExpectedHeadBytes); // the usual head, in one allocation
+    m_request.forServer.reserve(ExpectedForServerBytes); // in one allocation, usually
     m_request.forServer.append(line.data(), line.size());
     m_request.forServer.append("\r\n");
     return std::nullopt;
@@ -288,6 +288,17 @@ std::optional<RequestFramer::Refusal> RequestFramer::readHeaderLine(QByteArrayVi
         m_hasHost = true;
         if (!value.isEmpty() && !isAuthority(value))
             return badRequest(QStringLiteral("Host is not a host name or address with an optional port"));
+        m_request.fields.host = value.toByteArray();
+    } else if (is("authorization")) {
+        if (m_hasAuthorization)
+            return badRequest(QStringLiteral("more than one Authorization"));
+        m_hasAuthorization = true;
+        m_request.fields.authorization = value.toByteArray();
+    } else if (is("x-consul-token")) {
+        if (m_hasConsulToken)
+            return badRequest(QStringLiteral("more than one X-Consul-Token"));
+        m_hasConsulToken = true;
+        m_request.fields.consulToken = value.toByteArray();
     } else if (is("connection")) {
         for (const QByteArray &option : value.toByteArray().split(',')) {
             const QByteArrayView token = trimmedWhitespace(option);
@@ -296,17 +307,13 @@ std::optional<RequestFramer::Refusal> RequestFramer::readHeaderLine(QByteArrayVi
             else if (token.compare("keep-alive", Qt::CaseInsensitive) == 0)
                 m_keepAlive = true;
         }
-        return std::nullopt; // hop by hop: the connection acts on it
     } else if (is("expect")) {
         if (value.compare("100-continue", Qt::CaseInsensitive) != 0)
             return Refusal{417, QStringLiteral("only Expect: 100-continue is understood")};
         m_expectContinue = true;
-        return std::nullopt;
-    } else if (is("keep-alive") || is("upgrade")) {
-        return std::nullopt; // no protocol upgrades here: the request is answered as it is
     }
-    m_request.forServer.append(line.data(), line.size());
-    m_request.forServer.append("\r\n");
+    // Any other field (Upgrade included: no protocol upgrades here) means nothing to
+    // the APIs and is left out.
     return std::nullopt;
 }
 
@@ -315,6 +322,11 @@ std::optional<RequestFramer::Refusal> RequestFramer::headComplete()
     const qint64 length = m_contentLength.value_or(0);
     if (length > m_limits.maxBodyBytes)
         return Refusal{413, QStringLiteral("the request body is larger than %1 bytes").arg(m_limits.maxBodyBytes)};
+    if (length > 0) {
+        m_request.forServer.append("Content-Length: ");
+        m_request.forServer.append(QByteArray::number(length));
+        m_request.forServer.append("\r\n");
+    }
     m_request.forServer.append("\r\n");
     if (m_http10 && !m_keepAlive)
         m_request.closeAfter = true;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpLimits.h"
+#include "http/HttpTypes.h"
 
 #include <QByteArray>
 #include <QString>
@@ -9,12 +10,13 @@
 
 // Reads the HTTP/1.1 requests of one connection as their bytes arrive, by RFC 9112's
 // rules, and says where each one ends. It is the only parser of what a client sends:
-// QHttpServer is handed each whole request it accepts (forServer), so the two can
-// never see different requests. Anything RFC 9112 says a server must reject, or that
-// could be read two ways, is refused: whitespace before a colon, a folded header
-// line, a Transfer-Encoding, more or fewer than one valid Content-Length, a bare CR,
-// control bytes, a malformed request line or version. It only reads; HttpConnection
-// acts on what it says (and the fuzzers feed it anything).
+// QHttpServer is handed each whole request it accepts, cut down to what it needs
+// (forServer), so the two can never see different requests. Anything RFC 9112 says a
+// server must reject, or that could be read two ways, is refused: whitespace before a
+// colon, a folded header line, a Transfer-Encoding, more or fewer than one valid
+// Content-Length, two of a field the APIs read, a bare CR, control bytes, a malformed
+// request line or version. It only reads; HttpConnection acts on what it says (and
+// the fuzzers feed it anything).
 class RequestFramer
 {
 public:
@@ -26,10 +28,13 @@ public:
 
     struct Request
     {
-        // The request line, the end-to-end header lines and the body, each line ended
-        // by CRLF: what QHttpServer reads. Hop-by-hop fields (Connection, Keep-Alive,
-        // Upgrade, Expect) are left out: the connection handles them.
+        // What QHttpServer reads: the request line, the body's Content-Length (when
+        // there is a body), the blank line and the body. No other field: QHttpServer
+        // reads a head a byte at a time, so each byte it is spared counts, and the
+        // fields the APIs read are in fields. The hop-by-hop ones (Connection,
+        // Expect, ...) are for the connection, which asks the framer.
         QByteArray forServer;
+        RequestFields fields;
         QByteArray requestLine; // "POST /abc HTTP/1.1", for the log
         bool closeAfter = false; // Connection: close, or HTTP/1.0 without keep-alive
     };
@@ -56,11 +61,12 @@ public:
     // Refuses the request being read, for a limit the framer cannot see (time).
     void refuse(Refusal refusal);
 
-    // Qt's own header parser takes no more than these; the framer takes no more either.
+    // Qt's own header parser's limits, which the framer keeps.
     static constexpr int MaxHeaderFields = 100;
     static constexpr int MaxHeaderLineBytes = 8000;
-    // What a usual request's head takes (the clients' are 100 to 300 bytes).
-    static constexpr qsizetype ExpectedHeadBytes = 512;
+    // What a usual request's forServer takes: its request line and a small body (a
+    // registration's is under 100 bytes).
+    static constexpr qsizetype ExpectedForServerBytes = 256;
 
 private:
     enum class State { BetweenRequests, Head, Body, Whole, Refused };
@@ -83,6 +89,8 @@ private:
     std::optional<qint64> m_contentLength;
     bool m_http10 = false;
     bool m_hasHost = false;
+    bool m_hasAuthorization = false;
+    bool m_hasConsulToken = false;
     bool m_keepAlive = false;
     bool m_expectContinue = false;
 };
