@@ -382,6 +382,30 @@ private slots:
         QCOMPARE(entry.path, QStringLiteral("/some-id"));
         QCOMPARE(entry.remoteAddress, QStringLiteral("127.0.0.1"));
     }
+
+    void aLogLineShowsTheDurationInHundredthsOfAMillisecond_data()
+    {
+        QTest::addColumn<double>("durationMs");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("under a hundredth") << 0.004 << QStringLiteral("0.00");
+        QTest::newRow("rounded up") << 1.049 << QStringLiteral("1.05");
+        QTest::newRow("tenths") << 12.3 << QStringLiteral("12.30");
+        QTest::newRow("seconds") << 61234.5 << QStringLiteral("61234.50");
+        QTest::newRow("a clock that stepped back") << -3.0 << QStringLiteral("0.00");
+    }
+    void aLogLineShowsTheDurationInHundredthsOfAMillisecond()
+    {
+        QFETCH(double, durationMs);
+        QFETCH(QString, shown);
+        RequestLogEntry entry;
+        entry.at = Timestamp::fromMicroseconds(1764000000123456);
+        entry.method = QStringLiteral("GET");
+        entry.path = QStringLiteral("/a\nb");
+        entry.status = 404;
+        entry.durationMs = durationMs;
+        entry.remoteAddress = QStringLiteral("::1");
+        QCOMPARE(entry.toLogLine(), entry.at.toIso8601() + QStringLiteral(" GET /a\\x0ab 404 ") + shown + QStringLiteral(" ms ::1"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHttpLimits)

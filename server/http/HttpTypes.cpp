@@ -9,7 +9,9 @@
 #include <QMetaEnum>
 #include <QUrl>
 
-#include <cstdio>
+#include <charconv>
+#include <cstring>
+#include <iterator>
 
 namespace {
 
@@ -161,27 +163,54 @@ HttpReply HttpReply::later()
 
 QByteArray HttpReply::head(bool closing) const
 {
-    QByteArray head;
-    head.reserve(128 + contentType.size());
-    head += "HTTP/1.1 ";
-    head += QByteArray::number(status);
-    head += ' ';
-    head += reasonPhrase(status);
-    if (!contentType.isEmpty()) { // Consul's 404 has none
-        head += "\r\nContent-Type: ";
-        head += contentType;
+    // Measured first, then written in place: appending piece by piece cost more
+    // than all the rest of the reply's writing.
+    const QByteArrayView reason = reasonPhrase(status);
+    char statusText[12];
+    const QByteArrayView statusDigits(statusText, std::to_chars(statusText, std::end(statusText), status).ptr);
+    char lengthText[24];
+    const QByteArrayView lengthDigits(lengthText, std::to_chars(lengthText, std::end(lengthText), body.size()).ptr);
+    static constexpr QByteArrayView Version("HTTP/1.1 ");
+    static constexpr QByteArrayView TypeField("\r\nContent-Type: ");
+    static constexpr QByteArrayView LengthField("\r\nContent-Length: ");
+    static constexpr QByteArrayView Close("\r\nConnection: close");
+    static constexpr QByteArrayView End("\r\n\r\n");
+
+    qsizetype size = Version.size() + statusDigits.size() + 1 + reason.size() + LengthField.size()
+                     + lengthDigits.size() + End.size();
+    if (!contentType.isEmpty()) // Consul's 404 has none
+        size += TypeField.size() + contentType.size();
+    for (const auto &[name, value] : headers)
+        size += 4 + name.size() + value.size();
+    if (closing)
+        size += Close.size();
+
+    QByteArray head(size, Qt::Uninitialized);
+    char *out = head.data();
+    const auto put = [&out](QByteArrayView text) {
+        std::memcpy(out, text.data(), size_t(text.size()));
+        out += text.size();
+    };
+    put(Version);
+    put(statusDigits);
+    put(" ");
+    put(reason);
+    if (!contentType.isEmpty()) {
+        put(TypeField);
+        put(contentType);
     }
-    head += "\r\nContent-Length: ";
-    head += QByteArray::number(body.size());
+    put(LengthField);
+    put(lengthDigits);
     for (const auto &[name, value] : headers) {
-        head += "\r\n";
-        head += name;
-        head += ": ";
-        head += value;
+        put("\r\n");
+        put(name);
+        put(": ");
+        put(value);
     }
     if (closing)
-        head += "\r\nConnection: close";
-    head += "\r\n\r\n";
+        put(Close);
+    put(End);
+    Q_ASSERT(out == head.constData() + head.size());
     return head;
 }
 
@@ -204,22 +233,31 @@ QString HttpReply::problem() const
 QString RequestLogEntry::toLogLine() const
 {
     // Appended piece by piece: QString::arg() parsed its pattern for every request.
-    // The duration in whole hundredths: "%.2f" would follow the user's locale.
+    // The duration in whole hundredths, written by hand: "%.2f" would follow the
+    // user's locale, and snprintf() cost more than the rest of the line.
     const long long hundredths = qRound64(qMax(durationMs, 0.0) * 100);
-    char numbers[64];
-    const int length = std::snprintf(numbers, sizeof numbers, " %d %lld.%02lld ms ", status, hundredths / 100,
-                                     hundredths % 100);
+    char statusText[12];
+    const char *statusEnd = std::to_chars(statusText, std::end(statusText), status).ptr;
+    char wholeText[24];
+    const char *wholeEnd = std::to_chars(wholeText, std::end(wholeText), hundredths / 100).ptr;
+    const char fraction[2] = {char('0' + hundredths % 100 / 10), char('0' + hundredths % 10)};
     // Method and path may be a refused request's raw bytes: escaped, so that one
     // request is one line and a terminal shows it without obeying it.
     const QString shownMethod = Validation::escapeControlCharacters(method);
     const QString shownPath = Validation::escapeControlCharacters(path);
     QString line = at.toIso8601();
-    line.reserve(line.size() + shownMethod.size() + shownPath.size() + remoteAddress.size() + length + 2);
+    line.reserve(line.size() + shownMethod.size() + shownPath.size() + remoteAddress.size() + 48);
     line += u' ';
     line += shownMethod;
     line += u' ';
     line += shownPath;
-    line += QLatin1String(numbers, length);
+    line += u' ';
+    line += QLatin1String(statusText, statusEnd);
+    line += u' ';
+    line += QLatin1String(wholeText, wholeEnd);
+    line += u'.';
+    line += QLatin1String(fraction, 2);
+    line += u" ms ";
     line += remoteAddress;
     return line;
 }
