@@ -142,6 +142,7 @@ private slots:
         const QByteArray id = m_server->createId();
         const QStringList forms{QStringLiteral("localhost:4001"), QStringLiteral("10.0.0.1:4001"),
                                 QStringLiteral("[::1]:4001"), QStringLiteral("node_1.local:65535"),
+                                QStringLiteral("[FE80::a.b:1]:1"), QStringLiteral("x:04001"), QStringLiteral("_:4001"),
                                 QStringLiteral("http://localhost:4001"), QStringLiteral("https://db-2.example:443/x"),
                                 QStringLiteral("grpc+tls://db-3.example:9000"), QStringLiteral("Raft.v2-x://h:1")};
         for (const QString &addr : forms) {
@@ -164,6 +165,20 @@ private slots:
         QTest::newRow("one slash") << QByteArray("http:/h:1") << notHostPort;
         QTest::newRow("scheme alone") << QByteArray("://h:1") << notHostPort;
         QTest::newRow("no port") << QByteArray("localhost") << notHostPort;
+        QTest::newRow("empty port") << QByteArray("localhost:") << notHostPort;
+        QTest::newRow("port 0") << QByteArray("localhost:0") << notHostPort;
+        QTest::newRow("port 65536") << QByteArray("localhost:65536") << notHostPort;
+        QTest::newRow("six digits of port") << QByteArray("localhost:004001") << notHostPort;
+        QTest::newRow("a port in Arabic-Indic digits") << QByteArray("localhost:\u0663") << notHostPort;
+        QTest::newRow("no host") << QByteArray(":4001") << notHostPort;
+        QTest::newRow("a name ending in a dot") << QByteArray("db.:4001") << notHostPort;
+        QTest::newRow("a name starting with a hyphen") << QByteArray("-db:4001") << notHostPort;
+        QTest::newRow("two colons") << QByteArray("db:1:4001") << notHostPort;
+        QTest::newRow("a space in the name") << QByteArray("d b:4001") << notHostPort;
+        QTest::newRow("IPv6 without brackets") << QByteArray("::1:4001") << notHostPort;
+        QTest::newRow("an unclosed bracket") << QByteArray("[::1:4001") << notHostPort;
+        QTest::newRow("empty brackets") << QByteArray("[]:4001") << notHostPort;
+        QTest::newRow("a name in brackets") << QByteArray("[node]:4001") << notHostPort;
     }
     void eachAddressIsRefusedWithWhatItLacks()
     {

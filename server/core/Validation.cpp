@@ -1,7 +1,8 @@
 #include "Validation.h"
 
-#include <QRegularExpression>
 #include <QUrl>
+
+#include <algorithm>
 
 namespace {
 
@@ -46,6 +47,35 @@ bool startsWithScheme(QStringView text)
                || text[at] == u'-'))
         ++at;
     return text.sliced(at).startsWith(u"://");
+}
+
+// host:port, where host is a name ("db-1", "node_2.example"), an IPv4 address or a
+// bracketed IPv6 one, and port is 1 to 65535. By hand for the same reason.
+bool isHostPort(QStringView text)
+{
+    const auto isAsciiDigit = [](QChar c) { return c >= u'0' && c <= u'9'; };
+    const auto isNameEnd = [&isAsciiDigit](QChar c) {
+        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || isAsciiDigit(c) || c == u'_';
+    };
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon < 0)
+        return false;
+    const QStringView host = text.first(colon);
+    const QStringView port = text.sliced(colon + 1);
+    if (port.isEmpty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), isAsciiDigit))
+        return false;
+    if (const int number = port.toInt(); number < 1 || number > 65535)
+        return false;
+    if (host.startsWith(u'[')) {
+        if (host.size() < 3 || !host.endsWith(u']'))
+            return false;
+        const QStringView inside = host.sliced(1, host.size() - 2);
+        return std::all_of(inside.begin(), inside.end(), [&](QChar c) {
+            return isAsciiDigit(c) || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F') || c == u':' || c == u'.';
+        });
+    }
+    return !host.isEmpty() && isNameEnd(host.front()) && isNameEnd(host.back())
+           && std::all_of(host.begin(), host.end(), [&](QChar c) { return isNameEnd(c) || c == u'.' || c == u'-'; });
 }
 
 } // namespace
@@ -122,20 +152,14 @@ QString checkAddress(QStringView address)
     if (QString problem = checkRegisteredText(address, QStringLiteral("address")); !problem.isEmpty())
         return problem;
 
-    const QString text = address.toString();
     if (startsWithScheme(address)) {
-        const QUrl url(text, QUrl::StrictMode);
+        const QUrl url(address.toString(), QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty())
-            return QStringLiteral("\"%1\" is not a URL with a host").arg(text.left(80));
+            return QStringLiteral("\"%1\" is not a URL with a host").arg(address.left(80));
         return {};
     }
-    // host:port, where host is a name, an IPv4 address or [an IPv6 address].
-    static const QRegularExpression hostPort(
-        QStringLiteral(R"(^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?):([0-9]{1,5})$)"));
-    const QRegularExpressionMatch match = hostPort.match(text);
-    const int port = match.captured(3).toInt();
-    if (!match.hasMatch() || port < 1 || port > 65535)
-        return QStringLiteral("\"%1\" is not host:port (such as localhost:4001) or a URL").arg(text.left(80));
+    if (!isHostPort(address))
+        return QStringLiteral("\"%1\" is not host:port (such as localhost:4001) or a URL").arg(address.left(80));
     return {};
 }
 
