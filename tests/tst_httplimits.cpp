@@ -251,8 +251,8 @@ private slots:
         limits.maxHeaderBytes = 120;
         limits.maxBodyBytes = 10;
         const QList<QByteArray> streams{
-            "GET /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nX-Consul-Token: c\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
-            "\r\nGET /c HTTP/1.1\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nX-Consul-Token: c\r\n\r\n"
+            "POST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello\r\nGET /c HTTP/1.1\r\n\r\n",
             "POST /b HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
             "POST /b HTTP/1.1\r\ncontent-length: 11\r\n\r\n",
             "GET /" + QByteArray(200, 'x') + " HTTP/1.1\r\n\r\n",
@@ -293,8 +293,8 @@ private slots:
                                                   "Connection: keep-alive\r\n\r\nhello"
                                                   "GET / HTTP/1.1\r\n\r\n");
         QCOMPARE(framed.refusal, 0);
-        QCOMPARE(framed.requests,
-                 QList<QByteArray>({"POST /b?x=1 HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", "GET / HTTP/1.1\r\n\r\n"}));
+        const QList<QByteArray> handed{"POST /b?x=1 HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", "GET / HTTP/1.1\r\n\r\n"};
+        QCOMPARE(framed.requests, handed);
         QCOMPARE(framed.fields, QList<RequestFields>({{"h.example:4001", "Bearer t", "c"}, {}}));
     }
 
@@ -404,7 +404,8 @@ private slots:
         entry.status = 404;
         entry.durationMs = durationMs;
         entry.remoteAddress = QStringLiteral("::1");
-        QCOMPARE(entry.toLogLine(), entry.at.toIso8601() + QStringLiteral(" GET /a\\x0ab 404 ") + shown + QStringLiteral(" ms ::1"));
+        QCOMPARE(entry.toLogLine(),
+                 entry.at.toIso8601() + QStringLiteral(" GET /a\\x0ab 404 ") + shown + QStringLiteral(" ms ::1"));
     }
 };
 
