@@ -33,30 +33,42 @@ QString checkRegisteredText(QStringView text, const QString &what)
     return {};
 }
 
+// QChar's isLetter() and isDigit() take any script's; addresses keep to ASCII.
+bool isAsciiLetter(QChar c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z');
+}
+
+bool isAsciiDigit(QChar c)
+{
+    return c >= u'0' && c <= u'9';
+}
+
 // "http://", "grpc+tls://": a letter, then letters, digits, '+', '.' or '-', then
 // "://". Checked by hand: every registration asks, and a regular expression cost
 // more than the rest of the check.
 bool startsWithScheme(QStringView text)
 {
-    const auto isLetter = [](QChar c) { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z'); };
-    if (text.isEmpty() || !isLetter(text.front()))
+    if (text.isEmpty() || !isAsciiLetter(text.front()))
         return false;
     qsizetype at = 1;
     while (at < text.size()
-           && (isLetter(text[at]) || (text[at] >= u'0' && text[at] <= u'9') || text[at] == u'+' || text[at] == u'.'
+           && (isAsciiLetter(text[at]) || isAsciiDigit(text[at]) || text[at] == u'+' || text[at] == u'.'
                || text[at] == u'-'))
         ++at;
     return text.sliced(at).startsWith(u"://");
+}
+
+// What a host name starts and ends with; '.' and '-' may come between.
+bool isHostNameEnd(QChar c)
+{
+    return isAsciiLetter(c) || isAsciiDigit(c) || c == u'_';
 }
 
 // host:port, where host is a name ("db-1", "node_2.example"), an IPv4 address or a
 // bracketed IPv6 one, and port is 1 to 65535. By hand for the same reason.
 bool isHostPort(QStringView text)
 {
-    const auto isAsciiDigit = [](QChar c) { return c >= u'0' && c <= u'9'; };
-    const auto isNameEnd = [&isAsciiDigit](QChar c) {
-        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || isAsciiDigit(c) || c == u'_';
-    };
     const qsizetype colon = text.lastIndexOf(u':');
     if (colon < 0)
         return false;
@@ -70,12 +82,12 @@ bool isHostPort(QStringView text)
         if (host.size() < 3 || !host.endsWith(u']'))
             return false;
         const QStringView inside = host.sliced(1, host.size() - 2);
-        return std::all_of(inside.begin(), inside.end(), [&](QChar c) {
+        return std::all_of(inside.begin(), inside.end(), [](QChar c) {
             return isAsciiDigit(c) || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F') || c == u':' || c == u'.';
         });
     }
-    return !host.isEmpty() && isNameEnd(host.front()) && isNameEnd(host.back())
-           && std::all_of(host.begin(), host.end(), [&](QChar c) { return isNameEnd(c) || c == u'.' || c == u'-'; });
+    return !host.isEmpty() && isHostNameEnd(host.front()) && isHostNameEnd(host.back())
+           && std::all_of(host.begin(), host.end(), [](QChar c) { return isHostNameEnd(c) || c == u'.' || c == u'-'; });
 }
 
 } // namespace
