@@ -10,6 +10,7 @@
 #include "store/Schema.h"
 #include "store/SqliteHandle.h"
 #include "store/Store.h"
+#include "support/NoFreeDescriptors.h"
 #include "support/TestDatabase.h"
 
 #include "support/HttpClient.h"
@@ -315,6 +316,34 @@ private slots:
         QVERIFY2(error.contains(QStringLiteral("is damaged")), qPrintable(error));
         QVERIFY(!store);
         QCOMPARE(fileHash(path()), before);
+    }
+
+    void aFileThatCannotBeReadThroughIsNotCalledDamaged()
+    {
+        // Out of file descriptors (a flood of clients), SQLite cannot open the WAL for
+        // the check's own connection. That is no damage: calling it so stopped the
+        // server and told the user to restore a good file.
+        DISCODESK_OPEN_STORE(store, path());
+        DiscoveryService service(*store);
+        QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("cluster")).ok());
+        QString error;
+        const std::unique_ptr<Store> check = Store::open(path(), &error, Store::Mode::ReadOnly);
+        QVERIFY2(check, qPrintable(error));
+
+        QString damage;
+        QString unreadable;
+        {
+            const NoFreeDescriptors noneFree;
+            QVERIFY(noneFree.count() > 0);
+            damage = check->findDamage(&unreadable);
+        }
+        QCOMPARE(damage, QString());
+        QVERIFY2(unreadable.contains(QStringLiteral("unable to open")), qPrintable(unreadable));
+
+        // With descriptors to spare, the same check reads it through.
+        unreadable.clear();
+        QCOMPARE(check->findDamage(&unreadable), QString());
+        QCOMPARE(unreadable, QString());
     }
 
     void groupCommitSavesAndReportsOnlyAtCommit()

@@ -13,7 +13,7 @@ DamageCheck::DamageCheck(const QString &location, QObject *parent) : QObject(par
         // server's own requests say what is wrong then.
         QString unreadable;
         const std::unique_ptr<Store> store = Store::open(location, &unreadable, Store::Mode::ReadOnly);
-        const QString damage = store ? store->findDamage() : QString();
+        const QString damage = store ? store->findDamage(&unreadable) : QString();
         const qint64 milliseconds = clock.elapsed();
         // Alive: the destructor waits for this thread. A call posted to an object
         // deleted before it runs is dropped.

@@ -76,8 +76,11 @@ QString SqliteStore::openFile(const QString &path, Mode mode)
         // A current file is read for damage after the server listens (DamageCheck),
         // since reading a big one takes seconds.
         if (version < Schema::latestVersion()) {
-            if (const QString damage = findDamage(); !damage.isEmpty())
+            QString unreadable;
+            if (const QString damage = findDamage(&unreadable); !damage.isEmpty())
                 return damage;
+            if (!unreadable.isEmpty())
+                return QStringLiteral("cannot read %1 through before upgrading it: %2").arg(path, unreadable);
         }
     }
     // WAL mode before the first write, so that even the schema is written through it.
@@ -100,12 +103,21 @@ QString SqliteStore::openFile(const QString &path, Mode mode)
     return {};
 }
 
-QString SqliteStore::findDamage()
+QString SqliteStore::findDamage(QString *unreadable)
 {
     QSqlQuery check(m_db);
-    if (!check.exec(QStringLiteral("PRAGMA quick_check(1)")) || !check.next())
+    if (!check.exec(QStringLiteral("PRAGMA quick_check(1)")) || !check.next()) {
+        // Only these two say the file is bad; "unable to open database file" (its WAL,
+        // with no descriptor left), I/O errors or no memory say nothing of its pages.
+        const int code = check.lastError().nativeErrorCode().toInt() & 0xff; // primary code
+        constexpr int SqliteCorrupt = 11, SqliteNotADatabase = 26; // SQLITE_CORRUPT, SQLITE_NOTADB
+        if (code != SqliteCorrupt && code != SqliteNotADatabase) {
+            *unreadable = describe(check.lastError());
+            return {};
+        }
         return QStringLiteral("%1 is damaged (%2); restore it or choose another file")
             .arg(m_name, describe(check.lastError()));
+    }
     if (const QString result = check.value(0).toString(); result != u"ok")
         return QStringLiteral("%1 is damaged (SQLite: %2); restore it or choose another file")
             .arg(m_name, result.left(200));

@@ -20,7 +20,7 @@ public:
 
     bool othersMayWrite() const override { return false; }
     QString logFile() const override { return m_logFile; }
-    QString findDamage() override;
+    QString findDamage(QString *unreadable) override;
 
 protected:
     QString beginOwn(Access access) override;

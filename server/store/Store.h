@@ -58,10 +58,16 @@ public:
     virtual QString logFile() const { return {}; }
 
     // Reads every page of the database and says what is damaged; empty when nothing
-    // is. Slow on a big file (SQLite reads about 0.3 GiB a second here), so it runs on
-    // a connection of its own, off the server's thread (DamageCheck). PostgreSQL
-    // guards its own pages: nothing to do.
-    virtual QString findDamage() { return {}; }
+    // is. When the file could not be read through for another reason (out of file
+    // descriptors or memory, a read error), that goes to unreadable instead: it says
+    // nothing about damage. Slow on a big file (SQLite reads about 0.3 GiB a second
+    // here), so it runs on a connection of its own, off the server's thread
+    // (DamageCheck). PostgreSQL guards its own pages: nothing to do.
+    virtual QString findDamage(QString *unreadable)
+    {
+        Q_UNUSED(unreadable);
+        return {};
+    }
 
     // Whether the database answers a query: the health check.
     StoreResult<bool> ping();
