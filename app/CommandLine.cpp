@@ -32,7 +32,7 @@ ServerOptions::ServerOptions(QCommandLineParser &parser)
                            .arg(HttpLimits().requestTimeout.count() / 1000), QStringLiteral("seconds")),
       m_maxConnections(QStringLiteral("max-connections"),
                        QStringLiteral("Connections open at once, TLS handshakes included; the next is answered "
-                                      "503 (default %1).")
+                                      "503 (default %1; fewer where ulimit -n leaves too few files).")
                            .arg(HttpLimits().maxConnections), QStringLiteral("count")),
       m_maxNodes(QStringLiteral("max-nodes"),
                  QStringLiteral("Nodes one discovery ID may hold; more are answered 409 (default %1).")

@@ -64,6 +64,8 @@ int main(int argc, char *argv[])
     });
     out.writeLineNow(QStringLiteral("DiscoDesk %1 listening on %2 (database %3)")
                          .arg(QStringLiteral(DISCODESK_VERSION), server.url().toString(), server.databasePath()));
+    if (const QString note = server.connectionLimitNote(); !note.isEmpty())
+        out.writeLineNow(note);
     if (!config.bindAddress.isLoopback())
         out.writeLineNow(QStringLiteral("The admin API needs \"Authorization: Bearer <token>\"; the token is in %1")
                              .arg(server.adminTokenPath()));

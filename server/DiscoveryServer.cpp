@@ -227,6 +227,16 @@ QString DiscoveryServer::start(const ServerConfig &config)
     return {};
 }
 
+QString DiscoveryServer::connectionLimitNote() const
+{
+    const int allowed = m_http.maxConnections();
+    if (!isRunning() || allowed >= m_config.limits.maxConnections)
+        return {};
+    return QStringLiteral("At most %1 connections at once, not %2: this process may open only %3 files "
+                          "(ulimit -n) and keeps some for its own work")
+        .arg(allowed).arg(m_config.limits.maxConnections).arg(m_http.openFileLimit());
+}
+
 HttpReply DiscoveryServer::handle(const HttpRequest &request)
 {
     const HttpReply reply = m_http.dispatch(request);
@@ -261,6 +271,7 @@ QByteArray DiscoveryServer::metricsText() const
 {
     ServerMetrics::Now now;
     now.openConnections = m_http.openConnections();
+    now.maxConnections = m_http.maxConnections();
     now.refusedConnections = m_http.refusedConnections();
     now.etcdWaits = openEtcdWaits();
     now.kvWaits = openKvWaits();

@@ -74,6 +74,9 @@ public:
     // The admin API's bearer token, needed when listening beyond loopback.
     QString adminToken() const { return m_adminToken; }
     QString adminTokenPath() const { return m_adminTokenPath; }
+    // When the process's limit on open files allows fewer connections than the
+    // configuration asks for, a sentence that says so; else empty.
+    QString connectionLimitNote() const;
 
     // Answers a request without the network, as the HTTP server would (no reply
     // can be held), its writes committed before it returns: for the fuzzer.

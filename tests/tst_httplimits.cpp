@@ -1,11 +1,12 @@
 // The HTTP limits that take time or many connections: idle and slow clients, the
-// connection cap, 100-continue, the cap on nodes per ID, and the request log of
+// connection cap, running out of file descriptors, 100-continue, the cap on nodes per ID, and the request log of
 // refusals. (Size limits are in tst_badinput.)
 
 #include "http/HttpConnection.h"
 #include "http/HttpLimits.h"
 #include "http/ReplyCache.h"
 #include "http/RequestFramer.h"
+#include "support/NoFreeDescriptors.h"
 #include "support/TestServer.h"
 
 #include <QSignalSpy>
@@ -13,9 +14,17 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <ctime>
 #include <memory>
 
 namespace {
+
+double processCpuSeconds()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return double(now.tv_sec) + double(now.tv_nsec) / 1e9;
+}
 
 // Reads whatever arrives until the server closes the connection.
 QByteArray readUntilClosed(QTcpSocket &socket, int ms = 10000)
@@ -152,6 +161,32 @@ private slots:
         QVERIFY(!server.connectionFrom(QHostAddress(QStringLiteral("::1")), client.localPort()));
         accepted->deleteLater();
         QTRY_VERIFY(!server.connectionFrom(client.localAddress(), client.localPort()));
+    }
+
+    void runningOutOfFileDescriptorsDoesNotSpin()
+    {
+        // Something else took the last descriptor (the budget kept for the server's own
+        // work ran out): accept() fails with EMFILE. Qt 6.4 would try again at once,
+        // at full CPU; LimitedTcpServer waits longer each time and accepts once it can.
+        LimitedTcpServer server(HttpLimits(), std::nullopt);
+        QVERIFY(server.start(QHostAddress::LocalHost, 0));
+        std::vector<std::unique_ptr<QTcpSocket>> clients;
+        for (int i = 0; i < 5; ++i) {
+            clients.push_back(std::make_unique<QTcpSocket>());
+            clients.back()->connectToHost(QHostAddress::LocalHost, server.serverPort());
+            QVERIFY(clients.back()->waitForConnected(2000)); // in the kernel's backlog
+        }
+        double cpuSeconds = 0;
+        {
+            const NoFreeDescriptors noneFree;
+            QVERIFY(noneFree.count() > 0);
+            const double before = processCpuSeconds();
+            QTest::qWait(1000);
+            cpuSeconds = processCpuSeconds() - before;
+            QCOMPARE(server.openConnections(), 0);
+        }
+        QVERIFY2(cpuSeconds < 0.25, qPrintable(QStringLiteral("%1 s of CPU in 1 s").arg(cpuSeconds)));
+        QTRY_COMPARE(server.openConnections(), 5);
     }
 
     void connectionsBeyondTheCapAreRefused()

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #endif
 
 LimitedTcpServer::LimitedTcpServer(const HttpLimits &limits, const std::optional<QSslConfiguration> &tls,
@@ -17,21 +18,26 @@ LimitedTcpServer::LimitedTcpServer(const HttpLimits &limits, const std::optional
     : QTcpServer(parent), m_limits(limits), m_tls(tls)
 {
     m_resumeAccepting.setSingleShot(true);
-    connect(&m_resumeAccepting, &QTimer::timeout, this, [this] {
-        if (m_acceptNotifier)
-            m_acceptNotifier->setEnabled(true);
-        else
-            resumeAccepting();
-    });
+    connect(&m_resumeAccepting, &QTimer::timeout, this, &LimitedTcpServer::updateAccepting);
     // Where Qt accepts (not POSIX), it pauses after an error such as running out of
     // handles; try again later the same way.
     connect(this, &QTcpServer::acceptError, this, &LimitedTcpServer::backOff);
+}
+
+LimitedTcpServer::~LimitedTcpServer()
+{
+    close();
 }
 
 bool LimitedTcpServer::start(const QHostAddress &address, quint16 port)
 {
     if (!listen(address, port))
         return false;
+    // Counted once, now that the database and the listening socket are open.
+    m_descriptors = DescriptorBudget::now();
+    const int sockets = m_descriptors.forSockets();
+    m_maxRefusing = std::clamp(sockets / 4, 1, MaxRefusing);
+    m_maxConnections = std::min(m_limits.maxConnections, sockets - m_maxRefusing);
 #ifdef Q_OS_UNIX
     pauseAccepting(); // for good: acceptWaiting() takes over
     m_acceptNotifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
@@ -45,6 +51,8 @@ void LimitedTcpServer::acceptWaiting()
 #ifdef Q_OS_UNIX
     // A bounded number per turn, so that the event loop serves the others too.
     for (int i = 0; i < 64; ++i) {
+        if (!hasRoom())
+            return updateAccepting(); // until a socket closes
         const int descriptor = ::accept(int(socketDescriptor()), nullptr, nullptr);
         if (descriptor < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
@@ -64,12 +72,27 @@ void LimitedTcpServer::backOff()
 {
     // Try again after a while, longer each time: connections wait in the kernel's
     // backlog meanwhile, and nothing spins.
-    if (m_acceptNotifier)
-        m_acceptNotifier->setEnabled(false);
-    else
-        pauseAccepting();
     m_acceptBackoff = std::clamp(2 * m_acceptBackoff, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
     m_resumeAccepting.start(m_acceptBackoff);
+    updateAccepting();
+}
+
+bool LimitedTcpServer::hasRoom() const
+{
+    return m_connections.size() < m_maxConnections || m_refusing < m_maxRefusing;
+}
+
+void LimitedTcpServer::updateAccepting()
+{
+    if (!isListening())
+        return;
+    const bool accepting = hasRoom() && !m_resumeAccepting.isActive();
+    if (m_acceptNotifier)
+        m_acceptNotifier->setEnabled(accepting);
+    else if (accepting)
+        resumeAccepting();
+    else
+        pauseAccepting();
 }
 
 QTcpSocket *LimitedTcpServer::nextPendingConnection()
@@ -92,11 +115,22 @@ void LimitedTcpServer::incomingConnection(qintptr descriptor)
     m_acceptBackoff = std::chrono::milliseconds(0);
     QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
-        delete socket;
+        delete socket; // it never took the descriptor
+#ifdef Q_OS_UNIX
+        ::close(int(descriptor));
+#endif
         return;
     }
-    if (m_connections.size() >= m_limits.maxConnections)
-        return refuseOverCap(socket);
+    if (m_connections.size() >= m_maxConnections)
+        refuseOverCap(socket);
+    else
+        serve(socket);
+    if (!hasRoom())
+        updateAccepting(); // where Qt accepts, it would go on
+}
+
+void LimitedTcpServer::serve(QTcpSocket *socket)
+{
     if (m_tls) {
         auto *tls = static_cast<QSslSocket *>(socket);
         tls->setSslConfiguration(*m_tls);
@@ -110,6 +144,7 @@ void LimitedTcpServer::incomingConnection(qintptr descriptor)
     connect(connection, &QObject::destroyed, this, [this, key, connection] {
         if (m_connections.value(key) == connection)
             m_connections.remove(key);
+        updateAccepting();
     });
     connect(connection, &HttpConnection::requestRefused, this, &LimitedTcpServer::requestRefused);
     addPendingConnection(connection);
@@ -121,6 +156,11 @@ void LimitedTcpServer::refuseOverCap(QTcpSocket *socket)
                           socket->peerAddress().toString(), QStringLiteral("too many connections")};
     emit requestRefused(entry);
     emit connectionRefused();
+    ++m_refusing;
+    connect(socket, &QObject::destroyed, this, [this] {
+        --m_refusing;
+        updateAccepting();
+    });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     if (m_tls) {
         // Before its handshake a TLS client cannot be told anything: a handshake for a
@@ -130,12 +170,15 @@ void LimitedTcpServer::refuseOverCap(QTcpSocket *socket)
         return;
     }
     const QByteArray body = QJsonDocument(QJsonObject{
-        {QStringLiteral("error"), QStringLiteral("too many connections (%1): try again later").arg(m_limits.maxConnections)}})
+        {QStringLiteral("error"), QStringLiteral("too many connections (%1): try again later").arg(m_maxConnections)}})
                                 .toJson(QJsonDocument::Compact);
     socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: "
                   + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     socket->disconnectFromHost();
-    QTimer::singleShot(1000, socket, [socket] { socket->abort(); }); // one that reads nothing
+    QTimer::singleShot(1000, socket, [socket] { // one that reads nothing
+        socket->abort();
+        socket->deleteLater();
+    });
 }
 
 HttpConnection *LimitedTcpServer::connectionFrom(const QHostAddress &address, quint16 port) const

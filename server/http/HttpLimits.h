@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/DescriptorBudget.h"
 #include "http/HttpTypes.h"
 
 #include <QHash>
@@ -33,8 +34,11 @@ struct HttpLimits
 // Accepts connections for QHttpServer, with HttpLimits: each becomes an HttpConnection,
 // which is what QHttpServer reads from and writes to. Beyond maxConnections a client
 // is answered 503 and closed (a TLS client just closed: it has not said hello yet).
-// When the process runs out of file descriptors, accepting pauses and resumes after
-// a growing back-off instead of spinning.
+// Sockets never take the descriptors the process keeps for itself (DescriptorBudget):
+// where the limit on open files is low, fewer connections are allowed, and while as
+// many refusals as it allows are still being written, clients wait in the kernel's
+// backlog. When the process runs out of file descriptors all the same, accepting
+// pauses and resumes after a growing back-off instead of spinning.
 class LimitedTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -43,6 +47,9 @@ public:
     // With tls set, every connection is TLS (QSslSocket) and HttpConnection reads the
     // decrypted requests.
     LimitedTcpServer(const HttpLimits &limits, const std::optional<QSslConfiguration> &tls, QObject *parent = nullptr);
+    // Closes first: QTcpServer's close() deletes the connections not yet taken, and
+    // they tell this object as they go, which must still be whole then.
+    ~LimitedTcpServer() override;
 
     // Listens, and accepts connections itself where it can (POSIX): Qt 6.4 retries a
     // failed accept() at once, so running out of file descriptors (EMFILE) would spin
@@ -53,6 +60,10 @@ public:
     QTcpSocket *nextPendingConnection() override;
 
     int openConnections() const { return int(m_connections.size()); }
+    // Connections allowed at once: maxConnections, or fewer where the descriptors
+    // counted at start() leave less room.
+    int maxConnections() const { return m_maxConnections; }
+    const DescriptorBudget &descriptors() const { return m_descriptors; }
     // The open connection from that peer, or null. Qt 6.5 took the socket out of
     // QHttpServerResponder; a held reply finds its connection this way instead.
     HttpConnection *connectionFrom(const QHostAddress &address, quint16 port) const;
@@ -70,11 +81,22 @@ private:
     static QString peerKey(const QHostAddress &address, quint16 port);
     void acceptWaiting();
     void backOff();
+    // Accepts while there is room and no back-off is under way; pauses otherwise.
+    void updateAccepting();
+    bool hasRoom() const;
+    void serve(QTcpSocket *socket);
     void refuseOverCap(QTcpSocket *socket);
+
+    // Refusals being written at once, at most.
+    static constexpr int MaxRefusing = 16;
 
     HttpLimits m_limits;
     std::optional<QSslConfiguration> m_tls;
+    DescriptorBudget m_descriptors;
+    int m_maxConnections = 0;
+    int m_maxRefusing = 0;
     QHash<QString, HttpConnection *> m_connections; // by peerKey()
+    int m_refusing = 0; // refused sockets not yet closed
     QSocketNotifier *m_acceptNotifier = nullptr;
     QTimer m_resumeAccepting;
     std::chrono::milliseconds m_acceptBackoff{0};

@@ -176,6 +176,16 @@ int HttpServer::openConnections() const
     return m_tcpServer ? m_tcpServer->openConnections() : 0;
 }
 
+int HttpServer::maxConnections() const
+{
+    return m_tcpServer ? m_tcpServer->maxConnections() : 0;
+}
+
+qint64 HttpServer::openFileLimit() const
+{
+    return m_tcpServer ? m_tcpServer->descriptors().openFileLimit : -1;
+}
+
 quint16 HttpServer::port() const
 {
     return m_tcpServer ? m_tcpServer->serverPort() : 0;

@@ -41,6 +41,11 @@ public:
     // Connections open now, and refused by the connection limit since this server
     // was made (for /metrics).
     int openConnections() const;
+    // Connections allowed at once (0 when not listening): the limit asked for, or
+    // fewer where the process's limit on open files (openFileLimit, -1: none) leaves
+    // less room.
+    int maxConnections() const;
+    qint64 openFileLimit() const;
     quint64 refusedConnections() const { return m_refusedConnections; }
     QHostAddress address() const;
     quint16 port() const;

@@ -184,6 +184,9 @@ QByteArray ServerMetrics::text(const Now &now) const
 
     out.family("discodesk_connections_open", Type::Gauge, "Client connections open now.");
     out.sample("discodesk_connections_open", {}, now.openConnections);
+    out.family("discodesk_connections_max", Type::Gauge,
+               "Client connections allowed at once: --max-connections, or fewer where the limit on open files is lower.");
+    out.sample("discodesk_connections_max", {}, now.maxConnections);
     out.family("discodesk_connections_refused_total", Type::Counter,
                "Connections refused because the connection limit was reached.");
     out.sample("discodesk_connections_refused_total", {}, double(now.refusedConnections));

@@ -37,6 +37,7 @@ public:
     struct Now
     {
         int openConnections = 0;
+        int maxConnections = 0;
         quint64 refusedConnections = 0;
         int etcdWaits = 0;
         int kvWaits = 0;
