@@ -217,7 +217,8 @@ void HttpServer::answer(const QHttpServerRequest &request, QHttpServerResponder 
     timer.start();
     HttpConnection *connection = connectionOf(request, responder);
     const QString remoteAddress = connection ? connection->peerAddressText() : request.remoteAddress().toString();
-    const RequestFields fields = connection ? connection->requestFields() : RequestFields{};
+    static const RequestFields noFields;
+    const RequestFields &fields = connection ? connection->requestFields() : noFields;
 #if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     const QTcpSocket *socket = responder.socket();
     HttpRequest parsed =
