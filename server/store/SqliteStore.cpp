@@ -113,6 +113,8 @@ QString SqliteStore::findDamage(QString *unreadable)
         constexpr int SqliteCorrupt = 11, SqliteNotADatabase = 26; // SQLITE_CORRUPT, SQLITE_NOTADB
         if (code != SqliteCorrupt && code != SqliteNotADatabase) {
             *unreadable = describe(check.lastError());
+            if (unreadable->isEmpty())
+                *unreadable = QStringLiteral("SQLite's quick_check gave no answer");
             return {};
         }
         return QStringLiteral("%1 is damaged (%2); restore it or choose another file")
