@@ -21,7 +21,9 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
+#include <QSqlError>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -323,9 +325,27 @@ private slots:
         // Out of file descriptors (a flood of clients), SQLite cannot open the WAL for
         // the check's own connection. That is no damage: calling it so stopped the
         // server and told the user to restore a good file.
-        DISCODESK_OPEN_STORE(store, path());
-        DiscoveryService service(*store);
-        QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("cluster")).ok());
+        {
+            DISCODESK_OPEN_STORE(store, path());
+            DiscoveryService service(*store);
+            QVERIFY(service.createId(DiscoveryKind::Rqlite, QStringLiteral("cluster")).ok());
+        }
+        // The file served, with a WAL, as a server holds it; by a plain connection, not
+        // a Store, whose checkpointer thread could open and close descriptors of its
+        // own while the check runs and leave it one.
+        QSqlDatabase holder = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("holder"));
+        const auto dropHolder = qScopeGuard([&holder] {
+            holder.close();
+            holder = QSqlDatabase();
+            QSqlDatabase::removeDatabase(QStringLiteral("holder"));
+        });
+        holder.setDatabaseName(path());
+        QVERIFY(holder.open());
+        QSqlQuery write(holder);
+        for (const QString &statement : {QStringLiteral("PRAGMA wal_autocheckpoint = 0"),
+                                         QStringLiteral("UPDATE discovery_ids SET label = 'served'")})
+            QVERIFY2(write.exec(statement), qPrintable(write.lastError().text()));
+        QVERIFY(QFileInfo(path() + QStringLiteral("-wal")).size() > 0);
         QString error;
         const std::unique_ptr<Store> check = Store::open(path(), &error, Store::Mode::ReadOnly);
         QVERIFY2(check, qPrintable(error));
