@@ -1,6 +1,6 @@
 // The HTTP limits that take time or many connections: idle and slow clients, the
-// connection cap, running out of file descriptors, 100-continue, the cap on nodes per ID, and the request log of
-// refusals. (Size limits are in tst_badinput.)
+// connection cap, running out of file descriptors, 100-continue, the cap on nodes
+// per ID, and the request log of refusals. (Size limits are in tst_badinput.)
 
 #include "http/HttpConnection.h"
 #include "http/HttpLimits.h"

@@ -158,19 +158,13 @@ QByteArray readReply(int socket)
 {
     QByteArray reply;
     char buffer[4096];
-    for (;;) {
-        const qsizetype head = reply.indexOf("\r\n\r\n");
-        if (head >= 0) {
-            const qsizetype at = reply.toLower().indexOf("content-length: ");
-            const qsizetype length = at < 0 ? 0 : reply.mid(at + 16, 12).split('\r').value(0).toLongLong();
-            if (reply.size() >= head + 4 + length)
-                return reply;
-        }
+    while (!isWhole(reply)) {
         const ssize_t n = ::recv(socket, buffer, sizeof buffer, 0);
         if (n <= 0)
             return reply;
         reply.append(buffer, n);
     }
+    return reply;
 }
 
 } // namespace
@@ -191,9 +185,8 @@ private:
     {
         m_port = freePort();
         m_server = std::make_unique<QProcess>();
-        const QString log = m_dir.filePath(QStringLiteral("server-%1.log").arg(m_port));
         m_server->setProcessChannelMode(QProcess::MergedChannels); // its errors too
-        m_server->setStandardOutputFile(log);
+        m_server->setStandardOutputFile(logPath());
         if (database.isEmpty())
             database = m_dir.filePath(QStringLiteral("memory-%1.sqlite").arg(m_port));
         QStringList arguments{QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--db"), database};
@@ -206,16 +199,15 @@ private:
         }
         if (!m_server->waitForStarted(5000))
             return false;
-        return QTest::qWaitFor([&log] {
-            QFile file(log);
-            return file.open(QIODevice::ReadOnly) && file.readAll().contains("listening on");
-        }, 10000);
+        return QTest::qWaitFor([this] { return log().contains("listening on"); }, 10000);
     }
 
     qint64 pid() const { return m_server->processId(); }
+    QString logPath() const { return m_dir.filePath(QStringLiteral("server-%1.log").arg(m_port)); }
+    // What the server has written so far, its errors included.
     QString log() const
     {
-        QFile file(m_dir.filePath(QStringLiteral("server-%1.log").arg(m_port)));
+        QFile file(logPath());
         return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
     }
     qint64 peakKiB() const
@@ -228,11 +220,8 @@ private:
 private slots:
     void cleanup()
     {
-        if (QTest::currentTestFailed() && m_server) {
-            QFile log(m_dir.filePath(QStringLiteral("server-%1.log").arg(m_port)));
-            if (log.open(QIODevice::ReadOnly))
-                qWarning("the server's log ends:\n%s", log.readAll().right(3000).constData());
-        }
+        if (QTest::currentTestFailed() && m_server)
+            qWarning("the server's log ends:\n%s", qPrintable(log().right(3000)));
         // Never kill(0, ...): that is the whole process group, CTest and its callers.
         if (m_server && m_server->processId() > 0) {
             ::kill(pid_t(m_server->processId()), SIGTERM);
